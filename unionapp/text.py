@@ -1,0 +1,257 @@
+"""Vietnamese text: clean-up, search folding, people's sort order, money, dates, amounts in words.
+
+Everything here is pure and Qt-free; the GUI, the CLI, imports and reports all share it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from functools import lru_cache
+
+# --- clean-up and folding ---------------------------------------------------------------
+
+_SPACES = re.compile(r"\s+")
+# Invisible format characters that creep in from Word and the web: soft hyphen, zero-width
+# space/joiners, direction marks, word joiner, BOM.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits; punctuation and '_' split words
+
+
+def clean(text: str | None) -> str:
+    """NFC-normalise, drop invisible format characters and collapse whitespace.
+    Every stored name and code passes through here."""
+    if not text:
+        return ""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    return _SPACES.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    text = unicodedata.normalize("NFD", word.casefold())
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).replace("đ", "d")
+
+
+def fold(text: str | None) -> str:
+    """Search key: lower case, no diacritics, đ → d (``Nguyễn Thị Thu Hằng`` → ``nguyen thi thu
+    hang``).
+
+    ``đ`` is a letter of its own, not ``d`` plus a combining mark, so Unicode decomposition
+    alone (and SQLite's ``remove_diacritics``) leaves it alone: it is mapped explicitly.
+    Names repeat the same few thousand words, so folding is cached per word.
+    """
+    return " ".join(_fold_word(w) for w in clean(text).split(" ")) if text else ""
+
+
+def search_words(text: str | None) -> list[str]:
+    """The folded words of a name or a query, in order (punctuation splits words)."""
+    return _WORD.findall(fold(text))
+
+
+def title_name(text: str | None) -> str:
+    """Capitalise each word of a person's name (``NGUYỄN văn an`` → ``Nguyễn Văn An``)."""
+    return " ".join(w[:1].upper() + w[1:].lower() for w in clean(text).split(" ") if w)
+
+
+# --- Vietnamese sort order ----------------------------------------------------------------
+
+# Dictionary order of Vietnamese letters (ă, â after a; đ after d; ê after e; ô, ơ after o;
+# ư after u) with the foreign letters f, j, w, z at their Latin places.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+# Each letter gets one ASCII code so that byte order equals Vietnamese order; digits sort
+# before letters. Codes are plain ASCII so `ORDER BY sort_key` agrees in SQLite and in
+# PostgreSQL (whose column uses COLLATE "C").
+_LETTER_CODE = {ch: chr(0x41 + i) for i, ch in enumerate(_ALPHABET)}
+_MODIFIERS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter
+# Tones, in dictionary order: ngang, huyền, hỏi, ngã, sắc, nặng.
+_TONES = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}
+_WORD_GAP = "!"  # between words of one part: sorts before any letter, so "An" < "Anh"
+_PART_GAP = " "  # between parts of the key: sorts before _WORD_GAP
+
+
+@lru_cache(maxsize=65536)
+def _letter_codes(word: str) -> tuple[str, str]:
+    """Primary (letters) and secondary (tones) codes of one word."""
+    primary, tones = [], []
+    for ch in unicodedata.normalize("NFC", word.casefold()):
+        parts = unicodedata.normalize("NFD", ch)
+        base = "".join(c for c in parts if not unicodedata.combining(c) or c in _MODIFIERS)
+        base = unicodedata.normalize("NFC", base)
+        tone = next((_TONES[c] for c in parts if c in _TONES), "0")
+        if base in _LETTER_CODE:
+            primary.append(_LETTER_CODE[base])
+        elif base.isdigit() and base.isascii():
+            primary.append(base)
+        else:  # a letter outside the Vietnamese alphabet: after all of them, by code point
+            primary.append(f"~{ord(base[:1] or ' '):05x}")
+        tones.append(tone)
+    return "".join(primary), "".join(tones)
+
+
+def _part_codes(words: list[str]) -> tuple[str, str]:
+    codes = [_letter_codes(w) for w in words]
+    return _WORD_GAP.join(p for p, _ in codes), _WORD_GAP.join(t for _, t in codes)
+
+
+def person_sort_key(full_name: str | None, birth: date | int | None = None) -> str:
+    """The Vietnamese order of people: given name (last word) first, then family and middle
+    names, letters before tones, then date (or year) of birth. Returns an ASCII string, so
+    the database can index it and sort by it."""
+    words = clean(full_name).split(" ") if clean(full_name) else []
+    given, rest = words[-1:], words[:-1]
+    given_p, given_t = _part_codes(given)
+    rest_p, rest_t = _part_codes(rest)
+    if isinstance(birth, date):
+        born = f"{birth.year:04d}{birth.month:02d}{birth.day:02d}"
+    elif isinstance(birth, int):
+        born = f"{birth:04d}0000"
+    else:
+        born = "99999999"  # unknown birth sorts after known ones
+    return _PART_GAP.join((given_p, rest_p, given_t, rest_t, born))
+
+
+# --- money ---------------------------------------------------------------------------------
+
+
+def format_vnd(amount: int | None, *, unit: bool = True) -> str:
+    """``1500000`` → ``1.500.000 đ`` (dots for thousands, as Vietnamese documents write)."""
+    if amount is None:
+        return ""
+    digits = f"{abs(int(amount)):,}".replace(",", ".")
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{digits} đ" if unit else f"{sign}{digits}"
+
+
+_MONEY_JUNK = re.compile(r"(?i)\s|đồng|đ|vnd|vnđ")
+
+
+def parse_vnd(text: str | int | None) -> int | None:
+    """Read an amount as clerks type it: ``1.500.000``, ``1,500,000 đ``, ``1500000 VNĐ``.
+
+    Returns None for blank text; raises ValueError when it is not a whole number of đồng.
+    """
+    if text is None:
+        return None
+    if isinstance(text, int):
+        return text
+    raw = _MONEY_JUNK.sub("", unicodedata.normalize("NFC", str(text)))
+    if not raw:
+        return None
+    negative = raw.startswith("-")
+    raw = raw.lstrip("-+")
+    if not re.fullmatch(r"\d{1,3}([.,]\d{3})*|\d+", raw):
+        raise ValueError(text)
+    value = int(re.sub(r"[.,]", "", raw))
+    return -value if negative else value
+
+
+# --- dates -------------------------------------------------------------------------------
+
+
+def format_date(value: date | None) -> str:
+    """``date(2024, 12, 27)`` → ``27/12/2024``; None → ``""``."""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}" if value else ""
+
+
+def format_birth(value: date | None, year: int | None) -> str:
+    """A birth date, or its year alone when only the year is known."""
+    if value:
+        return format_date(value)
+    return str(year) if year else ""
+
+
+_DMY = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?")
+_YEAR = re.compile(r"\d{4}")
+
+
+def parse_date(text: str | None) -> date | None:
+    """Read ``dd/mm/yyyy`` (also with ``-`` or ``.``) or ISO ``yyyy-mm-dd``.
+
+    Returns None for blank text; raises ValueError for anything that is not a real date.
+    """
+    raw = clean(text)
+    if not raw:
+        return None
+    if m := _DMY.fullmatch(raw):
+        d, mth, y = (int(g) for g in m.groups())
+        return date(y, mth, d)
+    if m := _YMD.fullmatch(raw):
+        y, mth, d = (int(g) for g in m.groups())
+        return date(y, mth, d)
+    raise ValueError(text)
+
+
+def parse_birth(text: str | None) -> tuple[date | None, int | None]:
+    """A birth date that may be known only as a year: returns ``(date, year)``.
+
+    ``12/03/1985`` → ``(date(1985, 3, 12), 1985)``; ``1985`` → ``(None, 1985)``.
+    """
+    raw = clean(text)
+    if _YEAR.fullmatch(raw):
+        return None, int(raw)
+    value = parse_date(raw)
+    return value, value.year if value else None
+
+
+def place_date(place: str, value: date) -> str:
+    """``Hà Nội, ngày 05 tháng 01 năm 2025`` — Decree 30/2020: days below 10 and the months
+    1 and 2 take a leading zero; other months do not (``ngày 27 tháng 3``)."""
+    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+    return f"{clean(place)}, ngày {value.day:02d} tháng {month} năm {value.year}"
+
+
+# --- amounts in words ------------------------------------------------------------------------
+
+_DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
+_GROUPS = ["", "nghìn", "triệu", "tỷ", "nghìn tỷ", "triệu tỷ"]
+
+
+def _three_digits(n: int, *, full: bool) -> list[str]:
+    """Words for 0 < n < 1000. ``full`` reads leading zeros ("không trăm linh năm"), as a
+    group after a higher one does."""
+    hundreds, tens, units = n // 100, n // 10 % 10, n % 10
+    words: list[str] = []
+    if hundreds or full:
+        words += [_DIGITS[hundreds], "trăm"]
+    if tens == 0:
+        if units and words:
+            words.append("linh")
+    elif tens == 1:
+        words.append("mười")
+    else:
+        words += [_DIGITS[tens], "mươi"]
+    if units:
+        if units == 1 and tens > 1:
+            words.append("mốt")
+        elif units == 5 and tens > 0:
+            words.append("lăm")
+        else:
+            words.append(_DIGITS[units])
+    return words
+
+
+def amount_in_words(amount: int, currency: str = "đồng") -> str:
+    """``1005000`` → ``Một triệu không trăm linh năm nghìn đồng`` (the "Bằng chữ" line)."""
+    if amount < 0:
+        words = amount_in_words(-amount, currency)
+        return "Âm " + words[0].lower() + words[1:]
+    if amount >= 1000 ** len(_GROUPS):
+        raise ValueError(amount)
+    groups = []
+    n = amount
+    while n:
+        groups.append(n % 1000)
+        n //= 1000
+    words: list[str] = []
+    for index in range(len(groups) - 1, -1, -1):
+        value = groups[index]
+        if not value:
+            continue
+        words += _three_digits(value, full=index < len(groups) - 1)
+        if _GROUPS[index]:
+            words.append(_GROUPS[index])
+    text = " ".join(words or ["không"]) + (f" {currency}" if currency else "")
+    return text[0].upper() + text[1:]
