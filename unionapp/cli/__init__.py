@@ -1,0 +1,76 @@
+"""The ``unionapp`` command line: one small module per group of commands, each a thin shell
+over the same services the GUI uses. With no command, the launcher opens the window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..errors import UserError
+from ..i18n import LANGUAGES, _, initial_language, set_language
+from ..settings import Settings
+from . import demo_cmd, init_cmd, members_cmd
+
+GROUPS = (init_cmd, demo_cmd, members_cmd)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="unionapp",
+        description=_("Union office software: members, activities and awards, support cases."),
+    )
+    parser.add_argument("--version", action="version", version=f"unionapp {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help=_("database file or SQLAlchemy URL (default: your data folder)"),
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help=_("use the demo database, kept apart from your real one"),
+    )
+    parser.add_argument("--lang", choices=sorted(LANGUAGES), help=_("interface language"))
+    parser.add_argument("--user", help=_("name recorded in the audit log"))
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for group in GROUPS:
+        group.register(commands)
+    return parser
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    # The language must be set before the parser's help texts are translated.
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--lang"), None)
+    if lang in LANGUAGES:
+        set_language(lang)  # an explicit --lang wins over UNIONAPP_LANG and the saved choice
+    else:
+        initial_language(Settings.load().language)
+    return build_parser().parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a parsed command; errors are printed in the user's language, never as tracebacks."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8")
+    try:
+        return int(args.func(args) or 0)
+    except UserError as error:
+        print(_("Error: {message}").format(message=error.message), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(_("Stopped."), file=sys.stderr)
+        return 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Headless entry point (commands only)."""
+    args = parse(argv)
+    if args.command is None:
+        build_parser().print_help()
+        return 1
+    return run(args)

@@ -1,0 +1,671 @@
+"""The demo branch: a realistic grassroots union, so a newcomer sees a living office.
+
+Deterministic (a seeded random generator), fictional people with plausible Vietnamese names,
+dates and identity numbers. ``fill_demo(db, members=N)`` also makes large databases for the
+benchmarks (members go in through the bulk path).
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from . import org
+from .bulk import audit_summary, insert_records
+from .db import Database
+from .models import (
+    Activity,
+    ActivityKind,
+    Award,
+    AwardDecision,
+    AwardKind,
+    Gender,
+    Member,
+    MemberStatus,
+    Movement,
+    MovementKind,
+    OrgUnit,
+    Participation,
+    SupportCase,
+    SupportCaseEvent,
+    SupportKind,
+    SupportStatus,
+)
+
+BRANCH_CODE = "VNCPT"
+BRANCH_NAME = "Công đoàn cơ sở Viện Nghiên cứu Phát triển Bền vững"
+PARENT_CODE = "CDVC-HN"
+PARENT_NAME = "Công đoàn Viên chức thành phố Hà Nội"
+PLACE = "Hà Nội"
+GROUPS = [
+    "Tổ công đoàn Văn phòng Viện",
+    "Tổ công đoàn Phòng Tài chính – Kế toán",
+    "Tổ công đoàn Phòng Quản lý Khoa học",
+    "Tổ công đoàn Trung tâm Thông tin – Thư viện",
+    "Tổ công đoàn Phòng Nghiên cứu Kinh tế",
+    "Tổ công đoàn Phòng Nghiên cứu Xã hội",
+    "Tổ công đoàn Phòng Nghiên cứu Môi trường",
+]
+
+# Family names with roughly their share among Vietnamese people.
+FAMILY = (
+    ["Nguyễn"] * 38
+    + ["Trần"] * 11
+    + ["Lê"] * 9
+    + ["Phạm"] * 7
+    + ["Hoàng"] * 4
+    + ["Huỳnh"] * 2
+    + ["Phan"] * 4
+    + ["Vũ"] * 4
+    + ["Võ"] * 2
+    + ["Đặng"] * 2
+    + ["Bùi"] * 2
+    + ["Đỗ"] * 2
+    + [
+        "Hồ",
+        "Ngô",
+        "Dương",
+        "Lý",
+        "Đinh",
+        "Trịnh",
+        "Đào",
+        "Mai",
+        "Cao",
+        "Lương",
+        "Tạ",
+        "Đoàn",
+        "Khổng",
+        "Ưng",
+        "Lưu",
+        "Quách",
+    ]
+)
+MIDDLE = {
+    Gender.MALE: [
+        "Văn",
+        "Hữu",
+        "Đức",
+        "Minh",
+        "Quang",
+        "Công",
+        "Thành",
+        "Xuân",
+        "Tiến",
+        "Ngọc",
+        "Đình",
+        "Trọng",
+        "Mạnh",
+        "Quốc",
+        "Bá",
+    ],
+    Gender.FEMALE: [
+        "Thị",
+        "Thị",
+        "Thị",
+        "Ngọc",
+        "Thu",
+        "Thanh",
+        "Kim",
+        "Minh",
+        "Thùy",
+        "Hồng",
+        "Phương",
+        "Diệu",
+        "Bích",
+        "Mỹ",
+        "Tuyết",
+    ],
+}
+SECOND_MIDDLE = {
+    Gender.MALE: ["Minh", "Quang", "Thành", "Xuân", "Tiến", "Ngọc", "Anh", "Hoàng", "Trung"],
+    Gender.FEMALE: ["Thu", "Thanh", "Kim", "Minh", "Hồng", "Phương", "Ngọc", "Bích", "Thúy"],
+}
+GIVEN = {
+    Gender.MALE: [
+        "An",
+        "Anh",
+        "Bình",
+        "Cường",
+        "Dũng",
+        "Đăng",
+        "Đức",
+        "Hải",
+        "Hiếu",
+        "Hùng",
+        "Huy",
+        "Khánh",
+        "Long",
+        "Minh",
+        "Nam",
+        "Phong",
+        "Quân",
+        "Sơn",
+        "Thắng",
+        "Tuấn",
+        "Việt",
+        "Vinh",
+        "Hưng",
+        "Lộc",
+        "Trung",
+        "Đạt",
+        "Dương",
+        "Tùng",
+        "Thịnh",
+        "Phúc",
+        "Khôi",
+        "Lực",
+        "Nghĩa",
+        "Toản",
+        "Trường",
+        "Vượng",
+    ],
+    Gender.FEMALE: [
+        "Anh",
+        "Chi",
+        "Dung",
+        "Giang",
+        "Hà",
+        "Hằng",
+        "Hạnh",
+        "Hoa",
+        "Hương",
+        "Lan",
+        "Linh",
+        "Mai",
+        "Ngọc",
+        "Nhung",
+        "Phương",
+        "Quỳnh",
+        "Thảo",
+        "Trang",
+        "Vân",
+        "Yến",
+        "Thủy",
+        "Huyền",
+        "Nga",
+        "Oanh",
+        "Hiền",
+        "Loan",
+        "Trâm",
+        "Xuân",
+        "Nguyệt",
+        "Thư",
+        "Ngân",
+        "Diệp",
+        "Hồng",
+        "Liên",
+        "Tuyết",
+        "Uyên",
+    ],
+}
+ETHNICITY = ["Kinh"] * 90 + ["Tày"] * 3 + ["Mường"] * 3 + ["Thái"] * 2 + ["Nùng", "Dao"]
+RELIGION = ["Không"] * 85 + ["Phật giáo"] * 10 + ["Công giáo"] * 5
+JOB = (
+    ["Nghiên cứu viên"] * 10
+    + ["Nghiên cứu viên chính"] * 4
+    + ["Chuyên viên"] * 6
+    + ["Kế toán viên", "Thủ thư", "Lái xe", "Văn thư", "Kỹ thuật viên", "Trợ lý nghiên cứu"]
+)
+EDUCATION = ["Tiến sĩ"] * 3 + ["Thạc sĩ"] * 5 + ["Đại học"] * 6 + ["Cao đẳng"]
+THEORY = ["Cao cấp", "Trung cấp", "Trung cấp", "Sơ cấp", "Sơ cấp", ""]
+PROVINCE = ["001", "001", "001", "030", "031", "034", "036", "038", "040", "026", "035"]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    branch: str
+    groups: int
+    members: int
+    activities: int
+    decisions: int
+    awards: int
+    support_cases: int
+
+
+class _People:
+    """Plausible people: names, birth dates, identity numbers."""
+
+    def __init__(self, rnd: random.Random):
+        self.rnd = rnd
+        self.used_ids: set[str] = set()
+
+    def name(self, gender: str) -> str:
+        r = self.rnd
+        middle = r.choice(MIDDLE[gender])
+        parts = [r.choice(FAMILY), middle]
+        if r.random() < 0.3:  # a second middle name (never a second "Thị" or "Văn")
+            parts.append(r.choice([m for m in SECOND_MIDDLE[gender] if m != middle]))
+        given = r.choice(GIVEN[gender])
+        parts.append(given if given not in parts else r.choice(GIVEN[gender]))
+        return " ".join(parts)
+
+    def national_id(self, gender: str, born: date) -> str:
+        # CCCD: province (3), gender and century (1), year (2), then 6 digits.
+        century = 0 if born.year < 2000 else 2
+        code = century + (1 if gender == Gender.FEMALE else 0)
+        while True:
+            value = (
+                f"{self.rnd.choice(PROVINCE)}{code}{born.year % 100:02d}"
+                f"{self.rnd.randrange(1_000_000):06d}"
+            )
+            if value not in self.used_ids:
+                self.used_ids.add(value)
+                return value
+
+
+def _utc(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
+
+
+def fill_demo(
+    db: Database, *, members: int = 300, seed: int = 2025, today: date | None = None
+) -> DemoSummary:
+    """Set up ``db`` (a fresh database) as the demo branch with ``members`` members."""
+    rnd = random.Random(seed)
+    today = today or date.today()
+    people = _People(rnd)
+    org.init_database(
+        db,
+        code=BRANCH_CODE,
+        name=BRANCH_NAME,
+        parent_code=PARENT_CODE,
+        parent_name=PARENT_NAME,
+        place=PLACE,
+    )
+    for i, name in enumerate(GROUPS, start=1):
+        org.add_group(db, code=f"{BRANCH_CODE}-T{i:02d}", name=name)
+    home = db.home_unit_uuid
+    assert home is not None
+
+    with db.transaction() as s:
+        groups = s.scalars(
+            select(OrgUnit).where(OrgUnit.kind == "group").order_by(OrgUnit.code)
+        ).all()
+        member_rows, movement_rows = _member_rows(rnd, people, groups, members, today)
+        insert_records(s, Member, member_rows, owner=home)
+        ids = {u: i for u, i in s.execute(select(Member.uuid, Member.id))}
+        for row in movement_rows:
+            row["member_id"] = ids[row.pop("member_uuid")]
+        insert_records(s, Movement, movement_rows, owner=home)
+        audit_summary(
+            s, user=db.user, action="demo", entity="member", summary=f"demo: {members} members"
+        )
+
+    with db.transaction() as s:
+        branch = s.scalar(select(OrgUnit).where(OrgUnit.uuid == home))
+        groups = s.scalars(
+            select(OrgUnit).where(OrgUnit.kind == "group").order_by(OrgUnit.code)
+        ).all()
+        active = s.scalars(
+            select(Member).where(Member.status == MemberStatus.ACTIVE).order_by(Member.id)
+        ).all()
+        _committee(rnd, active, groups)
+        activities = _activities(s, rnd, branch, active, today)
+        decisions, awards = _awards(s, rnd, branch, groups, active, activities, today)
+        cases = _support(s, rnd, active, today, db.user)
+
+    return DemoSummary(
+        branch=BRANCH_NAME,
+        groups=len(GROUPS),
+        members=members,
+        activities=len(activities),
+        decisions=decisions,
+        awards=awards,
+        support_cases=cases,
+    )
+
+
+def _member_rows(
+    rnd: random.Random, people: _People, groups: list[OrgUnit], count: int, today: date
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    members: list[dict[str, Any]] = []
+    moves: list[dict[str, Any]] = []
+    for n in range(count):
+        gender = Gender.FEMALE if rnd.random() < 0.56 else Gender.MALE
+        age = rnd.randint(23, 59)
+        born = today - timedelta(days=age * 365 + rnd.randrange(365))
+        year_only = rnd.random() < 0.02  # old paper records: only the year is known
+        joined = born + timedelta(days=rnd.randint(22, max(22, age - 1)) * 365 + rnd.randrange(365))
+        joined = min(joined, today - timedelta(days=30))
+        member_uuid = uuid.UUID(int=rnd.getrandbits(128), version=4)
+        roll = rnd.random()
+        status = MemberStatus.ACTIVE
+        ending = None
+        if roll < 0.03:
+            status, ending = MemberStatus.TRANSFERRED_OUT, MovementKind.TRANSFER_OUT
+        elif roll < 0.05:
+            status, ending = MemberStatus.RETIRED, MovementKind.RETIREMENT
+        elif roll < 0.065:
+            status, ending = MemberStatus.LEFT, MovementKind.EXIT
+        elif roll < 0.072:
+            status, ending = MemberStatus.DECEASED, MovementKind.DEATH
+        arrived_by_transfer = rnd.random() < 0.15
+        members.append(
+            {
+                "uuid": member_uuid,
+                "org_unit_id": rnd.choice(groups).id,
+                "full_name": people.name(gender),
+                "date_of_birth": None if year_only else born,
+                "birth_year": born.year,
+                "gender": gender,
+                "ethnicity": rnd.choice(ETHNICITY),
+                "religion": rnd.choice(RELIGION),
+                "national_id": people.national_id(gender, born),
+                "card_number": f"{BRANCH_CODE}-{n + 1:06d}",
+                "phone": "0" + rnd.choice("389") + f"{rnd.randrange(10**8):08d}",
+                "email": "",
+                "hometown": rnd.choice(
+                    [
+                        "Hà Nội",
+                        "Nam Định",
+                        "Thái Bình",
+                        "Nghệ An",
+                        "Hải Dương",
+                        "Thanh Hóa",
+                        "Bắc Ninh",
+                        "Hưng Yên",
+                        "Phú Thọ",
+                        "Hòa Bình",
+                    ]
+                ),
+                "address": "",
+                "job_title": rnd.choice(JOB),
+                "union_role": "",
+                "education": rnd.choice(EDUCATION),
+                "political_theory": rnd.choice(THEORY),
+                "joined_on": joined,
+                "status": status,
+                "notes": "",
+            }
+        )
+        moves.append(
+            {
+                "member_uuid": member_uuid,
+                "kind": MovementKind.TRANSFER_IN if arrived_by_transfer else MovementKind.ADMISSION,
+                "occurred_on": joined,
+                "from_unit": "Công đoàn cơ sở Trường Đại học Kinh tế Quốc dân"
+                if arrived_by_transfer
+                else "",
+                "to_unit": "",
+                "decision_ref": "",
+                "note": "",
+            }
+        )
+        if ending is not None:
+            ended = joined + timedelta(days=rnd.randrange(max(1, (today - joined).days)))
+            moves.append(
+                {
+                    "member_uuid": member_uuid,
+                    "kind": ending,
+                    "occurred_on": ended,
+                    "from_unit": "",
+                    "to_unit": "Công đoàn cơ sở Bệnh viện Bạch Mai"
+                    if ending == MovementKind.TRANSFER_OUT
+                    else "",
+                    "decision_ref": "",
+                    "note": "",
+                }
+            )
+    return members, moves
+
+
+def _committee(rnd: random.Random, active: list[Member], groups: list[OrgUnit]) -> None:
+    """The executive committee and the group leaders."""
+    if not active:
+        return
+    chosen = rnd.sample(active, min(len(active), 7))
+    roles = [
+        "Chủ tịch",
+        "Phó Chủ tịch",
+        "Ủy viên Ban Chấp hành",
+        "Ủy viên Ban Chấp hành",
+        "Ủy viên Ban Chấp hành",
+        "Ủy viên Ban Chấp hành",
+        "Ủy viên Ban Chấp hành",
+    ]
+    for member, role in zip(chosen, roles, strict=False):
+        member.union_role = role
+    chosen[0].job_title = "Phó Viện trưởng"
+    for group in groups:
+        in_group = [m for m in active if m.org_unit_id == group.id and not m.union_role]
+        if in_group:
+            rnd.choice(in_group).union_role = "Tổ trưởng công đoàn"
+
+
+def chair_name(active: list[Member]) -> str:
+    return next((m.full_name for m in active if m.union_role == "Chủ tịch"), "")
+
+
+def _activities(
+    s: Any, rnd: random.Random, branch: OrgUnit, active: list[Member], today: date
+) -> list[Activity]:
+    year = today.year - 1 if today.month < 12 else today.year
+    plan = [
+        (
+            ActivityKind.EMULATION_MOVEMENT,
+            f"Phong trào thi đua “Lao động giỏi, lao động sáng tạo” năm {year}",
+            date(year, 1, 15),
+            date(year, 12, 15),
+            0.0,
+        ),
+        (
+            ActivityKind.EMULATION_MOVEMENT,
+            f"Phong trào “Giỏi việc nước, đảm việc nhà” năm {year}",
+            date(year, 3, 1),
+            date(year, 12, 15),
+            0.0,
+        ),
+        (
+            ActivityKind.CONFERENCE,
+            f"Hội nghị viên chức, người lao động năm {year}",
+            date(year, 1, 20),
+            date(year, 1, 20),
+            0.9,
+        ),
+        (
+            ActivityKind.TRAINING,
+            "Tập huấn nghiệp vụ công tác công đoàn",
+            date(year, 4, 12),
+            date(year, 4, 13),
+            0.2,
+        ),
+        (
+            ActivityKind.BLOOD_DRIVE,
+            "Ngày hội hiến máu tình nguyện “Giọt hồng tri ân”",
+            date(year, 7, 25),
+            date(year, 7, 25),
+            0.25,
+        ),
+        (
+            ActivityKind.SPORTS,
+            "Giải cầu lông chào mừng Ngày Phụ nữ Việt Nam 20/10",
+            date(year, 10, 18),
+            date(year, 10, 19),
+            0.15,
+        ),
+        (
+            ActivityKind.CULTURE,
+            "Hội diễn văn nghệ chào mừng Ngày Quốc tế Phụ nữ 8/3",
+            date(year, 3, 7),
+            date(year, 3, 7),
+            0.2,
+        ),
+        (
+            ActivityKind.VISIT,
+            "Thăm và tặng quà gia đình chính sách dịp 27/7",
+            date(year, 7, 26),
+            date(year, 7, 26),
+            0.05,
+        ),
+        (
+            ActivityKind.VOLUNTEERING,
+            "Chương trình tình nguyện “Áo ấm cho em” tại Hà Giang",
+            date(year, 11, 22),
+            date(year, 11, 24),
+            0.08,
+        ),
+        (
+            ActivityKind.MEETING,
+            f"Họp Ban Chấp hành quý IV năm {year}",
+            date(year, 10, 5),
+            date(year, 10, 5),
+            0.0,
+        ),
+    ]
+    made = []
+    for kind, title, start, end, share in plan:
+        activity = Activity(
+            kind=kind,
+            title=title,
+            org_unit_id=branch.id,
+            starts_on=start,
+            ends_on=end,
+            location="Hội trường Viện" if kind != ActivityKind.VOLUNTEERING else "Hà Giang",
+            description="",
+        )
+        s.add(activity)
+        for member in active:
+            if rnd.random() < share:
+                s.add(Participation(activity=activity, member_id=member.id))
+        made.append(activity)
+    s.flush()
+    return made
+
+
+def _awards(
+    s: Any,
+    rnd: random.Random,
+    branch: OrgUnit,
+    groups: list[OrgUnit],
+    active: list[Member],
+    activities: list[Activity],
+    today: date,
+) -> tuple[int, int]:
+    if not active:
+        return 0, 0
+    kinds = {k.code: k for k in s.scalars(select(AwardKind))}
+    movement = activities[0]
+    year = movement.starts_on.year if movement.starts_on else today.year
+    decided = date(year, 12, 27)
+    chair = chair_name(active)
+    common = dict(
+        issuing_superior=PARENT_NAME.upper(),
+        issuing_body=f"BAN CHẤP HÀNH {BRANCH_NAME.upper()}",
+        signer_on_behalf="TM. BAN CHẤP HÀNH",
+        signer_title="CHỦ TỊCH",
+        signer_name=chair,
+        place=PLACE,
+        year=year,
+    )
+    first = AwardDecision(
+        number="15/QĐ-CĐCS",
+        decided_on=decided,
+        award_kind_id=kinds["GK-CDCS"].id,
+        activity_id=movement.id,
+        reason=f"Đã có thành tích xuất sắc trong phong trào thi đua “Lao động giỏi, lao động "
+        f"sáng tạo” năm {year}",
+        **common,
+    )
+    second = AwardDecision(
+        number="16/QĐ-CĐCS",
+        decided_on=decided,
+        award_kind_id=kinds["DVXS"].id,
+        activity_id=movement.id,
+        reason=f"Đạt danh hiệu “Đoàn viên công đoàn xuất sắc” năm {year}",
+        **common,
+    )
+    s.add_all([first, second])
+    s.flush()
+    count = 0
+    people = rnd.sample(active, min(len(active), 34))
+    for member in people[:24]:
+        s.add(Award(decision_id=first.id, member_id=member.id, amount=300_000))
+        count += 1
+    for group in groups[:3]:
+        s.add(Award(decision_id=first.id, recipient_unit_id=group.id, amount=1_000_000))
+        count += 1
+    for member in people[24:]:
+        s.add(Award(decision_id=second.id, member_id=member.id, amount=200_000))
+        count += 1
+    return 2, count
+
+
+def _support(s: Any, rnd: random.Random, active: list[Member], today: date, user: str) -> int:
+    if not active:
+        return 0
+    kinds = s.scalars(select(SupportKind).order_by(SupportKind.sort_order)).all()
+    relatives = [
+        ("Nguyễn Văn Tư", "Bố đẻ"),
+        ("Trần Thị Lựu", "Mẹ đẻ"),
+        ("Lê Văn Sáu", "Bố vợ"),
+        ("Phạm Thị Nở", "Mẹ chồng"),
+    ]
+    reasons = {
+        "OM-DAU": "Điều trị nội trú tại bệnh viện",
+        "HIEU": "Phúng viếng",
+        "HI": "Mừng đám cưới",
+        "SINH-CON": "Thăm hỏi khi sinh con",
+        "KHO-KHAN": "Hoàn cảnh gia đình khó khăn đột xuất",
+        "THIEN-TAI": "Nhà bị ảnh hưởng do bão số 3 (Yagi)",
+        "TET": "Quà Tết Nguyên đán",
+        "MAI-AM": "Hỗ trợ xây nhà “Mái ấm Công đoàn”",
+    }
+    flow = [
+        SupportStatus.PROPOSED,
+        SupportStatus.APPROVED,
+        SupportStatus.PAID,
+        SupportStatus.CLOSED,
+    ]
+    count = 0
+    for i in range(48):
+        kind = kinds[i % len(kinds)]
+        member = rnd.choice(active)
+        final = [
+            SupportStatus.PROPOSED,
+            SupportStatus.APPROVED,
+            SupportStatus.PAID,
+            SupportStatus.CLOSED,
+            SupportStatus.REJECTED,
+        ][i % 5]
+        occurred = today - timedelta(days=rnd.randrange(20, 330))
+        if kind.code == "TET":  # Tết gifts go out in the weeks before the Lunar New Year
+            occurred = date(today.year if today.month > 2 else today.year - 1, 1, 20)
+        beneficiary, relation = ("", "")
+        if kind.code == "HIEU":
+            beneficiary, relation = rnd.choice(relatives)
+        case = SupportCase(
+            kind_id=kind.id,
+            member_id=member.id,
+            beneficiary_name=beneficiary,
+            relation=relation,
+            occurred_on=occurred,
+            amount=kind.default_amount,
+            reason=reasons.get(kind.code, ""),
+            paper_ref=f"HS-{i + 1:03d}",
+            status=final,
+        )
+        s.add(case)
+        steps = (
+            flow[: flow.index(final) + 1]
+            if final in flow
+            else [SupportStatus.PROPOSED, SupportStatus.REJECTED]
+        )
+        previous = None
+        for n, status in enumerate(steps):
+            s.add(
+                SupportCaseEvent(
+                    case=case,
+                    from_status=previous,
+                    to_status=status,
+                    at=_utc(occurred + timedelta(days=2 * n)),
+                    by_user=user,
+                )
+            )
+            previous = status
+        count += 1
+    return count
