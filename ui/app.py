@@ -1,0 +1,211 @@
+"""Starting the GUI: the Qt application, which database to open, and switching between
+databases and languages without restarting."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QObject, QTimer, QTranslator
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from ui.dialogs.setup_unit import FirstRunDialog, UnitForm
+from ui.main_window import MainWindow
+from ui.tasks import run_task, show_error
+from unionapp.db import Database, default_path, open_database
+from unionapp.demo import fill_demo
+from unionapp.errors import UserError
+from unionapp.i18n import _, language, set_language
+from unionapp.org import init_database
+from unionapp.progress import Progress
+from unionapp.resources import resource
+from unionapp.settings import Settings
+
+
+class Controller(QObject):
+    """Owns the open database and its window."""
+
+    def __init__(self, app: QApplication, args: argparse.Namespace, settings: Settings):
+        super().__init__()
+        self.app = app
+        self.args = args
+        self.settings = settings
+        self.db: Database | None = None
+        self.window: MainWindow | None = None
+        self.demo = False
+        self._translator: QTranslator | None = None
+        self.install_qt_translation()
+
+    # -- start ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.args.demo:
+            self.open_demo()
+        elif self.args.db:
+            self.open(self.args.db, quit_on_failure=True)
+        elif self.settings.last_database and Path(self.settings.last_database).exists():
+            self.open(self.settings.last_database, quit_on_failure=True)
+        elif default_path().exists():
+            self.open(str(default_path()), quit_on_failure=True)
+        else:
+            self.first_run()
+
+    def first_run(self) -> None:
+        dialog = FirstRunDialog()
+        if not dialog.exec():
+            self.app.quit()
+        elif dialog.choice == FirstRunDialog.DEMO:
+            self.open_demo()
+        elif not self.create(str(default_path())):
+            self.first_run()
+
+    # -- databases -------------------------------------------------------------------------
+
+    def open(self, target: str, *, demo: bool = False, quit_on_failure: bool = False) -> bool:
+        try:
+            db = open_database(target, user=self.args.user)
+            if not db.is_initialised:
+                db.close()
+                raise UserError(_("This database has not been set up yet: run unionapp init."))
+        except UserError as error:
+            show_error(self.window, error)
+            if quit_on_failure and self.window is None:
+                self.app.quit()
+            return False
+        self._replace(db, demo=demo)
+        if not demo and db.path is not None:
+            self.settings.last_database = str(db.path)
+            self.settings.save()
+        return True
+
+    def create(self, path: str) -> bool:
+        form = UnitForm(self.window)
+        if not form.exec():
+            return False
+        details = form.details()
+        try:
+            db = open_database(path, create=True, user=self.args.user)
+            try:
+                init_database(db, code=details.code, name=details.name,
+                              parent_code=details.parent_code, parent_name=details.parent_name,
+                              place=details.place)
+            except BaseException:
+                db.close()
+                raise
+        except UserError as error:
+            show_error(self.window, error)
+            return False
+        self._replace(db, demo=False)
+        self.settings.last_database = path
+        self.settings.save()
+        return True
+
+    def new_database(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self.window, _("New database"), str(default_path().parent / "congdoan.db"),
+            _("Union databases (*.db)"))
+        if path:
+            if Path(path).exists():
+                show_error(self.window, UserError(
+                    _("{path} already exists. Choose another name.").format(path=path)))
+                return
+            self.create(path)
+
+    def open_demo(self) -> None:
+        """Open the demo database, building it first if it is not there yet."""
+        path = default_path(demo=True)
+        if path.exists():
+            self.open(str(path), demo=True, quit_on_failure=True)
+            return
+
+        def build(progress: Progress) -> str:
+            progress(0, 0, _("Creating the demo union…"))
+            with open_database(path, create=True) as db:
+                fill_demo(db)
+            return str(path)
+
+        def failed(error: BaseException) -> None:
+            for suffix in ("", "-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            show_error(self.window, error)
+            if self.window is None:
+                self.app.quit()
+
+        run_task(self.window, build, on_done=lambda p: self.open(p, demo=True),
+                 on_failed=failed, label=_("Creating the demo union…"), cancellable=False)
+
+    def _replace(self, db: Database, *, demo: bool) -> None:
+        old_window, old_db = self.window, self.db
+        self.db, self.demo = db, demo
+        self.show_window()
+        if old_window is not None:
+            old_window.close()
+            old_window.deleteLater()
+        if old_db is not None:
+            old_db.close()
+
+    def show_window(self) -> None:
+        assert self.db is not None
+        window = MainWindow(self.db, demo=self.demo)
+        window.open_requested.connect(lambda p: self.open(p))
+        window.new_requested.connect(self.new_database)
+        window.demo_requested.connect(self.open_demo)
+        window.language_requested.connect(self.switch_language)
+        icon = resource("icons", "unionapp.svg")
+        if icon.exists():
+            window.setWindowIcon(QIcon(str(icon)))
+        window.show()
+        self.window = window
+
+    # -- language -------------------------------------------------------------------------
+
+    def switch_language(self, code: str) -> None:
+        if code == language():
+            return
+        set_language(code)
+        self.settings.language = code
+        self.settings.save()
+        self.install_qt_translation()
+        old = self.window
+        self.show_window()  # rebuilt with every string in the new language
+        if old is not None:
+            old.close()
+            old.deleteLater()
+
+    def install_qt_translation(self) -> None:
+        """Qt's own strings (standard buttons, context menus) in the same language."""
+        if self._translator is not None:
+            self.app.removeTranslator(self._translator)
+            self._translator = None
+        QLocale.setDefault(QLocale(QLocale.Language.Vietnamese if language() == "vi"
+                                   else QLocale.Language.English))
+        qm = resource("translations", language(), f"qtbase_{language()}.qm")
+        translator = QTranslator(self.app)
+        if qm.exists() and translator.load(str(qm)):
+            self.app.installTranslator(translator)
+            self._translator = translator
+
+    def shutdown(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName("unionapp")
+    app.setApplicationName("unionapp")
+    settings = Settings.load()
+    if args.lang:
+        settings.language = args.lang
+    set_language(language())
+    controller = Controller(app, args, settings)
+    QTimer.singleShot(0, controller.start)
+    try:
+        return app.exec()
+    finally:
+        controller.shutdown()
+

@@ -1,0 +1,124 @@
+"""What every tab's list shares: a search box, filters, a windowed table and a footer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.state import window_state
+from ui.tables.windowed import Column, RowSource, WindowedModel
+from unionapp.db import Database
+from unionapp.i18n import _
+
+SEARCH_DELAY_MS = 200  # wait for the user to pause typing before searching
+
+
+class ListTab(QWidget):
+    """Subclasses give the columns, build the filters and say which rows to show."""
+
+    counts_changed = Signal()
+    settings_key = "list"
+
+    def __init__(self, db: Database, columns: list[Column[Any]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.search_hint())
+        self.filters = QHBoxLayout()
+        self.model: WindowedModel[Any] = WindowedModel(columns)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(26)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.horizontalHeader().customContextMenuRequested.connect(self._choose_columns)
+        for i, column in enumerate(columns):
+            self.view.setColumnWidth(i, column.width)
+        self._restore_hidden_columns()
+        self.footer = QLabel()
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 3)
+        top.addLayout(self.filters)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.footer)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(self._timer.start)
+
+    # -- for subclasses ------------------------------------------------------------------
+
+    def search_hint(self) -> str:
+        return _("Search…")
+
+    def source(self, text: str) -> RowSource[Any]:
+        raise NotImplementedError
+
+    def footer_text(self, count: int) -> str:
+        return _("{count} rows").format(count=count)
+
+    def add_filter(self, combo: QComboBox, label: str = "") -> None:
+        if label:
+            self.filters.addWidget(QLabel(label))
+        self.filters.addWidget(combo)
+        combo.currentIndexChanged.connect(self.reload)
+
+    # -- behaviour -------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self._timer.stop()
+        self.model.set_source(self.source(self.search.text()))
+        self.footer.setText(self.footer_text(self.model.rowCount()))
+        self.counts_changed.emit()
+
+    def _restore_hidden_columns(self) -> None:
+        saved = window_state().value(f"{self.settings_key}/hidden_columns")
+        hidden = set(saved) if isinstance(saved, list) else None
+        for i, column in enumerate(self.model.columns):
+            self.view.setColumnHidden(i, column.key in hidden if hidden is not None
+                                      else column.hidden)
+
+    def _choose_columns(self, pos: QPoint) -> None:
+        """Right-click on the header: show or hide columns (remembered)."""
+        menu = QMenu(self)
+        for i, column in enumerate(self.model.columns):
+            action = menu.addAction(_(column.title))
+            action.setCheckable(True)
+            action.setChecked(not self.view.isColumnHidden(i))
+            action.toggled.connect(lambda on, i=i: self._set_column_shown(i, on))
+        menu.exec(self.view.horizontalHeader().mapToGlobal(pos))
+
+    def _set_column_shown(self, index: int, shown: bool) -> None:
+        self.view.setColumnHidden(index, not shown)
+        hidden = [c.key for i, c in enumerate(self.model.columns) if self.view.isColumnHidden(i)]
+        window_state().setValue(f"{self.settings_key}/hidden_columns", hidden)
+
+
+def combo(items: list[tuple[str, Any]]) -> QComboBox:
+    """A combo box of (label, value) pairs; the value is the item's data."""
+    box = QComboBox()
+    for text, value in items:
+        box.addItem(text, value)
+    return box
