@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
-from .models import AuditLog, OrgUnit, Synced, utcnow
+from . import search_index
+from .models import AuditLog, Member, OrgUnit, Synced, utcnow
 
 # Derived columns (recomputed from others) and bookkeeping that would only add noise.
 _NOT_LOGGED = {"id", "name_folded", "sort_key", "title_folded", "updated_at", "version"}
@@ -117,3 +118,16 @@ def _stamp_and_audit(session: Session, _context: UOWTransaction, _instances: Any
         entry.user = user
         entry.at = now
         session.add(entry)
+    changed = [o for o in (*session.new, *session.dirty) if isinstance(o, Member)]
+    if changed:
+        session.info.setdefault("members_changed", []).extend(changed)
+
+
+@event.listens_for(AuditedSession, "after_flush")
+def _reindex_members(session: Session, _context: UOWTransaction) -> None:
+    """Keep the member search index in step with the members this flush wrote."""
+    changed = session.info.pop("members_changed", None)
+    if changed:
+        conn = session.connection()
+        if search_index.is_available(conn):
+            search_index.refresh(conn, {m.id for m in changed})

@@ -12,9 +12,10 @@ from datetime import date, datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from . import search_index
 from .models import AuditLog, Member, Synced, utcnow
 from .text import clean, fold, person_sort_key
 
@@ -58,15 +59,28 @@ def insert_records(
     """Insert new records of ``model`` (each row a dict of column values). Returns the count."""
     now = utcnow()
     count = 0
-    prepare = member_values if model is Member else None
+    is_member = model is Member
+    new_ids: list[int] = []
     for chunk in _chunks(rows, CHUNK):
         for values in chunk:
             stamped(values, owner=owner, now=now)
-            if prepare is not None:
-                prepare(values)
+            if is_member:
+                member_values(values)
         session.execute(insert(model), chunk)
         count += len(chunk)
+        if is_member:
+            uuids = [v["uuid"] for v in chunk]
+            new_ids += session.scalars(select(Member.id).where(Member.uuid.in_(uuids))).all()
+    if is_member:
+        reindex_members(session, new_ids)
     return count
+
+
+def reindex_members(session: Session, member_ids: list[int]) -> None:
+    """After members were written with Core statements: bring the search index up to date."""
+    conn = session.connection()
+    if search_index.is_available(conn):
+        search_index.refresh(conn, member_ids)
 
 
 def audit_summary(

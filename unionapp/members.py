@@ -9,9 +9,10 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, or_, select
+from sqlalchemy import Select, and_, func, literal, select, text
 from sqlalchemy.orm import Session
 
+from . import search_index
 from .db import Database
 from .errors import NotFound, Problem, UserError, ValidationError
 from .i18n import _
@@ -102,15 +103,24 @@ class MovementRow:
 
 @dataclass(frozen=True)
 class MemberQuery:
-    """What the member list shows: a search text and filters. Empty means everything live."""
+    """What the member list shows: a search text and filters. Empty means everything live.
+
+    Ages are counted by year, as union statistics count them: in ``year`` (this year by
+    default) a member born in 1990 is 36 in 2026, whatever the day."""
 
     text: str = ""
-    org_unit: uuid.UUID | None = None
+    org_unit: uuid.UUID | None = None  # the unit or any unit under it
     status: str | None = None
     gender: str | None = None
     age_min: int | None = None
     age_max: int | None = None
-    on: date | None = None  # the day ages are counted at (today by default)
+    year: int | None = None
+
+    def birth_years(self) -> tuple[int | None, int | None]:
+        year = self.year or date.today().year
+        earliest = year - self.age_max if self.age_max is not None else None
+        latest = year - self.age_min if self.age_min is not None else None
+        return earliest, latest
 
 
 def name_matches(folded_column: Any, text: str) -> Any:
@@ -121,48 +131,134 @@ def name_matches(folded_column: Any, text: str) -> Any:
     return and_(*(spaced.like(f"% {word}%") for word in search_words(text)))
 
 
-def _filtered(query: MemberQuery) -> Select[Any]:
+def _subtree_ids(s: Session, unit: uuid.UUID) -> list[int]:
+    """The unit and every unit below it."""
+    units = s.execute(select(OrgUnit.id, OrgUnit.uuid, OrgUnit.parent_id)).all()
+    root = next((i for i, u, _p in units if u == unit), None)
+    if root is None:
+        return []
+    children: dict[int | None, list[int]] = {}
+    for i, _u, parent in units:
+        children.setdefault(parent, []).append(i)
+    found, todo = [], [root]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo += children.get(current, [])
+    return found
+
+
+def _filtered(query: MemberQuery, s: Session) -> Select[Any]:
+    """The query in plain SQL (PostgreSQL, and the reference the SQLite index is tested
+    against)."""
     stmt = select(*_ROW_COLUMNS).join(OrgUnit, Member.org_unit_id == OrgUnit.id)
     stmt = stmt.where(Member.deleted_at.is_(None))
     if query.text.strip():
         stmt = stmt.where(name_matches(Member.name_folded, query.text))
     if query.org_unit is not None:
-        stmt = stmt.where(OrgUnit.uuid == query.org_unit)
+        stmt = stmt.where(Member.org_unit_id.in_(_subtree_ids(s, query.org_unit)))
     if query.status:
         stmt = stmt.where(Member.status == query.status)
     if query.gender:
         stmt = stmt.where(Member.gender == query.gender)
-    if query.age_min is not None or query.age_max is not None:
-        today = query.on or date.today()
-        if query.age_min is not None:  # born on or before this day
-            latest = _years_before(today, query.age_min)
-            stmt = stmt.where(
-                or_(
-                    Member.date_of_birth <= latest,
-                    and_(Member.date_of_birth.is_(None), Member.birth_year <= latest.year),
-                )
-            )
-        if query.age_max is not None:  # not yet age_max + 1
-            earliest = _years_before(today, query.age_max + 1)
-            stmt = stmt.where(
-                or_(
-                    Member.date_of_birth > earliest,
-                    and_(Member.date_of_birth.is_(None), Member.birth_year >= earliest.year),
-                )
-            )
+    earliest, latest = query.birth_years()
+    if earliest is not None:
+        stmt = stmt.where(Member.birth_year >= earliest)
+    if latest is not None:
+        stmt = stmt.where(Member.birth_year <= latest)
     return stmt
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+class IndexedMemberList:
+    """The members a query selects, read through the SQLite search index (see
+    :mod:`unionapp.search_index`): counts and pages in Vietnamese order without sorting."""
+
+    def __init__(self, db: Database, query: MemberQuery):
+        self.db = db
+        self.query = query
+        self._match: str | None = None
+        self._count: int | None = None
+
+    def _expression(self, s: Session) -> str:
+        if self._match is None:
+            q = self.query
+            tokens = []
+            if q.status:
+                tokens.append(search_index.token("st", q.status))
+            if q.gender:
+                tokens.append(search_index.token("g", q.gender))
+            if q.org_unit is not None:
+                unit_id = s.scalar(select(OrgUnit.id).where(OrgUnit.uuid == q.org_unit))
+                tokens.append(search_index.token("ou", str(unit_id or 0)))
+            expression = search_index.match_expression(search_words(q.text), tokens)
+            earliest, latest = q.birth_years()
+            if earliest is not None or latest is not None:
+                this_year = q.year or date.today().year
+                first = earliest if earliest is not None else this_year - 120
+                last = latest if latest is not None else this_year
+                years = " OR ".join(f'"{search_index.token("by", str(y))}"'
+                                    for y in range(first, last + 1))
+                expression += f" AND ({years or search_index.token('none', '')})"
+            self._match = expression
+        return self._match
+
+    def count(self) -> int:
+        if self._count is None:
+            with self.db.read() as s:
+                self._count = s.execute(
+                    text("SELECT count(*) FROM member_search WHERE member_search MATCH :m"),
+                    {"m": self._expression(s)}).scalar_one()
+        return self._count
+
+    def page(self, offset: int, limit: int) -> list[MemberRow]:
+        """Rows ``offset … offset+limit-1``. Pages past the middle are read from the end, so
+        the last row is as quick to reach as the first."""
+        total = self.count()
+        limit = max(0, min(limit, total - offset))
+        if limit == 0:
+            return []
+        with self.db.read() as s:
+            match = self._expression(s)
+            if offset > total // 2:
+                ranks = s.execute(text(
+                    "SELECT rowid FROM member_search WHERE member_search MATCH :m "
+                    "ORDER BY rowid DESC LIMIT :n OFFSET :o"),
+                    {"m": match, "n": limit, "o": total - offset - limit}).scalars().all()
+                ranks.reverse()
+            else:
+                ranks = s.execute(text(
+                    "SELECT rowid FROM member_search WHERE member_search MATCH :m "
+                    "ORDER BY rowid LIMIT :n OFFSET :o"),
+                    {"m": match, "n": limit, "o": offset}).scalars().all()
+            if not ranks:
+                return []
+            indexed = search_index.TEXT_TABLE
+            stmt = (select(*_ROW_COLUMNS, indexed.c.rank)
+                    .join(OrgUnit, Member.org_unit_id == OrgUnit.id)
+                    .join(indexed, indexed.c.member_id == Member.id)
+                    .where(indexed.c.rank.in_(ranks)))
+            rows = sorted(s.execute(stmt).all(), key=lambda r: r[-1])
+            return [_row(r[:-1]) for r in rows]
+
+    def all(self) -> list[MemberRow]:
+        return self.page(0, self.count())
 
 
-def member_list(db: Database, query: MemberQuery = MemberQuery()) -> ListQuery[MemberRow]:
-    """The members ``query`` selects, in Vietnamese name order, as a window onto the query."""
-    return ListQuery(db, _filtered(query), (Member.sort_key, Member.id), _row)
+MemberList = IndexedMemberList | ListQuery[MemberRow]
+
+
+def member_list(db: Database, query: MemberQuery = MemberQuery()) -> MemberList:
+    """The members ``query`` selects, in Vietnamese name order, as a window onto the
+    database (``count()``, ``page(offset, limit)``, ``all()``)."""
+    if db.is_sqlite:
+        return IndexedMemberList(db, query)
+    return sql_member_list(db, query)
+
+
+def sql_member_list(db: Database, query: MemberQuery) -> ListQuery[MemberRow]:
+    with db.read() as s:
+        statement = _filtered(query, s)
+    return ListQuery(db, statement, (Member.sort_key, Member.id), _row)
 
 
 def find_members(db: Database, text: str = "", **filters: Any) -> list[MemberRow]:

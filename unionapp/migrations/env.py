@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 
+from unionapp.db import described_by_models
 from unionapp.models import Base
 from unionapp.models.base import UTCDateTime
 
@@ -29,6 +30,7 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=_render_item,
+        include_name=described_by_models,
     )
     with context.begin_transaction():
         context.run_migrations()

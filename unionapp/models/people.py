@@ -54,7 +54,7 @@ class Member(Synced, Base):
 
     __tablename__ = "member"
     __table_args__ = (
-        Index("ix_member_sort", "sort_key"),
+        Index("ix_member_sort", "sort_key", "id"),
         Index("ix_member_national_id", "national_id"),
         Index("ix_member_org_unit_status", "org_unit_id", "status"),
     )
