@@ -1,4 +1,5 @@
-"""``python -m bench`` runs every benchmark; ``python -m bench certificates`` runs one."""
+"""``python -m bench`` runs every benchmark; ``python -m bench NAME [PART …]`` runs one (its
+``main`` receives the parts, e.g. ``python -m bench members search``)."""
 
 from __future__ import annotations
 
@@ -16,14 +17,13 @@ def available() -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    names = argv or available()
-    unknown = [n for n in names if n not in available()]
-    if unknown:
-        print(f"unknown benchmark(s): {', '.join(unknown)}; available: {', '.join(available())}")
+    if argv and argv[0] not in available():
+        print(f"unknown benchmark {argv[0]!r}; available: {', '.join(available())}")
         return 2
-    for name in names:
+    runs = [(argv[0], argv[1:])] if argv else [(name, []) for name in available()]
+    for name, parts in runs:
         print(f"\n== {name} ==")
-        importlib.import_module(f"bench.{name}").main()
+        importlib.import_module(f"bench.{name}").main(parts)
     return 0
 
 

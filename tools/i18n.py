@@ -2,6 +2,7 @@
 
     python tools/i18n.py check   # what is missing, stale or has wrong placeholders
     python tools/i18n.py stub    # append every missing message, untranslated, to each .po
+    python tools/i18n.py fill < pairs.tsv   # fill empty translations: "source<TAB>translation"
 
 New entries go at the end of the file (so parallel branches merge cleanly); a test fails while
 any message of the code has no Vietnamese translation.
@@ -87,8 +88,27 @@ def stub(lang: str) -> int:
     return len(missing)
 
 
+def fill(lang: str, pairs: dict[str, str]) -> int:
+    """Put translations into entries whose translation is still empty."""
+    path = po_path(lang)
+    text = path.read_text(encoding="utf-8")
+    done = 0
+    for source, translation in pairs.items():
+        empty = f"msgid {_po_quote(source)}\nmsgstr \"\"\n"
+        if empty in text:
+            text = text.replace(empty, f"msgid {_po_quote(source)}\nmsgstr "
+                                       f"{_po_quote(translation)}\n")
+            done += 1
+    path.write_text(text, encoding="utf-8")
+    return done
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "check"
+    if command == "fill":
+        pairs = dict(line.rstrip("\n").split("\t", 1) for line in sys.stdin if "\t" in line)
+        print(f"filled {fill(TRANSLATED[0], pairs)} of {len(pairs)}")
+        return 0
     if command == "stub":
         for lang in TRANSLATED:
             print(f"{lang}: {stub(lang)} new entries to translate at the end of {po_path(lang)}")

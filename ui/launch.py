@@ -8,6 +8,13 @@ from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from unionapp.rosters.reading import CHILD_MARKER
+
+    if argv[:1] == [CHILD_MARKER]:  # the frozen program reading an untrusted sheet for itself
+        from unionapp.rosters.reading import child_main
+
+        return child_main(argv[1:])
     from unionapp.cli import parse, run
 
     args = parse(argv)

@@ -42,7 +42,12 @@ def fold(text: str | None) -> str:
     alone (and SQLite's ``remove_diacritics``) leaves it alone: it is mapped explicitly.
     Names repeat the same few thousand words, so folding is cached per word.
     """
-    return " ".join(_fold_word(w) for w in clean(text).split(" ")) if text else ""
+    return fold_cleaned(clean(text)) if text else ""
+
+
+def fold_cleaned(text: str) -> str:
+    """:func:`fold` of text already passed through :func:`clean` (bulk paths)."""
+    return " ".join(_fold_word(w) for w in text.split(" ")) if text else ""
 
 
 def search_words(text: str | None) -> list[str]:
@@ -99,7 +104,12 @@ def person_sort_key(full_name: str | None, birth: date | int | None = None) -> s
     """The Vietnamese order of people: given name (last word) first, then family and middle
     names, letters before tones, then date (or year) of birth. Returns an ASCII string, so
     the database can index it and sort by it."""
-    words = clean(full_name).split(" ") if clean(full_name) else []
+    return person_sort_key_cleaned(clean(full_name), birth)
+
+
+def person_sort_key_cleaned(full_name: str, birth: date | int | None = None) -> str:
+    """:func:`person_sort_key` of a name already passed through :func:`clean`."""
+    words = full_name.split(" ") if full_name else []
     given, rest = words[-1:], words[:-1]
     given_p, given_t = _part_codes(given)
     rest_p, rest_t = _part_codes(rest)

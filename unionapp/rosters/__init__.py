@@ -1,0 +1,1 @@
+"""Reading the member rosters clerks keep: files, headers, columns, legacy encodings."""
