@@ -169,6 +169,26 @@ def _filtered(query: MemberQuery, s: Session) -> Select[Any]:
     return stmt
 
 
+# One round trip per page: the window of ranks, then those members (ordered by the caller).
+_PAGE_SQL = """
+SELECT m.uuid, m.full_name, m.date_of_birth, m.birth_year, m.gender, m.status, u.name, u.uuid,
+       m.national_id, m.card_number, m.phone, m.joined_on, m.job_title, m.union_role,
+       m.ethnicity, hits.rank
+FROM (SELECT rowid AS rank FROM member_search WHERE member_search MATCH :m
+      ORDER BY rowid {direction} LIMIT :n OFFSET :o) AS hits
+JOIN member_search_text AS t ON t.rank = hits.rank
+JOIN member AS m ON m.id = t.member_id
+JOIN org_unit AS u ON u.id = m.org_unit_id
+"""
+
+
+def _sqlite_row(r: Any) -> MemberRow:
+    """A row of ``_PAGE_SQL`` as SQLite stores it (UUIDs as hex, dates as ISO text)."""
+    return MemberRow(uuid.UUID(r[0]), r[1], date.fromisoformat(r[2]) if r[2] else None, r[3],
+                     r[4], r[5], r[6], uuid.UUID(r[7]), r[8], r[9], r[10],
+                     date.fromisoformat(r[11]) if r[11] else None, r[12], r[13], r[14])
+
+
 class IndexedMemberList:
     """The members a query selects, read through the SQLite search index (see
     :mod:`unionapp.search_index`): counts and pages in Vietnamese order without sorting."""
@@ -217,28 +237,14 @@ class IndexedMemberList:
         limit = max(0, min(limit, total - offset))
         if limit == 0:
             return []
+        backwards = offset > total // 2
         with self.db.read() as s:
             match = self._expression(s)
-            if offset > total // 2:
-                ranks = s.execute(text(
-                    "SELECT rowid FROM member_search WHERE member_search MATCH :m "
-                    "ORDER BY rowid DESC LIMIT :n OFFSET :o"),
-                    {"m": match, "n": limit, "o": total - offset - limit}).scalars().all()
-                ranks.reverse()
-            else:
-                ranks = s.execute(text(
-                    "SELECT rowid FROM member_search WHERE member_search MATCH :m "
-                    "ORDER BY rowid LIMIT :n OFFSET :o"),
-                    {"m": match, "n": limit, "o": offset}).scalars().all()
-            if not ranks:
-                return []
-            indexed = search_index.TEXT_TABLE
-            stmt = (select(*_ROW_COLUMNS, indexed.c.rank)
-                    .join(OrgUnit, Member.org_unit_id == OrgUnit.id)
-                    .join(indexed, indexed.c.member_id == Member.id)
-                    .where(indexed.c.rank.in_(ranks)))
-            rows = sorted(s.execute(stmt).all(), key=lambda r: r[-1])
-            return [_row(r[:-1]) for r in rows]
+            rows = s.execute(text(_PAGE_SQL.format(direction="DESC" if backwards else "")), {
+                "m": match, "n": limit,
+                "o": total - offset - limit if backwards else offset}).all()
+        rows.sort(key=lambda r: r[-1])
+        return [_sqlite_row(r) for r in rows]
 
     def all(self) -> list[MemberRow]:
         return self.page(0, self.count())
