@@ -43,6 +43,7 @@ class MemberRow:
     job_title: str
     union_role: str
     ethnicity: str
+    religion: str
 
     def as_json(self) -> dict[str, Any]:
         """The command line's JSON object for a member (a contract: keys are kept)."""
@@ -80,6 +81,7 @@ _ROW_COLUMNS = (
     Member.job_title,
     Member.union_role,
     Member.ethnicity,
+    Member.religion,
 )
 
 
@@ -173,7 +175,7 @@ def _filtered(query: MemberQuery, s: Session) -> Select[Any]:
 _PAGE_SQL = """
 SELECT m.uuid, m.full_name, m.date_of_birth, m.birth_year, m.gender, m.status, u.name, u.uuid,
        m.national_id, m.card_number, m.phone, m.joined_on, m.job_title, m.union_role,
-       m.ethnicity, hits.rank
+       m.ethnicity, m.religion, hits.rank
 FROM (SELECT rowid AS rank FROM member_search WHERE member_search MATCH :m
       ORDER BY rowid {direction} LIMIT :n OFFSET :o) AS hits
 JOIN member_search_text AS t ON t.rank = hits.rank
@@ -186,7 +188,7 @@ def _sqlite_row(r: Any) -> MemberRow:
     """A row of ``_PAGE_SQL`` as SQLite stores it (UUIDs as hex, dates as ISO text)."""
     return MemberRow(uuid.UUID(r[0]), r[1], date.fromisoformat(r[2]) if r[2] else None, r[3],
                      r[4], r[5], r[6], uuid.UUID(r[7]), r[8], r[9], r[10],
-                     date.fromisoformat(r[11]) if r[11] else None, r[12], r[13], r[14])
+                     date.fromisoformat(r[11]) if r[11] else None, r[12], r[13], r[14], r[15])
 
 
 class IndexedMemberList:

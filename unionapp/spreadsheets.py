@@ -36,7 +36,8 @@ class Sheet:
     title_lines: Sequence[str] = ()
     widths: Sequence[float] = ()
     name: str = "Sheet1"
-    footer_lines: Sequence[str] = ()
+    # Lines under the table; a pair of texts goes left and right (e.g. two signature titles).
+    footer_lines: Sequence[str | tuple[str, str]] = ()
     money_columns: set[int] = field(default_factory=set)
 
 
@@ -91,9 +92,15 @@ def write_xlsx(path: Path, sheet: Sheet) -> int:
                                     money if col in sheet.money_columns else text)
                 else:
                     ws.write_string(row, col, str(value), text)  # text stays text
+        bold = workbook.add_format({"bold": True, "font_name": "Times New Roman",
+                                    "align": "center"})
         for line in sheet.footer_lines:
             row += 2
-            ws.write_string(row, 0, line)
+            if isinstance(line, tuple):
+                ws.write_string(row, 1, line[0], bold)
+                ws.write_string(row, max(width - 4, 2), line[1], bold)
+            else:
+                ws.write_string(row, 0, line)
     finally:
         workbook.close()
     return count

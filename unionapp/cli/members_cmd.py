@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ..i18n import _
 from ..labels import GENDER, MEMBER_STATUS, label
-from ..members import find_members
+from ..members import MemberQuery, find_members
 from ..models import MemberStatus
+from ..rosters.export import export_members
+from ..rosters.importing import import_roster
 from ..text import format_birth
-from .common import open_for_reading, print_json
+from .common import open_for_reading, open_for_writing, print_json
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -25,6 +28,23 @@ def register(commands: argparse._SubParsersAction) -> None:
     find.add_argument("--status", choices=MemberStatus.ALL, help=_("only this status"))
     find.add_argument("--json", action="store_true", help=_("print JSON"))
     find.set_defaults(func=run_find)
+
+    imp = sub.add_parser("import", help=_("import a roster (.xlsx, .xls, .ods, .csv)"))
+    imp.add_argument("file", type=Path, help=_("the roster file"))
+    imp.add_argument("--dry-run", action="store_true",
+                     help=_("check and show what would happen, writing nothing"))
+    imp.add_argument("--sheet", default="0",
+                     help=_("sheet name or number (1 = the first; default: the first)"))
+    imp.add_argument("--json", action="store_true", help=_("print the summary as JSON"))
+    imp.set_defaults(func=run_import)
+
+    exp = sub.add_parser("export", help=_("export the roster (.xlsx form or .csv)"))
+    exp.add_argument("file", type=Path, help=_("where to write (.xlsx or .csv)"))
+    exp.add_argument("--status", choices=MemberStatus.ALL,
+                     help=_("only this status (default: every live member)"))
+    exp.add_argument("--no-national-id", action="store_true",
+                     help=_("leave out the CCCD numbers (personal data)"))
+    exp.set_defaults(func=run_export)
 
 
 def run_find(args: argparse.Namespace) -> int:
@@ -46,4 +66,42 @@ def run_find(args: argparse.Namespace) -> int:
             )
         )
     print(_("{count} members.").format(count=len(rows)))
+    return 0
+
+
+def _sheet(value: str) -> str | int:
+    return int(value) - 1 if value.isdigit() and int(value) > 0 else (0 if value == "0" else value)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Exit 0: imported (or checked) cleanly; 1: some rows had errors and were left out;
+    2: the file was refused and nothing was written."""
+    with open_for_writing(args) as db:
+        summary = import_roster(db, args.file, dry_run=args.dry_run, sheet=_sheet(args.sheet))
+    if args.json:
+        print_json(summary.as_json())
+    else:
+        print(_("{file}: {created} created, {updated} updated, {unchanged} unchanged, "
+                "{skipped} skipped, {errors} rows with errors.").format(
+            file=summary.file, created=summary.created, updated=summary.updated,
+            unchanged=summary.unchanged, skipped=summary.skipped,
+            errors=len({p.row for p in summary.errors})))
+        if summary.legacy_encoding:
+            print(_("Text in the old {encoding} encoding was converted to Unicode.").format(
+                encoding=summary.legacy_encoding.upper()))
+        for problem in summary.errors + summary.warnings:
+            where = _("row {row}").format(row=problem.row)
+            if problem.field:
+                where += f", {problem.field}"
+            print(f"  {where}: {problem.message}")
+        if args.dry_run:
+            print(_("Nothing was written (--dry-run)."))
+    return 1 if summary.errors else 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    with open_for_reading(args) as db:
+        count = export_members(db, args.file, MemberQuery(status=args.status),
+                               national_id=not args.no_national_id)
+    print(_("Wrote {count} members to {file}.").format(count=count, file=args.file))
     return 0

@@ -193,9 +193,13 @@ def detect_layout(rows: list[list[Cell]],
     # or whose cells name fields on their own (Nam / Nữ), and with no name in it.
     sub_header = False
     spans = any(r1 == header_row and c2 > c1 for (r1, c1), (_r2, c2) in merged)
-    next_row_is_text = header_row + 1 < len(rows) and all(
-        _is_blank(v) or isinstance(v, str) for v in rows[header_row + 1])
-    if next_row_is_text:
+    name_columns = [c for c in range(width) if field_for(header_text(head[c])) in
+                    ("full_name", "family_middle", "given_name")]
+    next_row = rows[header_row + 1] if header_row + 1 < len(rows) else []
+    next_row_is_text = bool(next_row) and all(_is_blank(v) or isinstance(v, str)
+                                              for v in next_row)
+    no_name_below = all(c >= len(next_row) or _is_blank(next_row[c]) for c in name_columns)
+    if next_row_is_text and no_name_below:
         texts = [header_text(v) for v in below]
         if any(texts) and not all(_NUMBERING.match(t) for t in texts if t) and (
             spans or any(t in ("nam", "nu") for t in texts)

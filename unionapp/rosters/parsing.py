@@ -30,7 +30,8 @@ from .reading import Cell
 TEXT_FIELDS = ("ethnicity", "religion", "card_number", "phone", "email", "hometown", "address",
                "job_title", "union_role", "education", "political_theory", "notes")
 FOOTER = re.compile(
-    r"^(tong cong|tong so|cong |cong:|nguoi lap|lap bieu|xac nhan|thu truong|tm |tm\.|t/m|"
+    r"^(tong cong|tong so|cong |cong:|total|prepared by|nguoi lap|lap bieu|xac nhan|thu truong|"
+    r"tm |tm\.|t/m|"
     r"chu tich|ky ten|ky, ghi ro|ky ghi ro|ghi chu:|ngay \d+ thang|.{0,40}, ngay \d+ thang)"
 )
 SECTION = re.compile(r"^((i|ii|iii|iv|v|vi|vii|viii|ix|x|[a-h])[.)]\s|to |cong doan bo phan|"
@@ -133,7 +134,8 @@ def parse_national_id(value: Cell) -> tuple[str | None, str | None, bool]:
     if isinstance(value, float | int) and not isinstance(value, bool):
         digits = str(int(value))
         if len(digits) == 11:
-            return "0" + digits, None, False
+            return "0" + digits, _("The CCCD {value} was stored as a number and lost its leading "
+                                   "zero: it was put back.").format(value=digits), False
     else:
         digits = re.sub(r"[\s.\-]", "", str(value))
     if re.fullmatch(r"\d{12}", digits):
@@ -215,6 +217,8 @@ def parse_rows(rows: list[list[Cell]], layout: Layout) -> Parsed:
             stt = layout.column_of("stt")
             if all(_blank(v) for c, v in enumerate(row) if c != stt):
                 continue  # a numbered line left empty in the form
+        if encoding == legacy.TCVN3:
+            name = title_name(name)  # TCVN3 has no toned capitals: "ữ" may begin a name
         candidates.append(_candidate(sheet_row, row, layout, cell, name, section, group_col))
         last_row = sheet_row
     return Parsed(candidates=candidates, legacy_encoding=encoding, last_row=last_row)
