@@ -19,7 +19,7 @@ from .i18n import _
 from .labels import GENDER_JSON, MEMBER_STATUS, MOVEMENT, label
 from .models import Gender, Member, MemberStatus, Movement, MovementKind, OrgUnit, utcnow
 from .paging import ListQuery
-from .text import clean, format_date, search_words
+from .text import clean, format_date, search_words, title_name
 
 # --- what callers get back ---------------------------------------------------------------
 
@@ -335,6 +335,9 @@ class MemberInput:
             value = getattr(self, f.name)
             if isinstance(value, str):
                 changes[f.name] = clean(value)
+        name = changes["full_name"]
+        if name.islower() or name.isupper():  # typed without capitals, or all in capitals
+            changes["full_name"] = title_name(name)
         national_id = clean(self.national_id or "").replace(" ", "")
         changes["national_id"] = national_id or None
         if self.date_of_birth is not None:

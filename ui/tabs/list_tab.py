@@ -38,6 +38,7 @@ class ListTab(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setPlaceholderText(self.search_hint())
         self.filters = QHBoxLayout()
+        self.actions = QHBoxLayout()  # buttons of the tab (add, open, import…)
         self.model: WindowedModel[Any] = WindowedModel(columns)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -59,6 +60,7 @@ class ListTab(QWidget):
         top.addLayout(self.filters)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(self.actions)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.footer)
 

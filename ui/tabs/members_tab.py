@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
 
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
+
+from ui.dialogs.import_dialog import ImportDialog
+from ui.dialogs.member_dialog import MemberDialog, MovementDialog
 from ui.tables.windowed import CENTER, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
+from ui.tasks import run_task
 from unionapp import members as members_service
 from unionapp.db import Database
 from unionapp.i18n import N_, _
 from unionapp.labels import GENDER, MEMBER_STATUS, label
 from unionapp.members import MemberQuery, MemberRow
-from unionapp.models import MemberStatus, OrgKind
+from unionapp.models import Gender, MemberStatus, OrgKind
 from unionapp.org import list_units
+from unionapp.progress import Progress
+from unionapp.rosters.export import export_members
 from unionapp.text import format_birth, format_date
 
 COLUMNS: list[Column[MemberRow]] = [
@@ -30,6 +41,14 @@ COLUMNS: list[Column[MemberRow]] = [
            hidden=True),
     Column("phone", N_("Phone"), lambda r: r.phone, width=110, hidden=True),
     Column("ethnicity", N_("Ethnicity"), lambda r: r.ethnicity, width=80, hidden=True),
+    Column("religion", N_("Religion"), lambda r: r.religion, width=90, hidden=True),
+]
+
+AGE_BANDS = [  # (label, youngest, oldest), ages counted by year as union statistics do
+    (N_("Under 30"), None, 29),
+    (N_("30 to 39"), 30, 39),
+    (N_("40 to 49"), 40, 49),
+    (N_("50 and over"), 50, None),
 ]
 
 
@@ -43,18 +62,107 @@ class MembersTab(ListTab):
         self.status = combo([(_("All statuses"), None)]
                             + [(label(MEMBER_STATUS, s), s) for s in MemberStatus.ALL])
         self.status.setCurrentIndex(1)  # the register opens on the members who are active
-        self.add_filter(self.group)
-        self.add_filter(self.status)
+        self.gender = combo([(_("Men and women"), None)]
+                            + [(label(GENDER, g), g) for g in Gender.ALL])
+        self.age = combo([(_("All ages"), None)]
+                         + [(_(text), (low, high)) for text, low, high in AGE_BANDS])
+        for box in (self.group, self.status, self.gender, self.age):
+            self.add_filter(box)
+
+        for text, slot in ((_("Add member…"), self.add_member),
+                           (_("Open…"), self.open_selected),
+                           (_("Record a movement…"), self.record_movement),
+                           (_("Delete"), self.delete_selected),
+                           (_("Import from Excel…"), self.import_file),
+                           (_("Export to Excel…"), self.export_file)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            self.actions.addWidget(button)
+        self.actions.addStretch()
+        self.view.doubleClicked.connect(self._open_index)
 
     def search_hint(self) -> str:
         return _("Search by name — accents not needed, e.g. “nguyen thi hang”")
 
     def query(self, text: str) -> MemberQuery:
+        ages = self.age.currentData() or (None, None)
         return MemberQuery(text=text, org_unit=self.group.currentData(),
-                           status=self.status.currentData())
+                           status=self.status.currentData(), gender=self.gender.currentData(),
+                           age_min=ages[0], age_max=ages[1])
 
     def source(self, text: str) -> RowSource[MemberRow]:
         return members_service.member_list(self.db, self.query(text))
 
     def footer_text(self, count: int) -> str:
         return _("{count} members shown").format(count=count)
+
+    # -- actions -----------------------------------------------------------------------
+
+    def selected(self) -> MemberRow | None:
+        index = self.view.currentIndex()
+        row = self.model.row_at(index.row()) if index.isValid() else None
+        return row if isinstance(row, MemberRow) else None
+
+    def open_member(self, member_uuid: uuid.UUID | None) -> None:
+        dialog = MemberDialog(self.db, member_uuid, self)
+        for build in self.member_pages:
+            widget, title = build(self.db, member_uuid) if member_uuid else (None, "")
+            if widget is not None:
+                dialog.add_tab(widget, title)
+        dialog.exec()
+        if dialog.saved is not None or member_uuid is not None:
+            self.reload()
+
+    # Other parts of the program add pages to the member dialog (awards, support…):
+    # callables (db, member_uuid) → (widget or None, title).
+    member_pages: ClassVar[list[Callable[[Database, uuid.UUID], tuple[QWidget | None, str]]]] = []
+
+    def add_member(self) -> None:
+        self.open_member(None)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        row = self.model.row_at(index.row())
+        if row is not None:
+            self.open_member(row.uuid)
+
+    def open_selected(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.open_member(row.uuid)
+
+    def record_movement(self) -> None:
+        row = self.selected()
+        if row is not None and MovementDialog(self.db, row.uuid, self).exec():
+            self.reload()
+
+    def delete_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        answer = QMessageBox.question(self, _("Delete"), _(
+            "Delete {name}? Only delete a member entered by mistake: for a member who leaves, "
+            "retires or transfers, record a movement instead.").format(name=row.full_name))
+        if answer == QMessageBox.StandardButton.Yes:
+            members_service.delete_member(self.db, row.uuid)
+            self.reload()
+
+    def import_file(self) -> None:
+        dialog = ImportDialog(self.db, parent=self)
+        dialog.choose_file()
+        if dialog.path is not None and dialog.exec():
+            self.reload()
+
+    def export_file(self) -> None:
+        name, _filter = QFileDialog.getSaveFileName(
+            self, _("Export the roster"), "danh-sach-doan-vien.xlsx",
+            _("Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)"))
+        if not name:
+            return
+        path, db, query = Path(name), self.db, self.query(self.search.text())
+
+        def work(progress: Progress) -> int:
+            return export_members(db, path, query, progress=progress)
+
+        run_task(self, work, label=_("Writing the roster…"), on_done=lambda count:
+                 QMessageBox.information(self, _("Export the roster"), _(
+                     "Wrote {count} members to {file}.").format(count=count, file=path)))

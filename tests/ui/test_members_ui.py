@@ -1,0 +1,98 @@
+"""The member dialog, the movement dialog and the import dialog, driven as a clerk would."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from tests.core.test_rosters import official_form
+from ui.dialogs.import_dialog import ImportDialog
+from ui.dialogs.member_dialog import MemberDialog, MovementDialog
+from ui.tabs.members_tab import MembersTab
+from unionapp import members
+from unionapp.db import Database
+from unionapp.models import MemberStatus, MovementKind
+
+
+@pytest.fixture(autouse=True)
+def _no_blocking_boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    shown: list[str] = []
+    for name in ("information", "warning"):
+        monkeypatch.setattr(QMessageBox, name, lambda *a, **k: shown.append(a[2]) or 0)
+    return shown
+
+
+def test_new_member_is_checked_then_saved(qtbot: QtBot, db: Database) -> None:
+    dialog = MemberDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.full_name.setText("  nguyễn   thị thu hằng ")
+    dialog.birth.setText("12/03/1985")
+    dialog.national_id.setText("12345")
+    dialog.save()
+    assert dialog.saved is None
+    assert "12 chữ số" in dialog.problems.text()
+    assert dialog.national_id.styleSheet()
+    dialog.national_id.setText("056652231581")
+    dialog.birth.setText("31/02/1985")
+    dialog.save()
+    assert dialog.saved is None and "dd/mm/yyyy" in dialog.problems.text()
+    dialog.birth.setText("1985")  # only the year is known: fine
+    dialog.save()
+    assert dialog.saved is not None
+    assert dialog.saved.full_name == "Nguyễn Thị Thu Hằng"  # capitals put in
+    assert (dialog.saved.date_of_birth, dialog.saved.birth_year) == (None, 1985)
+    assert dialog.saved.national_id == "056652231581"
+
+
+def test_edit_and_movement_history(qtbot: QtBot, db: Database) -> None:
+    row = members.create_member(db, members.MemberInput(full_name="Lê Văn Tám",
+                                                        joined_on=date(2001, 1, 2)))
+    dialog = MemberDialog(db, row.uuid)
+    qtbot.addWidget(dialog)
+    assert dialog.full_name.text() == "Lê Văn Tám"
+    assert dialog.history.rowCount() == 1
+    move = MovementDialog(db, row.uuid, dialog)
+    qtbot.addWidget(move)
+    move.kind.setCurrentIndex(move.kind.findData(MovementKind.RETIREMENT))
+    move.when.setText("30/06/2025")
+    move.save()
+    assert members.get_member(db, row.uuid).status == MemberStatus.RETIRED
+    dialog._load()
+    assert dialog.history.rowCount() == 2
+    assert "Nghỉ hưu" in dialog.status.text()
+
+
+def test_import_dialog_previews_then_imports(qtbot: QtBot, db: Database,
+                                             tmp_path: Path) -> None:
+    dialog = ImportDialog(db, official_form(tmp_path / "ds.xlsx"))
+    qtbot.addWidget(dialog)
+    dialog.load()
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=20_000)
+    assert "Sẽ thêm mới 3" in dialog.summary_label.text()
+    assert dialog.rows_model.rowCount() == 3
+    assert members.member_list(db).count() == 0  # a preview writes nothing
+    assert dialog.mapping.rowCount() >= 8
+    dialog.do_import()
+    qtbot.waitUntil(lambda: dialog.result_summary is not None, timeout=20_000)
+    assert members.member_list(db).count() == 3
+
+
+def test_members_tab_filters(qtbot: QtBot, demo_db: Database) -> None:
+    tab = MembersTab(demo_db)
+    qtbot.addWidget(tab)
+    tab.reload()
+    active = tab.model.rowCount()
+    tab.gender.setCurrentIndex(2)  # women
+    women = tab.model.rowCount()
+    assert 0 < women < active
+    assert all(tab.model.row_at(i).gender == "female" for i in range(women))
+    tab.age.setCurrentIndex(1)  # under 30
+    assert tab.model.rowCount() < women
+    tab.status.setCurrentIndex(0)
+    tab.gender.setCurrentIndex(0)
+    tab.age.setCurrentIndex(0)
+    assert tab.model.rowCount() == 300
