@@ -464,7 +464,8 @@ def create_member(
 
 
 def update_member(db: Database, member_uuid: uuid.UUID, data: MemberInput) -> MemberRow:
-    """Change a member's facts. A change of group goes through :func:`record_movement`."""
+    """Change a member's facts. Moving to another group is kept in the history as a change
+    of group dated today (use :func:`record_movement` to give another date)."""
     data = data.cleaned()
     with db.transaction() as s:
         member = _load(s, member_uuid)
@@ -475,6 +476,11 @@ def update_member(db: Database, member_uuid: uuid.UUID, data: MemberInput) -> Me
             raise ValidationError(problems)
         for key in _EDITABLE:
             setattr(member, key, getattr(data, key))
+        if data.org_unit is not None and data.org_unit != member.org_unit.uuid:
+            group = _unit(s, data.org_unit, None)
+            s.add(Movement(member=member, kind=MovementKind.GROUP_CHANGE, occurred_on=date.today(),
+                           from_unit=member.org_unit.name, to_unit=group.name))
+            member.org_unit = group
     return get_member(db, member_uuid)
 
 

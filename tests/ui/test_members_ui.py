@@ -16,6 +16,7 @@ from ui.tabs.members_tab import MembersTab
 from unionapp import members
 from unionapp.db import Database
 from unionapp.models import MemberStatus, MovementKind
+from unionapp.org import add_group
 
 
 @pytest.fixture(autouse=True)
@@ -51,10 +52,15 @@ def test_new_member_is_checked_then_saved(qtbot: QtBot, db: Database) -> None:
 def test_edit_and_movement_history(qtbot: QtBot, db: Database) -> None:
     row = members.create_member(db, members.MemberInput(full_name="Lê Văn Tám",
                                                         joined_on=date(2001, 1, 2)))
+    group = add_group(db, code="T1", name="Tổ công đoàn Giáo viên")
+    data = members.member_input(db, row.uuid)
+    data.org_unit = group.uuid
+    members.update_member(db, row.uuid, data)
     dialog = MemberDialog(db, row.uuid)
     qtbot.addWidget(dialog)
     assert dialog.full_name.text() == "Lê Văn Tám"
-    assert dialog.history.rowCount() == 1
+    assert dialog.group.currentText() == "Tổ công đoàn Giáo viên"
+    assert dialog.history.rowCount() == 2  # admission, then the change of group
     move = MovementDialog(db, row.uuid, dialog)
     qtbot.addWidget(move)
     move.kind.setCurrentIndex(move.kind.findData(MovementKind.RETIREMENT))
@@ -62,7 +68,7 @@ def test_edit_and_movement_history(qtbot: QtBot, db: Database) -> None:
     move.save()
     assert members.get_member(db, row.uuid).status == MemberStatus.RETIRED
     dialog._load()
-    assert dialog.history.rowCount() == 2
+    assert dialog.history.rowCount() == 3
     assert "Nghỉ hưu" in dialog.status.text()
 
 

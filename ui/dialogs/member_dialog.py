@@ -71,7 +71,7 @@ class MemberDialog(QDialog):
         self.group = self._add("org_unit", QComboBox())
         for unit in list_units(db):
             if unit.kind in (OrgKind.BRANCH, OrgKind.GROUP):
-                self.group.addItem(unit.name, unit.uuid)
+                self.group.addItem(unit.name, str(unit.uuid))  # Qt finds strings, not UUIDs
         self.ethnicity = self._line("ethnicity")
         self.religion = self._line("religion")
         self.national_id = self._line("national_id")
@@ -179,7 +179,7 @@ class MemberDialog(QDialog):
         self.birth.setText(format_birth(data.date_of_birth, data.birth_year))
         self.joined_on.setText(format_date(data.joined_on))
         self.gender.setCurrentIndex(max(0, self.gender.findData(data.gender)))
-        self.group.setCurrentIndex(max(0, self.group.findData(data.org_unit)))
+        self.group.setCurrentIndex(max(0, self.group.findData(str(data.org_unit))))
         self.notes.setPlainText(data.notes)
         self.status.setText(_("Status: {status}").format(status=label(MEMBER_STATUS,
                                                                        row.status)))
@@ -210,7 +210,8 @@ class MemberDialog(QDialog):
         if problems:
             raise ValidationError(problems)
         return MemberInput(
-            full_name=self.full_name.text(), org_unit=self.group.currentData(),
+            full_name=self.full_name.text(),
+            org_unit=uuid.UUID(self.group.currentData()) if self.group.currentData() else None,
             date_of_birth=born, birth_year=year, gender=self.gender.currentData(),
             ethnicity=self.ethnicity.text(), religion=self.religion.text(),
             national_id=self.national_id.text() or None, card_number=self.card_number.text(),
@@ -271,7 +272,7 @@ class MovementDialog(QDialog):
         self.when.setText(format_date(date.today()))
         self.group = QComboBox()
         for unit in list_units(db, OrgKind.GROUP):
-            self.group.addItem(unit.name, unit.uuid)
+            self.group.addItem(unit.name, str(unit.uuid))
         self.other_unit = QLineEdit()
         self.other_unit.setPlaceholderText(_("the other union, for a transfer"))
         self.decision = QLineEdit()
@@ -313,7 +314,8 @@ class MovementDialog(QDialog):
         try:
             members.record_movement(
                 self.db, self.member_uuid, kind, when,
-                to_group=self.group.currentData() if kind == MovementKind.GROUP_CHANGE else None,
+                to_group=uuid.UUID(self.group.currentData())
+                if kind == MovementKind.GROUP_CHANGE and self.group.currentData() else None,
                 from_unit=other if kind == MovementKind.TRANSFER_IN else "",
                 to_unit=other if kind == MovementKind.TRANSFER_OUT else "",
                 decision_ref=self.decision.text(), note=self.note.text())
