@@ -14,7 +14,9 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from itertools import islice
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Table, Uuid, func, insert, select
@@ -58,12 +60,13 @@ def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str
 # --- SQLite: values in the database's own representation ------------------------------------
 
 
+@lru_cache(maxsize=1024)  # a batch's rows share one time stamp
 def _sqlite_datetime(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is not None:  # stored as naive UTC, as UTCDateTime does
         value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value.isoformat(sep=" ", timespec="microseconds")
 
 
 def _converter(column_type: Any) -> Callable[[Any], Any] | None:
@@ -91,17 +94,19 @@ def _sqlite_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -
     conn = session.connection()
     first_id = int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
     columns = list(table.columns)
-    plan = [(c.name, _converter(c.type), _default(c)) for c in columns]
+    defaults = {c.name: _default(c) for c in columns}
+    converted = [(i, convert) for i, c in enumerate(columns)
+                 if (convert := _converter(c.type)) is not None]
+    pick = itemgetter(*(c.name for c in columns))
     ids = list(range(first_id, first_id + len(rows)))
+    tuples = []
     for values, new_id in zip(rows, ids, strict=True):
         values["id"] = new_id
-    tuples = [
-        tuple(
-            (convert(values[name]) if convert else values[name]) if name in values else default
-            for name, convert, default in plan
-        )
-        for values in rows
-    ]
+        row = list(pick(defaults | values))
+        for i, convert in converted:
+            if row[i] is not None:
+                row[i] = convert(row[i])
+        tuples.append(row)
     names = ", ".join(f'"{c.name}"' for c in columns)
     marks = ", ".join("?" for _ in columns)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]

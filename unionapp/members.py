@@ -351,6 +351,19 @@ OLDEST_YEAR = 1900
 YOUNGEST_AGE = 15  # the Labour Code's minimum working age
 
 
+def surely_valid(data: MemberInput, today: date) -> bool:
+    """A quick test that :func:`validate_member` would find nothing (CCCD uniqueness aside).
+    Bulk imports ask this first and run the full check only when it says no; a property test
+    keeps the two in step."""
+    born = data.date_of_birth.year if data.date_of_birth else data.birth_year
+    return bool(data.full_name) and (
+        born is None or OLDEST_YEAR <= born <= today.year - YOUNGEST_AGE) and (
+        data.gender is None or data.gender in Gender.ALL) and (
+        data.national_id is None or NATIONAL_ID.fullmatch(data.national_id) is not None) and (
+        data.joined_on is None or (data.joined_on <= today and (
+            born is None or data.joined_on.year >= born + YOUNGEST_AGE)))
+
+
 def validate_member(
     data: MemberInput,
     *,

@@ -12,10 +12,10 @@ from functools import lru_cache
 
 # --- clean-up and folding ---------------------------------------------------------------
 
-_SPACES = re.compile(r"\s+")
 # Invisible format characters that creep in from Word and the web: soft hyphen, zero-width
 # space/joiners, direction marks, word joiner, BOM.
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_INVISIBLE = dict.fromkeys(
+    [0xAD, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065), 0xFEFF])
 _WORD = re.compile(r"[^\W_]+")  # letters and digits; punctuation and '_' split words
 
 
@@ -24,8 +24,8 @@ def clean(text: str | None) -> str:
     Every stored name and code passes through here."""
     if not text:
         return ""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
-    return _SPACES.sub(" ", text).strip()
+    # str methods, not regular expressions: imports clean millions of cells.
+    return " ".join(unicodedata.normalize("NFC", text).translate(_INVISIBLE).split())
 
 
 @lru_cache(maxsize=65536)

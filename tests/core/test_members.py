@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from unionapp import members
 from unionapp.db import Database
@@ -110,3 +112,21 @@ def test_filters_and_paging(demo_db: Database) -> None:
     assert women and all(r.gender == "female" for r in women)
     young = members.member_list(demo_db, MemberQuery(age_max=30, year=2026)).all()
     assert young and all(2026 - (r.birth_year or 0) <= 30 for r in young)
+
+
+@given(name=st.sampled_from(["", "Lê Văn A"]),
+       born=st.one_of(st.none(), st.dates(min_value=date(1850, 1, 1),
+                                          max_value=date(2030, 1, 1))),
+       year=st.one_of(st.none(), st.integers(1850, 2030)),
+       gender=st.sampled_from([None, "male", "female", "x"]),
+       national_id=st.sampled_from([None, "056652231581", "12345", "0566522315811"]),
+       joined=st.one_of(st.none(), st.dates(min_value=date(1900, 1, 1),
+                                            max_value=date(2030, 1, 1))))
+def test_the_quick_check_never_passes_what_the_full_check_refuses(
+        name: str, born: date | None, year: int | None, gender: str | None,
+        national_id: str | None, joined: date | None) -> None:
+    today = date(2026, 11, 23)
+    data = MemberInput(full_name=name, date_of_birth=born, birth_year=year, gender=gender,
+                       national_id=national_id, joined_on=joined)
+    if members.surely_valid(data, today):
+        assert members.validate_member(data, today=today) == []

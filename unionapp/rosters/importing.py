@@ -38,7 +38,7 @@ from ..models import (
 )
 from ..progress import NO_PROGRESS, Progress
 from ..settings import Settings
-from ..text import clean, fold
+from ..text import clean, fold, fold_cleaned
 from .layout import FIELD_LABELS, Layout, detect_layout
 from .parsing import Candidate, Parsed, group_key, parse_rows
 from .reading import RawSheet, read_sheet
@@ -194,6 +194,7 @@ def check(session: Session, plan: Plan, home_unit: uuid.UUID,
     by_id, by_name = _register_keys(session)
     seen_id: dict[str, Candidate] = {}
     seen_name: dict[tuple[str, Any], Candidate] = {}
+    resolved: dict[str, tuple[int | None, str | None]] = {}
     candidates = plan.parsed.candidates
     for number, candidate in enumerate(candidates):
         if number % 5000 == 0:
@@ -206,7 +207,7 @@ def check(session: Session, plan: Plan, home_unit: uuid.UUID,
             summary.errors += candidate.errors
             continue
         data = candidate.data
-        folded = fold(data.full_name)
+        folded = fold_cleaned(data.full_name)
         # Twice in the same file: the first one counts.
         earlier = seen_id.get(data.national_id or "") if data.national_id else None
         how = "national_id"
@@ -251,7 +252,9 @@ def check(session: Session, plan: Plan, home_unit: uuid.UUID,
                 continue
             existing = same[0] if same else None
             how = "name_birth"
-        row.group_id, row.new_group = _group_for(candidate.group_name, groups)
+        if candidate.group_name not in resolved:
+            resolved[candidate.group_name] = _group_for(candidate.group_name, groups)
+        row.group_id, row.new_group = resolved[candidate.group_name]
         if existing is None:
             row.action = "create"
             summary.created += 1

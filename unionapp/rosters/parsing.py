@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import Problem
 from ..i18n import _
-from ..members import MemberInput, validate_member
+from ..members import MemberInput, surely_valid, validate_member
 from ..models import Gender
 from ..text import clean, fold, format_date, title_name
 from . import legacy
@@ -147,6 +147,7 @@ def parse_national_id(value: Cell) -> tuple[str | None, str | None, bool]:
         value=value), False
 
 
+@lru_cache(maxsize=1024)
 def parse_gender(value: Cell) -> str | None:
     text = fold(_text(value))
     if text in ("nam", "m", "male", "trai", "1"):
@@ -166,6 +167,22 @@ def parse_phone(value: Cell) -> str:
 
 def _is_footer(text: str) -> bool:
     return bool(FOOTER.match(text))
+
+
+# The first words a footer line can start with; a person's name never does, so most rows are
+# told apart by one cached word instead of folding the whole name.
+FOOTER_FIRST_WORDS = {"tong", "cong", "cong:", "total", "total:", "prepared", "nguoi", "lap",
+                      "xac", "thu", "tm", "tm.", "t/m", "chu", "ky", "ky,", "ghi", "ngay"}
+
+
+@lru_cache(maxsize=20_000)
+def _first_word_may_end_table(word: str) -> bool:
+    return fold(word) in FOOTER_FIRST_WORDS
+
+
+def _may_be_footer(name: str) -> bool:
+    return "," in name or ":" in name or (
+        _first_word_may_end_table(name.split(" ", 1)[0]) and _is_footer(fold(name)))
 
 
 def _row_text(row: list[Cell]) -> str:
@@ -197,17 +214,20 @@ def parse_rows(rows: list[list[Cell]], layout: Layout) -> Parsed:
     candidates: list[Candidate] = []
     section = ""
     last_row = layout.data_start
+    today = date.today()
+    plan = [(col, kind, HANDLERS[kind]) for col, kind in sorted(layout.columns.items())
+            if kind in HANDLERS]
     for offset, row in enumerate(data_rows):
         sheet_row = layout.data_start + offset + 1
-        filled = [v for v in row if not _blank(v)]
-        if not filled:
-            continue
         if name_col is not None:
             name = _text(cell(row, name_col))
         else:
             name = " ".join(p for p in (_text(cell(row, family_col)),
                                         _text(cell(row, given_col))) if p)
-        if not name or _is_footer(fold(name)):
+        if not name or _may_be_footer(name):
+            filled = [v for v in row if not _blank(v)]
+            if not filled:
+                continue
             folded_row = _row_text([cell(row, c) for c in range(len(row))])
             if _is_footer(folded_row) or _is_footer(fold(name)):
                 break  # totals, "Người lập biểu", place and date, signatures: the table ended
@@ -219,13 +239,81 @@ def parse_rows(rows: list[list[Cell]], layout: Layout) -> Parsed:
                 continue  # a numbered line left empty in the form
         if encoding == legacy.TCVN3:
             name = title_name(name)  # TCVN3 has no toned capitals: "ữ" may begin a name
-        candidates.append(_candidate(sheet_row, row, layout, cell, name, section, group_col))
+        candidates.append(_candidate(sheet_row, row, layout, cell, name, section, group_col,
+                                     today, plan, encoding is not None))
         last_row = sheet_row
     return Parsed(candidates=candidates, legacy_encoding=encoding, last_row=last_row)
 
 
+def _set_birth(found: Candidate, data: MemberInput, value: Cell, col: int, kind: str,
+               problem: Any) -> None:
+    born, year, error = parse_birth_cell(value)
+    if error:
+        problem(found.errors, col, error)
+        return
+    data.date_of_birth, data.birth_year = born, year
+    if kind == "dob_male":
+        data.gender = Gender.MALE
+    elif kind == "dob_female":
+        data.gender = Gender.FEMALE
+
+
+def _set_gender(found: Candidate, data: MemberInput, value: Cell, col: int, kind: str,
+                problem: Any) -> None:
+    if kind == "male_mark":
+        data.gender = Gender.MALE
+    elif kind == "female_mark":
+        data.gender = Gender.FEMALE
+    else:
+        data.gender = parse_gender(value) or data.gender
+        if data.gender is None:
+            problem(found.warnings, col, _("“{value}” is not Nam or Nữ: gender left "
+                                           "empty.").format(value=value))
+
+
+def _set_national_id(found: Candidate, data: MemberInput, value: Cell, col: int, kind: str,
+                     problem: Any) -> None:
+    number, message, keep = parse_national_id(value)
+    data.national_id = number
+    if message:
+        problem(found.warnings, col, message)
+    if keep:
+        data.notes = clean(f"{data.notes} CMND: {_text(value)}")
+
+
+def _set_joined(found: Candidate, data: MemberInput, value: Cell, col: int, kind: str,
+                problem: Any) -> None:
+    joined, year, error = parse_birth_cell(value)
+    if error or joined is None:
+        problem(found.warnings, col, error or _("Only the year {year} is known: the admission "
+                                                "date is left empty.").format(year=year))
+    else:
+        data.joined_on = joined
+
+
+def _set_phone(found: Candidate, data: MemberInput, value: Cell, col: int, kind: str,
+               problem: Any) -> None:
+    data.phone = parse_phone(value)
+
+
+def _set_text(found: Candidate, data: MemberInput, value: Cell, col: int, kind: str,
+              problem: Any) -> None:
+    text = _clean_cached(value) if isinstance(value, str) else _text(value)
+    before = getattr(data, kind)
+    setattr(data, kind, f"{before} {text}" if before else text)
+
+
+HANDLERS = {
+    "date_of_birth": _set_birth, "dob_male": _set_birth, "dob_female": _set_birth,
+    "gender": _set_gender, "male_mark": _set_gender, "female_mark": _set_gender,
+    "national_id": _set_national_id, "joined_on": _set_joined, "phone": _set_phone,
+    **dict.fromkeys(TEXT_FIELDS, _set_text),
+}
+
+
 def _candidate(sheet_row: int, row: list[Cell], layout: Layout, cell: Any, name: str,
-               section: str, group_col: int | None) -> Candidate:
+               section: str, group_col: int | None, today: date,
+               plan: list[tuple[int, str, Any]], converting: bool) -> Candidate:
     data = MemberInput(full_name=title_name(name) if name.isupper() or name.islower() else name)
     found = Candidate(row=sheet_row, data=data)
 
@@ -233,52 +321,18 @@ def _candidate(sheet_row: int, row: list[Cell], layout: Layout, cell: Any, name:
         header = layout.headers[col] if col is not None and col < len(layout.headers) else None
         kind.append(Problem(message=message, field=header, row=sheet_row))
 
-    for col, name_ in layout.columns.items():
-        value = cell(row, col)
-        if _blank(value):
+    width = len(row)
+    for col, kind, handler in plan:
+        value = (cell(row, col) if converting else row[col]) if col < width else None
+        if value is None or value == "" or (isinstance(value, str) and not value.strip()):
             continue
-        if name_ in ("date_of_birth", "dob_male", "dob_female"):
-            born, year, error = parse_birth_cell(value)
-            if error:
-                problem(found.errors, col, error)
-                continue
-            data.date_of_birth, data.birth_year = born, year
-            if name_ == "dob_male":
-                data.gender = Gender.MALE
-            elif name_ == "dob_female":
-                data.gender = Gender.FEMALE
-        elif name_ == "gender":
-            data.gender = parse_gender(value) or data.gender
-            if data.gender is None:
-                problem(found.warnings, col, _("“{value}” is not Nam or Nữ: gender left "
-                                               "empty.").format(value=value))
-        elif name_ == "male_mark":
-            data.gender = Gender.MALE
-        elif name_ == "female_mark":
-            data.gender = Gender.FEMALE
-        elif name_ == "national_id":
-            number, message, keep = parse_national_id(value)
-            data.national_id = number
-            if message:
-                problem(found.warnings, col, message)
-            if keep:
-                data.notes = clean(f"{data.notes} CMND: {_text(value)}")
-        elif name_ == "joined_on":
-            joined, year, error = parse_birth_cell(value)
-            if error or joined is None:
-                problem(found.warnings, col, error or _("Only the year {year} is known: the "
-                                                        "admission date is left empty.").format(
-                    year=year))
-            else:
-                data.joined_on = joined
-        elif name_ == "phone":
-            data.phone = parse_phone(value)
-        elif name_ in TEXT_FIELDS:
-            setattr(data, name_, clean(f"{getattr(data, name_)} {_text(value)}"))
+        handler(found, data, value, col, kind, problem)
     found.group_name = _text(cell(row, group_col)) if group_col is not None else section
 
     # The same rules as the member dialog: one place for them (cells are cleaned already).
-    for issue in validate_member(data):
+    if surely_valid(data, today):
+        return found
+    for issue in validate_member(data, today=today):
         col = _column_for_field(layout, issue.field)
         if issue.field in ("national_id", "joined_on", "gender"):
             problem(found.warnings, col, issue.message)
