@@ -293,9 +293,25 @@ def upgrade(db: Database) -> None:
     if db.path is not None and has_tables:
         db.backup(backups_dir() / f"{db.path.stem}-before-upgrade-{timestamp()}.db")
     config = _alembic_config()
-    with db.engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    with db.engine.connect() as conn:
+        # SQLite alters a table by rebuilding it; dropping the old copy of a table that
+        # others reference fails while foreign keys are enforced (and deferring them doesn't
+        # help). SQLite's own procedure: keys off outside the transaction, checked before
+        # committing, back on after.
+        raw = conn.connection.dbapi_connection if db.is_sqlite else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+                if raw is not None:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the upgrade broke references: {broken[:5]}")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = ON")
 
 
 def described_by_models(name: str | None, type_: str, _parents: object) -> bool:

@@ -34,3 +34,7 @@ class ValidationError(UserError):
     def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(p.message for p in problems))
         self.problems = problems
+
+
+class Conflict(UserError):
+    """Someone else changed the same record meanwhile; nothing was written, try again."""

@@ -5,8 +5,24 @@ from .admin import AuditLog, DatabaseInfo, User
 from .awards import Award, AwardDecision, AwardKind, RecipientType
 from .base import Base, Synced, utcnow
 from .org import OrgKind, OrgUnit, OrgUnitMove
-from .people import Gender, Member, MemberStatus, Movement, MovementKind
-from .support import SupportCase, SupportCaseEvent, SupportKind, SupportStatus
+from .people import (
+    Gender,
+    Member,
+    MemberRelative,
+    MemberStatus,
+    Movement,
+    MovementKind,
+    Relation,
+)
+from .support import (
+    SupportBatch,
+    SupportCase,
+    SupportCaseEvent,
+    SupportCorrection,
+    SupportFund,
+    SupportKind,
+    SupportStatus,
+)
 
 __all__ = [
     "Activity",
@@ -19,6 +35,7 @@ __all__ = [
     "DatabaseInfo",
     "Gender",
     "Member",
+    "MemberRelative",
     "MemberStatus",
     "Movement",
     "MovementKind",
@@ -27,8 +44,12 @@ __all__ = [
     "OrgUnitMove",
     "Participation",
     "RecipientType",
+    "Relation",
+    "SupportBatch",
     "SupportCase",
     "SupportCaseEvent",
+    "SupportCorrection",
+    "SupportFund",
     "SupportKind",
     "SupportStatus",
     "Synced",

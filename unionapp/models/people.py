@@ -108,3 +108,39 @@ class Movement(Synced, Base):
     note: Mapped[str] = mapped_column(String(500), default="")
 
     member: Mapped[Member] = relationship()
+
+
+class Relation:
+    """How a relative is related to the member (quan hệ với đoàn viên)."""
+
+    SPOUSE = "spouse"  # vợ / chồng
+    CHILD = "child"  # con
+    FATHER = "father"  # bố đẻ
+    MOTHER = "mother"  # mẹ đẻ
+    FATHER_IN_LAW = "father_in_law"  # bố vợ / bố chồng
+    MOTHER_IN_LAW = "mother_in_law"  # mẹ vợ / mẹ chồng
+    SIBLING = "sibling"  # anh chị em ruột
+    OTHER = "other"
+    ALL = (SPOUSE, CHILD, FATHER, MOTHER, FATHER_IN_LAW, MOTHER_IN_LAW, SIBLING, OTHER)
+
+
+class MemberRelative(Synced, Base):
+    """A member's relative or dependant (người thân): for Tết gifts to members with young
+    children, for naming the beneficiary of a bereavement, and the like."""
+
+    __tablename__ = "member_relative"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    relation: Mapped[str] = mapped_column(String(20))
+    # As for members: a birth date may be known only as its year.
+    date_of_birth: Mapped[date | None]
+    birth_year: Mapped[int | None]
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+    member: Mapped[Member] = relationship()
+
+    def refresh_derived(self) -> None:
+        self.full_name = clean(self.full_name)
+        if self.date_of_birth is not None:
+            self.birth_year = self.date_of_birth.year
