@@ -32,14 +32,21 @@ AWARD_KINDS = [
     ("KNC", "Kỷ niệm chương Vì sự nghiệp xây dựng tổ chức Công đoàn", "", RecipientType.PERSON, ""),
 ]
 
-# code, name, default amount (VND), needs approval
+# code, name, default amount (VND), needs approval, the fund it usually draws on
 SUPPORT_KINDS = [
-    ("OM-DAU", "Thăm hỏi ốm đau", 500_000, False),
-    ("HIEU", "Việc hiếu", 1_000_000, False),
-    ("HI", "Việc hỉ", 500_000, False),
-    ("SINH-CON", "Sinh con", 500_000, False),
-    ("KHO-KHAN", "Trợ cấp khó khăn", 1_000_000, True),
-    ("THIEN-TAI", "Hỗ trợ thiên tai", 2_000_000, True),
-    ("TET", "Quà Tết", 500_000, False),
-    ("MAI-AM", "Mái ấm Công đoàn", 50_000_000, True),
+    ("OM-DAU", "Thăm hỏi ốm đau", 500_000, False, "KPCD"),
+    ("HIEU", "Việc hiếu", 1_000_000, False, "KPCD"),
+    ("HI", "Việc hỉ", 500_000, False, "KPCD"),
+    ("SINH-CON", "Sinh con", 500_000, False, "KPCD"),
+    ("KHO-KHAN", "Trợ cấp khó khăn", 1_000_000, True, "KPCD"),
+    ("THIEN-TAI", "Hỗ trợ thiên tai", 2_000_000, True, "QXH"),
+    ("TET", "Quà Tết", 500_000, False, "KPCD"),
+    ("THIEU-NHI", "Quà cho con đoàn viên (1/6, Trung thu)", 200_000, False, "KPCD"),
+    ("MAI-AM", "Mái ấm Công đoàn", 50_000_000, True, "QXH"),
+]
+
+# The funds support usually draws on (code, name): offered when a year's funds are set up.
+SUPPORT_FUNDS = [
+    ("KPCD", "Kinh phí công đoàn (chi chăm lo đoàn viên)"),
+    ("QXH", "Quỹ xã hội"),
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -31,11 +31,8 @@ from .models import (
     MovementKind,
     OrgUnit,
     Participation,
-    SupportCase,
-    SupportCaseEvent,
-    SupportKind,
-    SupportStatus,
 )
+from .support.demo import fill_support_demo
 
 BRANCH_CODE = "VNCPT"
 BRANCH_NAME = "Công đoàn cơ sở Viện Nghiên cứu Phát triển Bền vững"
@@ -258,10 +255,6 @@ class _People:
                 return value
 
 
-def _utc(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
-
-
 def fill_demo(
     db: Database, *, members: int = 300, seed: int = 2025, today: date | None = None
 ) -> DemoSummary:
@@ -310,7 +303,10 @@ def fill_demo(
         _committee(rnd, active, groups)
         activities = _activities(s, rnd, branch, active, today)
         decisions, awards = _awards(s, rnd, branch, groups, active, activities, today)
-        cases = _support(s, rnd, active, today, db.user)
+
+    # Its own generator, so the support demo and the rest don't shift each other.
+    cases = fill_support_demo(db, name_for=_People(random.Random(seed + 5)).name, seed=seed + 5,
+                              today=today)
 
     return DemoSummary(
         branch=BRANCH_NAME,
@@ -596,79 +592,3 @@ def _awards(
         s.add(Award(decision_id=second.id, member_id=member.id, amount=200_000))
         count += 1
     return 2, count
-
-
-def _support(s: Any, rnd: random.Random, active: list[Member], today: date, user: str) -> int:
-    if not active:
-        return 0
-    kinds = s.scalars(select(SupportKind).order_by(SupportKind.sort_order)).all()
-    relatives = [
-        ("Nguyễn Văn Tư", "Bố đẻ"),
-        ("Trần Thị Lựu", "Mẹ đẻ"),
-        ("Lê Văn Sáu", "Bố vợ"),
-        ("Phạm Thị Nở", "Mẹ chồng"),
-    ]
-    reasons = {
-        "OM-DAU": "Điều trị nội trú tại bệnh viện",
-        "HIEU": "Phúng viếng",
-        "HI": "Mừng đám cưới",
-        "SINH-CON": "Thăm hỏi khi sinh con",
-        "KHO-KHAN": "Hoàn cảnh gia đình khó khăn đột xuất",
-        "THIEN-TAI": "Nhà bị ảnh hưởng do bão số 3 (Yagi)",
-        "TET": "Quà Tết Nguyên đán",
-        "MAI-AM": "Hỗ trợ xây nhà “Mái ấm Công đoàn”",
-    }
-    flow = [
-        SupportStatus.PROPOSED,
-        SupportStatus.APPROVED,
-        SupportStatus.PAID,
-        SupportStatus.CLOSED,
-    ]
-    count = 0
-    for i in range(48):
-        kind = kinds[i % len(kinds)]
-        member = rnd.choice(active)
-        final = [
-            SupportStatus.PROPOSED,
-            SupportStatus.APPROVED,
-            SupportStatus.PAID,
-            SupportStatus.CLOSED,
-            SupportStatus.REJECTED,
-        ][i % 5]
-        occurred = today - timedelta(days=rnd.randrange(20, 330))
-        if kind.code == "TET":  # Tết gifts go out in the weeks before the Lunar New Year
-            occurred = date(today.year if today.month > 2 else today.year - 1, 1, 20)
-        beneficiary, relation = ("", "")
-        if kind.code == "HIEU":
-            beneficiary, relation = rnd.choice(relatives)
-        case = SupportCase(
-            kind_id=kind.id,
-            member_id=member.id,
-            beneficiary_name=beneficiary,
-            relation=relation,
-            occurred_on=occurred,
-            amount=kind.default_amount,
-            reason=reasons.get(kind.code, ""),
-            paper_ref=f"HS-{i + 1:03d}",
-            status=final,
-        )
-        s.add(case)
-        steps = (
-            flow[: flow.index(final) + 1]
-            if final in flow
-            else [SupportStatus.PROPOSED, SupportStatus.REJECTED]
-        )
-        previous = None
-        for n, status in enumerate(steps):
-            s.add(
-                SupportCaseEvent(
-                    case=case,
-                    from_status=previous,
-                    to_status=status,
-                    at=_utc(occurred + timedelta(days=2 * n)),
-                    by_user=user,
-                )
-            )
-            previous = status
-        count += 1
-    return count

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from .i18n import N_, _
-from .models import ActivityKind, Gender, MemberStatus, MovementKind, OrgKind, SupportStatus
+from .models import (
+    ActivityKind,
+    Gender,
+    MemberStatus,
+    MovementKind,
+    OrgKind,
+    Relation,
+    SupportStatus,
+)
 
 GENDER = {Gender.MALE: N_("Male"), Gender.FEMALE: N_("Female")}
 # The fixed words the command line's JSON uses for gender, whatever the interface language.
@@ -52,6 +60,17 @@ SUPPORT_STATUS = {
     SupportStatus.PAID: N_("Paid"),
     SupportStatus.CLOSED: N_("Closed"),
     SupportStatus.REJECTED: N_("Rejected"),
+}
+
+RELATION = {
+    Relation.SPOUSE: N_("Spouse"),
+    Relation.CHILD: N_("Child"),
+    Relation.FATHER: N_("Father"),
+    Relation.MOTHER: N_("Mother"),
+    Relation.FATHER_IN_LAW: N_("Father-in-law"),
+    Relation.MOTHER_IN_LAW: N_("Mother-in-law"),
+    Relation.SIBLING: N_("Brother or sister"),
+    Relation.OTHER: N_("Other relative"),
 }
 
 

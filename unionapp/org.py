@@ -86,7 +86,7 @@ def init_database(
                     sort_order=order,
                 )
             )
-        for order, (kcode, kname, amount, approval) in enumerate(SUPPORT_KINDS):
+        for order, (kcode, kname, amount, approval, fund) in enumerate(SUPPORT_KINDS):
             s.add(
                 SupportKind(
                     code=kcode,
@@ -94,6 +94,7 @@ def init_database(
                     default_amount=amount,
                     needs_approval=approval,
                     sort_order=order,
+                    fund_code=fund,
                 )
             )
         if s.scalar(select(User).where(User.username == db.user)) is None:

@@ -1,22 +1,64 @@
-"""Support cases (chăm lo – hỗ trợ): listing them with totals."""
+"""Support cases: finding them, recording them, and their workflow.
+
+A case goes proposed (đề xuất) → approved (đã duyệt) → paid (đã chi) → closed, or is
+rejected (không duyệt) before it is paid; every step is dated (the date on paper), with who
+recorded it, and no step is skipped. A kind whose cases need no approval (the branch's
+spending rules approve them, e.g. sickness visits) still passes through both first steps: a
+new case of it is recorded as proposed and approved at once, the approval noted as given by
+the rules, so every case's history reads the same way.
+
+Money: approving commits the amount against the case's fund (see :mod:`.funds`). Once paid,
+the amount can change only through a correction, which keeps the old and new amounts, the
+reason, who and when.
+"""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, String, cast, func, select
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.exc import StaleDataError
 
-from .db import Database
-from .members import name_matches
-from .models import Member, SupportCase, SupportKind
-from .paging import ListQuery
+from ..db import Database
+from ..errors import Conflict, NotFound, Problem, UserError, ValidationError
+from ..i18n import _
+from ..labels import RELATION, SUPPORT_STATUS, label
+from ..members import name_matches
+from ..models import (
+    Member,
+    MemberRelative,
+    OrgUnit,
+    SupportBatch,
+    SupportCase,
+    SupportCaseEvent,
+    SupportCorrection,
+    SupportFund,
+    SupportKind,
+    SupportStatus,
+    utcnow,
+)
+from ..paging import ListQuery
+from ..relatives import RelativeInput, add_relative_in, validate_relative
+from ..text import clean, format_date, format_vnd
+from .funds import FundBusy, charge, load_fund
+from .kinds import MAX_AMOUNT, load_kind
+
+T = TypeVar("T")
+RETRIES = 3
+
+# --- what callers get back -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class CaseRow:
+    """One case as lists show it (a frozen value, safe to pass between threads)."""
+
     uuid: uuid.UUID
     occurred_on: date
     member_name: str
@@ -26,18 +68,167 @@ class CaseRow:
     amount: int
     status: str
     reason: str
+    member_uuid: uuid.UUID
+    group: str
+    kind_code: str
+    paper_ref: str
+    fund: str  # "name (year)", or "" when the case draws on no fund
+    batch: str  # the batch's title, or ""
+    version: int
+
+    @property
+    def beneficiary(self) -> str:
+        """Who is helped, as papers write it: the member, or "Name (relation)"."""
+        if not self.beneficiary_name:
+            return self.member_name
+        return f"{self.beneficiary_name} ({self.relation})" if self.relation else \
+            self.beneficiary_name
+
+
+@dataclass(frozen=True)
+class EventRow:
+    from_status: str | None
+    to_status: str
+    effective_on: date
+    at: datetime
+    by_user: str
+    note: str
+    over_budget: bool
+
+
+@dataclass(frozen=True)
+class CorrectionRow:
+    old_amount: int
+    new_amount: int
+    reason: str
+    at: datetime
+    by_user: str
+    over_budget: bool
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """Everything the case dialog shows, with the case's history."""
+
+    uuid: uuid.UUID
+    version: int
+    status: str
+    kind_uuid: uuid.UUID
+    kind_code: str
+    kind_name: str
+    needs_approval: bool
+    member_uuid: uuid.UUID
+    member_name: str
+    group: str
+    relative_uuid: uuid.UUID | None
+    beneficiary_name: str
+    relation: str
+    occurred_on: date
+    amount: int
+    reason: str
+    paper_ref: str
+    fund_uuid: uuid.UUID | None
+    fund: str
+    batch_uuid: uuid.UUID | None
+    batch: str
+    events: tuple[EventRow, ...]
+    corrections: tuple[CorrectionRow, ...]
+
+    @property
+    def next_statuses(self) -> tuple[str, ...]:
+        return SupportStatus.NEXT[self.status]
+
+    @property
+    def amount_locked(self) -> bool:
+        """Paid money changes only through a correction."""
+        return self.status in SupportStatus.GIVEN
+
+    @property
+    def read_only(self) -> bool:
+        return self.status == SupportStatus.REJECTED
+
+    def as_input(self) -> CaseInput:
+        return CaseInput(
+            kind=self.kind_uuid,
+            member=self.member_uuid,
+            occurred_on=self.occurred_on,
+            amount=self.amount,
+            reason=self.reason,
+            paper_ref=self.paper_ref,
+            fund=self.fund_uuid,
+            relative=self.relative_uuid,
+            beneficiary_name=self.beneficiary_name,
+            relation=self.relation,
+        )
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    """The editable facts of a case. The beneficiary is the member, or a relative: a
+    recorded one (``relative``), one named here (``beneficiary_name`` and ``relation``), or
+    a new one to record with the member (``new_relative``)."""
+
+    kind: uuid.UUID | None = None
+    member: uuid.UUID | None = None
+    occurred_on: date | None = None
+    amount: int | None = None
+    reason: str = ""
+    paper_ref: str = ""
+    fund: uuid.UUID | None = None
+    relative: uuid.UUID | None = None
+    beneficiary_name: str = ""
+    relation: str = ""
+    new_relative: RelativeInput | None = None
+
+    def cleaned(self) -> CaseInput:
+        return replace(
+            self,
+            reason=clean(self.reason),
+            paper_ref=clean(self.paper_ref),
+            beneficiary_name=clean(self.beneficiary_name),
+            relation=clean(self.relation),
+            new_relative=self.new_relative.cleaned() if self.new_relative else None,
+        )
 
 
 @dataclass(frozen=True)
 class CaseQuery:
+    """Which cases a list shows. Empty means every live case. The period is the case's date;
+    the group is the member's group today."""
+
     text: str = ""
     kind_code: str | None = None
     status: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    group: uuid.UUID | None = None
+    fund: uuid.UUID | None = None
+    batch: uuid.UUID | None = None
+    member: uuid.UUID | None = None
 
 
-def _statement(query: CaseQuery) -> Any:
+@dataclass(frozen=True)
+class CaseTotals:
+    count: int
+    amount: int
+    # status → (count, amount)
+    by_status: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def given(self) -> int:
+        """The amount handed over (paid or closed)."""
+        return sum(self.by_status.get(s, (0, 0))[1] for s in SupportStatus.GIVEN)
+
+
+# --- finding cases -----------------------------------------------------------------------------
+
+_Group = aliased(OrgUnit)
+
+
+def _statement(query: CaseQuery) -> Select[Any]:
+    fund_label = func.coalesce(
+        SupportFund.name + " (" + cast(SupportFund.year, String) + ")", ""
+    )
     stmt = (
         select(
             SupportCase.uuid,
@@ -49,9 +240,19 @@ def _statement(query: CaseQuery) -> Any:
             SupportCase.amount,
             SupportCase.status,
             SupportCase.reason,
+            Member.uuid,
+            _Group.name,
+            SupportKind.code,
+            SupportCase.paper_ref,
+            fund_label,
+            func.coalesce(SupportBatch.title, ""),
+            SupportCase.version,
         )
         .join(Member, SupportCase.member_id == Member.id)
+        .join(_Group, Member.org_unit_id == _Group.id)
         .join(SupportKind, SupportCase.kind_id == SupportKind.id)
+        .outerjoin(SupportFund, SupportCase.fund_id == SupportFund.id)
+        .outerjoin(SupportBatch, SupportCase.batch_id == SupportBatch.id)
         .where(SupportCase.deleted_at.is_(None))
     )
     if query.text.strip():
@@ -64,22 +265,518 @@ def _statement(query: CaseQuery) -> Any:
         stmt = stmt.where(SupportCase.occurred_on >= query.date_from)
     if query.date_to:
         stmt = stmt.where(SupportCase.occurred_on <= query.date_to)
+    if query.group:
+        stmt = stmt.where(_Group.uuid == query.group)
+    if query.fund:
+        stmt = stmt.where(SupportFund.uuid == query.fund)
+    if query.batch:
+        stmt = stmt.where(SupportBatch.uuid == query.batch)
+    if query.member:
+        stmt = stmt.where(Member.uuid == query.member)
     return stmt
 
 
+def _row(values: Any) -> CaseRow:
+    return CaseRow(*values)
+
+
 def case_list(db: Database, query: CaseQuery = CaseQuery()) -> ListQuery[CaseRow]:
-    """Cases, newest first."""
-
-    def to_row(r: Any) -> CaseRow:
-        return CaseRow(*r)
-
+    """Cases, newest first, as a window onto the query."""
     return ListQuery(
-        db, _statement(query), (SupportCase.occurred_on.desc(), SupportCase.id.desc()), to_row
+        db, _statement(query), (SupportCase.occurred_on.desc(), SupportCase.id.desc()), _row
+    )
+
+
+def case_rows_in_order(db: Database, query: CaseQuery) -> list[CaseRow]:
+    """Every case ``query`` selects, oldest first, by group then name (for printed lists)."""
+    return ListQuery(
+        db, _statement(query),
+        (SupportCase.occurred_on, _Group.sort_order, _Group.name, Member.sort_key,
+         SupportCase.id),
+        _row,
+    ).all()
+
+
+def case_totals(db: Database, query: CaseQuery = CaseQuery()) -> CaseTotals:
+    """Count and amount (VND) of the cases ``query`` selects, also by status."""
+    sub = _statement(query).subquery()
+    status, amount = sub.c.status, sub.c.amount
+    with db.read() as s:
+        rows = s.execute(
+            select(status, func.count(), func.coalesce(func.sum(amount), 0)).group_by(status)
+        ).all()
+    by_status = {r[0]: (int(r[1]), int(r[2])) for r in rows}
+    return CaseTotals(
+        count=sum(c for c, _a in by_status.values()),
+        amount=sum(a for _c, a in by_status.values()),
+        by_status=by_status,
     )
 
 
 def case_total(db: Database, query: CaseQuery = CaseQuery()) -> int:
     """The total amount (VND) of the cases ``query`` selects."""
-    sub = _statement(query).subquery()
+    return case_totals(db, query).amount
+
+
+def member_cases(db: Database, member_uuid: uuid.UUID) -> list[CaseRow]:
+    """A member's support history (the member's own cases and their relatives'), newest
+    first: what a chair looks at before approving another."""
+    return case_list(db, CaseQuery(member=member_uuid)).all()
+
+
+def _load(s: Session, case_uuid: uuid.UUID) -> SupportCase:
+    found = s.scalar(select(SupportCase).where(SupportCase.uuid == case_uuid))
+    if found is None or found.deleted_at is not None:
+        raise NotFound(_("No such support case."))
+    return found
+
+
+def case_detail(db: Database, case_uuid: uuid.UUID) -> CaseDetail:
     with db.read() as s:
-        return int(s.scalar(select(func.coalesce(func.sum(sub.c.amount), 0))) or 0)
+        c = _load(s, case_uuid)
+        kind = s.get_one(SupportKind, c.kind_id)
+        member = s.get_one(Member, c.member_id)
+        fund = s.get(SupportFund, c.fund_id) if c.fund_id else None
+        batch = s.get(SupportBatch, c.batch_id) if c.batch_id else None
+        relative = s.get(MemberRelative, c.relative_id) if c.relative_id else None
+        events = s.scalars(
+            select(SupportCaseEvent)
+            .where(SupportCaseEvent.case_id == c.id, SupportCaseEvent.deleted_at.is_(None))
+            .order_by(SupportCaseEvent.id)
+        ).all()
+        corrections = s.scalars(
+            select(SupportCorrection)
+            .where(SupportCorrection.case_id == c.id, SupportCorrection.deleted_at.is_(None))
+            .order_by(SupportCorrection.id)
+        ).all()
+        return CaseDetail(
+            uuid=c.uuid,
+            version=c.version,
+            status=c.status,
+            kind_uuid=kind.uuid,
+            kind_code=kind.code,
+            kind_name=kind.name,
+            needs_approval=kind.needs_approval,
+            member_uuid=member.uuid,
+            member_name=member.full_name,
+            group=member.org_unit.name,
+            relative_uuid=relative.uuid if relative else None,
+            beneficiary_name=c.beneficiary_name,
+            relation=c.relation,
+            occurred_on=c.occurred_on,
+            amount=c.amount,
+            reason=c.reason,
+            paper_ref=c.paper_ref,
+            fund_uuid=fund.uuid if fund else None,
+            fund=f"{fund.name} ({fund.year})" if fund else "",
+            batch_uuid=batch.uuid if batch else None,
+            batch=batch.title if batch else "",
+            events=tuple(
+                EventRow(e.from_status, e.to_status, e.effective_on, e.at, e.by_user, e.note,
+                         e.over_budget)
+                for e in events
+            ),
+            corrections=tuple(
+                CorrectionRow(k.old_amount, k.new_amount, k.reason, k.at, k.by_user,
+                              k.over_budget)
+                for k in corrections
+            ),
+        )
+
+
+# --- recording cases ---------------------------------------------------------------------------
+
+
+def retrying(work: Callable[[], T]) -> T:
+    """Run one action again on fresh data when a concurrent one got in first (the fund
+    changed under us, or the case did): the second attempt sees its effect, and either
+    succeeds or fails with the reason a user can read (overspent, already approved…)."""
+    for attempt in range(RETRIES):
+        try:
+            return work()
+        except (FundBusy, StaleDataError):
+            if attempt == RETRIES - 1:
+                raise Conflict(
+                    _("Someone else is changing the same support cases. Try again.")
+                ) from None
+    raise AssertionError("unreachable")
+
+
+def _user(s: Session) -> str:
+    return str(s.info.get("user") or "")
+
+
+def add_event(
+    s: Session,
+    c: SupportCase,
+    to_status: str,
+    on: date,
+    *,
+    note: str = "",
+    over_budget: bool = False,
+) -> None:
+    """Record one step of ``c`` (the caller has checked it is allowed) and apply it."""
+    s.add(
+        SupportCaseEvent(
+            case=c,
+            from_status=c.status or None,
+            to_status=to_status,
+            at=utcnow(),
+            effective_on=on,
+            by_user=_user(s),
+            note=clean(note)[:500],
+            over_budget=over_budget,
+        )
+    )
+    c.status = to_status
+
+
+def rules_note() -> str:
+    return _("Approved by the spending rules (this kind needs no approval).")
+
+
+def _check_step_date(on: date, last: date | None, today: date) -> None:
+    if on > today:
+        raise UserError(_("The date of a step can't be in the future."))
+    if last is not None and on < last:
+        raise UserError(
+            _("The date is before the case's previous step ({date}).").format(
+                date=format_date(last)
+            )
+        )
+
+
+@dataclass
+class _Resolved:
+    kind: SupportKind
+    member: Member
+    fund: SupportFund | None
+    relative: MemberRelative | None
+
+
+def _resolve(s: Session, data: CaseInput, *, new: bool) -> _Resolved:
+    """Check ``data`` and find what it names; every problem at once, in the user's words."""
+    problems: list[Problem] = []
+    kind = member = fund = relative = None
+    if data.kind is None:
+        problems.append(Problem(_("Choose the kind of support."), "kind"))
+    else:
+        kind = load_kind(s, data.kind)
+        if new and not kind.active:
+            problems.append(Problem(_("This kind of support is no longer used."), "kind"))
+    if data.member is None:
+        problems.append(Problem(_("Choose the member."), "member"))
+    else:
+        member = s.scalar(select(Member).where(Member.uuid == data.member))
+        if member is None or member.deleted_at is not None:
+            raise NotFound(_("No such member."))
+    if data.occurred_on is None:
+        problems.append(Problem(_("The date is required."), "occurred_on"))
+    elif not 2000 <= data.occurred_on.year <= date.today().year + 1:
+        problems.append(
+            Problem(
+                _("The date {date} is not plausible.").format(date=format_date(data.occurred_on)),
+                "occurred_on",
+            )
+        )
+    if data.amount is None:
+        problems.append(Problem(_("The amount is required."), "amount"))
+    elif not 0 <= data.amount <= MAX_AMOUNT:
+        problems.append(
+            Problem(
+                _("The amount must be between 0 and {max}.").format(max=format_vnd(MAX_AMOUNT)),
+                "amount",
+            )
+        )
+    if data.fund is not None:
+        fund = load_fund(s, data.fund)
+    if data.relative is not None:
+        relative = s.scalar(select(MemberRelative).where(MemberRelative.uuid == data.relative))
+        if relative is None or relative.deleted_at is not None:
+            raise NotFound(_("No such relative."))
+        if member is not None and relative.member_id != member.id:
+            problems.append(
+                Problem(_("This relative is not the chosen member's."), "beneficiary_name")
+            )
+    elif data.new_relative is not None:
+        problems += validate_relative(data.new_relative)
+    elif data.beneficiary_name and not data.relation:
+        problems.append(
+            Problem(_("Say how the beneficiary is related to the member."), "relation")
+        )
+    if problems:
+        raise ValidationError(problems)
+    assert kind is not None and member is not None
+    return _Resolved(kind, member, fund, relative)
+
+
+def _apply(s: Session, c: SupportCase, data: CaseInput, r: _Resolved) -> None:
+    c.kind_id = r.kind.id
+    c.member_id = r.member.id
+    assert data.occurred_on is not None and data.amount is not None
+    c.occurred_on = data.occurred_on
+    c.amount = data.amount
+    c.reason = data.reason
+    c.paper_ref = data.paper_ref
+    c.fund_id = r.fund.id if r.fund else None
+    relative = r.relative
+    if relative is None and data.new_relative is not None:
+        relative = add_relative_in(s, r.member, data.new_relative)
+        s.flush()
+    if relative is not None:
+        c.relative_id = relative.id
+        c.beneficiary_name = relative.full_name
+        c.relation = label(RELATION, relative.relation)
+    else:
+        c.relative_id = None
+        c.beneficiary_name = data.beneficiary_name
+        c.relation = data.relation if data.beneficiary_name else ""
+
+
+def create_case(
+    db: Database,
+    data: CaseInput,
+    *,
+    on: date | None = None,
+    override: bool = False,
+) -> CaseDetail:
+    """Record a case, proposed on ``on`` (today by default). A case of a kind that needs no
+    approval is approved at once (see the module docstring), committing its fund: raises
+    :class:`FundOverspent` past the budget unless ``override``."""
+    data = data.cleaned()
+    today = date.today()
+    on = on or today
+    _check_step_date(on, None, today)
+
+    def work() -> uuid.UUID:
+        with db.transaction() as s:
+            r = _resolve(s, data, new=True)
+            c = SupportCase(status="")
+            _apply(s, c, data, r)
+            over = False
+            if not r.kind.needs_approval and r.fund is not None:
+                over = charge(s, r.fund.id, c.amount, override=override)
+            s.add(c)
+            add_event(s, c, SupportStatus.PROPOSED, on)
+            if not r.kind.needs_approval:
+                add_event(s, c, SupportStatus.APPROVED, on, note=rules_note(), over_budget=over)
+            s.flush()
+            return c.uuid
+
+    return case_detail(db, retrying(work))
+
+
+# Fields of a paid case that no longer change (its amount: only through a correction).
+_FROZEN_WHEN_PAID = ("kind_id", "member_id", "occurred_on", "amount", "fund_id",
+                     "beneficiary_name", "relation", "relative_id")
+
+
+def update_case(
+    db: Database,
+    case_uuid: uuid.UUID,
+    data: CaseInput,
+    *,
+    expected_version: int | None = None,
+    override: bool = False,
+) -> CaseDetail:
+    """Change a case. ``expected_version`` is the version the user saw: a change made
+    meanwhile is refused. A paid or closed case keeps its money and beneficiary (its amount
+    changes by :func:`correct_amount`); a rejected one is final. Changing an approved
+    case's amount or fund re-checks the funds concerned."""
+    data = data.cleaned()
+
+    def work() -> uuid.UUID:
+        with db.transaction() as s:
+            c = _load(s, case_uuid)
+            if expected_version is not None and c.version != expected_version:
+                raise Conflict(_("Someone else changed this case meanwhile. Look again."))
+            if c.status == SupportStatus.REJECTED:
+                raise UserError(_("A rejected case can't be changed."))
+            r = _resolve(s, data, new=False)
+            before = {k: getattr(c, k) for k in _FROZEN_WHEN_PAID}
+            old_fund, old_amount = c.fund_id, c.amount
+            _apply(s, c, data, r)
+            after = {k: getattr(c, k) for k in _FROZEN_WHEN_PAID}
+            if c.status in SupportStatus.GIVEN and before != after:
+                if before["amount"] != after["amount"]:
+                    raise UserError(
+                        _("This case has been paid: its amount changes only by a correction, "
+                          "with its reason.")
+                    )
+                raise UserError(
+                    _("This case has been paid: only its reason and paper reference can "
+                      "still change.")
+                )
+            if c.status in SupportStatus.COMMITTED and (old_fund, old_amount) != (
+                c.fund_id,
+                c.amount,
+            ):
+                deltas: dict[int, int] = defaultdict(int)
+                if old_fund is not None:
+                    deltas[old_fund] -= old_amount
+                if c.fund_id is not None:
+                    deltas[c.fund_id] += c.amount
+                for fund_id in sorted(deltas):  # always the same order: no deadlocks
+                    charge(s, fund_id, deltas[fund_id], override=override)
+            s.flush()
+            return c.uuid
+
+    return case_detail(db, retrying(work))
+
+
+def transition_cases(
+    db: Database,
+    case_uuids: Sequence[uuid.UUID],
+    to_status: str,
+    *,
+    on: date | None = None,
+    note: str = "",
+    override: bool = False,
+    expected_versions: dict[uuid.UUID, int] | None = None,
+) -> int:
+    """Take each case one step to ``to_status`` on ``on`` (today by default), all in one
+    transaction: every case must allow the step, or nothing changes. Approving commits the
+    cases' amounts against their funds (:class:`FundOverspent` past a budget unless
+    ``override``, which is then logged). Rejecting needs a reason in ``note``."""
+    if to_status not in SupportStatus.ALL:
+        raise UserError(_("Unknown status: {status}").format(status=to_status))
+    note = clean(note)
+    if to_status == SupportStatus.REJECTED and not note:
+        raise ValidationError([Problem(_("Give the reason for rejecting."), "note")])
+    today = date.today()
+    on = on or today
+    uuids = list(dict.fromkeys(case_uuids))
+
+    def work() -> int:
+        with db.transaction() as s:
+            cases = [_load(s, u) for u in uuids]
+            last_steps = dict(
+                s.execute(
+                    select(SupportCaseEvent.case_id, func.max(SupportCaseEvent.effective_on))
+                    .where(SupportCaseEvent.case_id.in_([c.id for c in cases]))
+                    .group_by(SupportCaseEvent.case_id)
+                ).all()
+            )
+            for c in cases:
+                if expected_versions and expected_versions.get(c.uuid, c.version) != c.version:
+                    raise Conflict(_("Someone else changed this case meanwhile. Look again."))
+                _check_move(c, to_status)
+                _check_step_date(on, last_steps.get(c.id), today)
+            over_funds: set[int] = set()
+            if to_status == SupportStatus.APPROVED:
+                per_fund: dict[int, int] = defaultdict(int)
+                for c in cases:
+                    if c.fund_id is not None:
+                        per_fund[c.fund_id] += c.amount
+                for fund_id in sorted(per_fund):
+                    if charge(s, fund_id, per_fund[fund_id], override=override):
+                        over_funds.add(fund_id)
+            for c in cases:
+                add_event(s, c, to_status, on, note=note, over_budget=c.fund_id in over_funds)
+            return len(cases)
+
+    return retrying(work)
+
+
+def transition_case(
+    db: Database,
+    case_uuid: uuid.UUID,
+    to_status: str,
+    *,
+    on: date | None = None,
+    note: str = "",
+    override: bool = False,
+    expected_version: int | None = None,
+) -> CaseDetail:
+    """One case one step on (see :func:`transition_cases`)."""
+    transition_cases(db, [case_uuid], to_status, on=on, note=note, override=override,
+                     expected_versions=None if expected_version is None
+                     else {case_uuid: expected_version})
+    return case_detail(db, case_uuid)
+
+
+def _check_move(c: SupportCase, to_status: str) -> None:
+    allowed = SupportStatus.NEXT[c.status]
+    if to_status in allowed:
+        return
+    if not allowed:
+        raise UserError(
+            _("The case is “{status}”: it can't change any more.").format(
+                status=label(SUPPORT_STATUS, c.status)
+            )
+        )
+    raise UserError(
+        _("A case that is “{status}” can't become “{target}”; next it can be: {allowed}.").format(
+            status=label(SUPPORT_STATUS, c.status),
+            target=label(SUPPORT_STATUS, to_status),
+            allowed=", ".join(f"“{label(SUPPORT_STATUS, a)}”" for a in allowed),
+        )
+    )
+
+
+def correct_amount(
+    db: Database,
+    case_uuid: uuid.UUID,
+    new_amount: int,
+    reason: str,
+    *,
+    override: bool = False,
+    expected_version: int | None = None,
+) -> CaseDetail:
+    """Change the amount of a paid (or closed) case, with its reason: the old and new
+    amounts, who and when are kept. A rise re-checks the fund."""
+    reason = clean(reason)
+    problems = []
+    if not reason:
+        problems.append(Problem(_("Give the reason for the correction."), "reason"))
+    if not 0 <= new_amount <= MAX_AMOUNT:
+        problems.append(
+            Problem(
+                _("The amount must be between 0 and {max}.").format(max=format_vnd(MAX_AMOUNT)),
+                "amount",
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
+
+    def work() -> None:
+        with db.transaction() as s:
+            c = _load(s, case_uuid)
+            if expected_version is not None and c.version != expected_version:
+                raise Conflict(_("Someone else changed this case meanwhile. Look again."))
+            if c.status not in SupportStatus.GIVEN:
+                raise UserError(
+                    _("Only a paid case needs a correction; change this one's amount directly.")
+                )
+            if new_amount == c.amount:
+                raise UserError(_("The new amount is the same as the old one."))
+            over = False
+            if c.fund_id is not None:
+                over = charge(s, c.fund_id, new_amount - c.amount, override=override)
+            s.add(
+                SupportCorrection(
+                    case_id=c.id,
+                    old_amount=c.amount,
+                    new_amount=new_amount,
+                    reason=reason[:500],
+                    at=utcnow(),
+                    by_user=_user(s),
+                    over_budget=over,
+                )
+            )
+            c.amount = new_amount
+
+    retrying(work)
+    return case_detail(db, case_uuid)
+
+
+def delete_case(db: Database, case_uuid: uuid.UUID) -> None:
+    """Remove a case entered by mistake (a tombstone). Only a proposed case can go; one
+    that was approved is rejected instead, so its history stays readable."""
+    with db.transaction() as s:
+        c = _load(s, case_uuid)
+        if c.status != SupportStatus.PROPOSED:
+            raise UserError(
+                _("Only a case that is still proposed can be deleted; reject it instead.")
+            )
+        c.deleted_at = utcnow()

@@ -1,0 +1,76 @@
+"""Support cases (chăm lo – hỗ trợ): the catalogue of kinds, yearly funds, cases and their
+workflow, batches, the year's summary, printed papers and the spreadsheet export.
+
+Callers import from here; the modules inside are an arrangement, not an interface.
+"""
+
+from .cases import (
+    CaseDetail,
+    CaseInput,
+    CaseQuery,
+    CaseRow,
+    CaseTotals,
+    CorrectionRow,
+    EventRow,
+    case_detail,
+    case_list,
+    case_rows_in_order,
+    case_total,
+    case_totals,
+    correct_amount,
+    create_case,
+    delete_case,
+    member_cases,
+    transition_case,
+    transition_cases,
+    update_case,
+)
+from .funds import (
+    FundBalance,
+    FundBusy,
+    FundInput,
+    FundOverspent,
+    copy_funds,
+    delete_fund,
+    fund_balance,
+    fund_balances,
+    fund_years,
+    save_fund,
+)
+from .kinds import KindInput, KindRow, kind_list, save_kind
+
+__all__ = [
+    "CaseDetail",
+    "CaseInput",
+    "CaseQuery",
+    "CaseRow",
+    "CaseTotals",
+    "CorrectionRow",
+    "EventRow",
+    "FundBalance",
+    "FundBusy",
+    "FundInput",
+    "FundOverspent",
+    "KindInput",
+    "KindRow",
+    "case_detail",
+    "case_list",
+    "case_rows_in_order",
+    "case_total",
+    "case_totals",
+    "copy_funds",
+    "correct_amount",
+    "create_case",
+    "delete_case",
+    "delete_fund",
+    "fund_balance",
+    "fund_balances",
+    "fund_years",
+    "kind_list",
+    "member_cases",
+    "save_fund",
+    "save_kind",
+    "transition_case",
+    "transition_cases",
+    "update_case",
+]
