@@ -288,10 +288,11 @@ def case_list(db: Database, query: CaseQuery = CaseQuery()) -> ListQuery[CaseRow
 
 
 def case_rows_in_order(db: Database, query: CaseQuery) -> list[CaseRow]:
-    """Every case ``query`` selects, oldest first, by group then name (for printed lists)."""
+    """Every case ``query`` selects by group, then name, then date (for printed lists,
+    which group leaders take round)."""
     return ListQuery(
         db, _statement(query),
-        (SupportCase.occurred_on, _Group.sort_order, _Group.name, Member.sort_key,
+        (_Group.sort_order, _Group.name, Member.sort_key, SupportCase.occurred_on,
          SupportCase.id),
         _row,
     ).all()

@@ -1,0 +1,229 @@
+"""The papers of support work: the signature list (danh sách ký nhận) of the people who
+receive money, and the payment slip (phiếu chi) of one case.
+
+Only cases whose money is spoken for (approved, paid, closed) are printed: nobody signs for a
+proposal or a refusal. Like every paper, they are Vietnamese documents (see
+:mod:`unionapp.letterhead`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, A5, landscape
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
+from sqlalchemy import select
+
+from ..db import Database
+from ..errors import UserError
+from ..i18n import _
+from ..letterhead import NumberedCanvas, PaperSetup, Signer, header, para, signatures
+from ..models import Member, MemberStatus, OrgUnit, SupportStatus
+from ..org import home_unit
+from ..pdf import SERIF, SERIF_BOLD, new_document
+from ..progress import NO_PROGRESS, Progress
+from ..text import amount_in_words, format_date, format_vnd
+from .cases import CaseDetail, CaseQuery, CaseRow, case_detail, case_rows_in_order
+
+CHAIR_ROLE = "Chủ tịch"
+
+
+def paper_setup(db: Database, day: date | None = None) -> PaperSetup:
+    """The usual issuer and signers: this union under its parent, its place, and its chair
+    (the active member whose union role is "Chủ tịch")."""
+    unit = home_unit(db)
+    with db.read() as s:
+        parent = s.scalar(select(OrgUnit.name).where(OrgUnit.uuid == unit.parent_uuid)) \
+            if unit.parent_uuid else ""
+        chair = s.scalar(
+            select(Member.full_name).where(Member.union_role == CHAIR_ROLE,
+                                           Member.status == MemberStatus.ACTIVE,
+                                           Member.deleted_at.is_(None)).limit(1)
+        )
+    return PaperSetup(
+        issuing_superior=parent or "",
+        issuing_body=unit.name,
+        place=unit.place,
+        day=day or date.today(),
+        signers=(Signer("Người lập danh sách"), Signer("Kế toán"),
+                 Signer("Chủ tịch", on_behalf="TM. Ban Chấp hành", name=chair or "")),
+    )
+
+
+@dataclass(frozen=True)
+class PaperResult:
+    path: Path
+    count: int
+    total: int
+
+
+def _short_group(name: str) -> str:
+    """The column says "Tổ công đoàn": the group's name without it."""
+    return name.removeprefix("Tổ công đoàn ").removeprefix("Công đoàn bộ phận ")
+
+
+def _content(row: CaseRow) -> str:
+    if row.beneficiary_name:
+        return f"{row.kind} ({row.relation} {row.beneficiary_name})".replace("( ", "(")
+    return row.kind
+
+
+def signature_list_pdf(
+    db: Database,
+    path: Path,
+    query: CaseQuery,
+    *,
+    title: str = "",
+    subtitle: str = "",
+    setup: PaperSetup | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> PaperResult:
+    """The danh sách ký nhận of the cases ``query`` selects (approved, paid or closed), by
+    group and name: STT, name, group, what for, amount, a signature column; the total in
+    figures and in words; the signer blocks."""
+    setup = setup or paper_setup(db)
+    progress(0, 0, _("Reading the cases…"))
+    rows = [r for r in case_rows_in_order(db, query) if r.status in SupportStatus.COMMITTED]
+    if not rows:
+        raise UserError(_("There is no approved or paid case in this list to sign for."))
+    total = sum(r.amount for r in rows)
+    page = A4
+    left, right = 20 * mm, 15 * mm
+    width = page[0] - left - right
+
+    story: list[Flowable] = [header(setup, width), Spacer(1, 6 * mm),
+                             para("DANH SÁCH KÝ NHẬN", 14, bold=True)]
+    for line in (title, subtitle):
+        if line:
+            story.append(para(line, 13, bold=line == title))
+    story.append(Spacer(1, 4 * mm))
+
+    cell = 11
+    mixed = len({(r.kind_code, r.beneficiary_name) for r in rows}) > 1  # else: in the title
+    heads = ["STT", "Họ và tên", "Tổ công đoàn", *(["Nội dung"] if mixed else []),
+             "Số tiền (đồng)", "Ký nhận"]
+    data: list[list[object]] = [[para(h, cell, bold=True) for h in heads]]
+    for n, row in enumerate(rows, start=1):
+        if n % 200 == 0:
+            progress(n, len(rows), _("Laying out the list…"))
+        content = [para(_content(row), cell - 1, align=0)] if mixed else []
+        data.append([str(n), para(row.member_name, cell, align=0),
+                     para(_short_group(row.group), cell - 1, align=0), *content,
+                     format_vnd(row.amount, unit=False), ""])
+    money = len(heads) - 2
+    data.append(["", para("Tổng cộng", cell, bold=True), *[""] * (money - 2),
+                 format_vnd(total, unit=False), ""])
+    widths = [11 * mm, 45 * mm, 46 * mm if not mixed else 38 * mm,
+              *([34 * mm] if mixed else []), 25 * mm]
+    widths.append(width - sum(widths))
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), SERIF, cell),
+        ("FONT", (0, -1), (-1, -1), SERIF_BOLD, cell),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, 0), (0, -1), "CENTER"),
+        ("ALIGN", (money, 1), (money, -1), "RIGHT"),
+        ("SPAN", (1, -1), (money - 1, -1)),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 1), (-1, -2), 8),
+        ("BOTTOMPADDING", (0, 1), (-1, -2), 8),
+    ]))
+    story.append(table)
+    story.append(KeepTogether([
+        Spacer(1, 3 * mm),
+        para(f"Bằng chữ: {amount_in_words(total)}.", 12, italic=True, align=0),
+        Spacer(1, 6 * mm),
+        signatures(setup.signers, width),
+    ]))
+
+    progress(len(rows), len(rows), _("Writing the PDF…"))
+    doc = new_document(path, page, leftMargin=left, rightMargin=right, topMargin=15 * mm,
+                       bottomMargin=15 * mm, title="Danh sách ký nhận", author=setup.issuing_body)
+    doc.build(story, canvasmaker=NumberedCanvas)
+    return PaperResult(path, len(rows), total)
+
+
+def _slip(case: CaseDetail, setup: PaperSetup, width: float) -> list[Flowable]:
+    what = case.kind_name
+    if case.beneficiary_name:
+        what += f" – {case.relation} {case.beneficiary_name}".replace("  ", " ")
+    if case.reason:
+        what += f": {case.reason}"
+    paid_on = next((e.effective_on for e in reversed(case.events)
+                    if e.to_status == SupportStatus.PAID), setup.day)
+    story: list[Flowable] = [
+        header(replace(setup, day=paid_on), width, number=case.paper_ref, dated=False,
+               size=10),
+        Spacer(1, 1 * mm),
+        para("PHIẾU CHI", 14, bold=True),
+        para(f"Ngày {paid_on.day:02d} tháng {paid_on.month:02d} năm {paid_on.year}", 11,
+             italic=True),
+        Spacer(1, 2 * mm),
+    ]
+    lines = [
+        ("Họ và tên người nhận tiền", case.member_name),
+        ("Đơn vị", case.group),
+        ("Lý do chi", f"{what} ({format_date(case.occurred_on)})"),
+        ("Số tiền", f"{format_vnd(case.amount, unit=False)} đồng"),
+        ("Bằng chữ", f"{amount_in_words(case.amount)}."),
+    ]
+    if case.fund:
+        lines.append(("Nguồn chi", case.fund))
+    if case.paper_ref:
+        lines.append(("Kèm theo", f"hồ sơ số {case.paper_ref}"))
+    if case.batch:
+        lines.append(("Thuộc đợt", case.batch))
+    for name, value in lines:
+        story.append(para(f"{name}: {value}", 11.5, align=0, leading=15))
+    story.append(Spacer(1, 2 * mm))
+    signers = (Signer("Chủ tịch", on_behalf="TM. Ban Chấp hành",
+                      name=setup.signers[-1].name if setup.signers else ""),
+               Signer("Kế toán"), Signer("Người lập phiếu"), Signer("Thủ quỹ"),
+               Signer("Người nhận tiền", name=case.member_name))
+    story.append(signatures(signers, width, size=9.5, space=13 * mm, hint="(Ký, họ tên)"))
+    return story
+
+
+def payment_slips_pdf(
+    db: Database,
+    path: Path,
+    case_uuids: Sequence[uuid.UUID],
+    *,
+    setup: PaperSetup | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> PaperResult:
+    """A payment slip (phiếu chi, A5 landscape) for each case, one per page."""
+    setup = setup or paper_setup(db)
+    cases = []
+    for n, case_uuid in enumerate(case_uuids):
+        progress(n, len(case_uuids), _("Reading the cases…"))
+        case = case_detail(db, case_uuid)
+        if case.status not in SupportStatus.COMMITTED:
+            raise UserError(
+                _("{name}'s case has not been approved: no payment slip yet.").format(
+                    name=case.member_name)
+            )
+        cases.append(case)
+    if not cases:
+        raise UserError(_("Choose the cases to print a payment slip for."))
+    page = landscape(A5)
+    margin = 12 * mm
+    width = page[0] - 2 * margin
+    story: list[Flowable] = []
+    for n, case in enumerate(cases):
+        if n:
+            story.append(PageBreak())
+        story.extend(_slip(case, setup, width))
+    progress(len(cases), len(cases), _("Writing the PDF…"))
+    doc = new_document(path, page, leftMargin=margin, rightMargin=margin, topMargin=8 * mm,
+                       bottomMargin=6 * mm, title="Phiếu chi", author=setup.issuing_body)
+    doc.build(story)
+    return PaperResult(path, len(cases), sum(c.amount for c in cases))
