@@ -1,32 +1,118 @@
-"""The Chăm lo – Hỗ trợ tab: support cases with their total."""
+"""The Chăm lo – Hỗ trợ tab: support cases filtered by kind, status, period and group, with
+their totals; the workflow's buttons; the year's funds and batches beside the list; papers
+and the spreadsheet export."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.dialogs.pdf_preview import preview_pdf
+from ui.dialogs.support_batch import BatchDialog
+from ui.dialogs.support_case import CaseDialog
+from ui.dialogs.support_common import with_overspend_check
+from ui.dialogs.support_print import PrintListDialog
+from ui.dialogs.support_setup import FundsDialog, KindsDialog
+from ui.dialogs.support_step import ACTION, CorrectionDialog, StepDialog
 from ui.tables.windowed import CENTER, RIGHT, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
+from ui.tasks import run_task, show_error
+from ui.widgets.inputs import index_of
 from unionapp.db import Database
+from unionapp.errors import UserError
 from unionapp.i18n import N_, _
 from unionapp.labels import SUPPORT_STATUS, label
-from unionapp.models import SupportStatus
-from unionapp.support import CaseQuery, CaseRow, case_list, case_total
+from unionapp.models import OrgKind, SupportStatus
+from unionapp.org import list_units
+from unionapp.progress import Progress
+from unionapp.support import (
+    CaseQuery,
+    CaseRow,
+    case_list,
+    case_totals,
+    correct_amount,
+    delete_case,
+    fund_balances,
+    fund_years,
+    kind_list,
+    transition_cases,
+)
+from unionapp.support.batches import batch_list
+from unionapp.support.export import export_cases
+from unionapp.support.papers import (
+    PaperResult,
+    paper_path,
+    paper_setup,
+    payment_slips_pdf,
+    signature_list_pdf,
+)
 from unionapp.text import format_date, format_vnd
 
-
-def _beneficiary(r: CaseRow) -> str:
-    return f"{r.beneficiary_name} ({r.relation})" if r.beneficiary_name else ""
-
+RED = QBrush(QColor("#b00020"))
 
 COLUMNS: list[Column[CaseRow]] = [
-    Column("occurred_on", N_("Date"), lambda r: format_date(r.occurred_on), CENTER, 100),
-    Column("member", N_("Member"), lambda r: r.member_name, width=200),
-    Column("beneficiary", N_("Beneficiary (relative)"), _beneficiary, width=200),
-    Column("kind", N_("Kind of support"), lambda r: r.kind, width=170),
-    Column("amount", N_("Amount"), lambda r: format_vnd(r.amount), RIGHT, 120),
-    Column("status", N_("Status"), lambda r: label(SUPPORT_STATUS, r.status), width=100),
-    Column("reason", N_("Reason"), lambda r: r.reason, width=300),
+    Column("occurred_on", N_("Date"), lambda r: format_date(r.occurred_on), CENTER, 90),
+    Column("member", N_("Member"), lambda r: r.member_name, width=190),
+    Column("group", N_("Union group"), lambda r: r.group, width=200, hidden=True),
+    Column("beneficiary", N_("Beneficiary (relative)"),
+           lambda r: f"{r.beneficiary_name} ({r.relation})" if r.beneficiary_name else "",
+           width=190),
+    Column("kind", N_("Kind of support"), lambda r: r.kind, width=160),
+    Column("amount", N_("Amount"), lambda r: format_vnd(r.amount), RIGHT, 110),
+    Column("status", N_("Status"), lambda r: label(SUPPORT_STATUS, r.status), width=90),
+    Column("fund", N_("Fund"), lambda r: r.fund, width=200, hidden=True),
+    Column("batch", N_("Batch"), lambda r: r.batch, width=200, hidden=True),
+    Column("reason", N_("Reason"), lambda r: r.reason, width=260),
+    Column("paper_ref", N_("Paper reference"), lambda r: r.paper_ref, width=110, hidden=True),
 ]
+
+# The periods of a year the list can show: (label, first month, last month).
+QUARTERS = [(N_("Quarter I"), 1, 3), (N_("Quarter II"), 4, 6), (N_("Quarter III"), 7, 9),
+            (N_("Quarter IV"), 10, 12)]
+
+
+def period_range(year: int | None, months: tuple[int, int] | None) -> tuple[date | None,
+                                                                           date | None]:
+    """The first and last day of a year, or of some of its months."""
+    if year is None:
+        return None, None
+    first, last = months or (1, 12)
+    end = date(year + 1, 1, 1) if last == 12 else date(year, last + 1, 1)
+    return date(year, first, 1), date.fromordinal(end.toordinal() - 1)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The list narrowed to one fund's or one batch's cases (from the side panel)."""
+
+    what: str  # "fund" or "batch"
+    uuid: uuid.UUID
+    title: str
+    criteria: str = ""
 
 
 class SupportTab(ListTab):
@@ -34,19 +120,417 @@ class SupportTab(ListTab):
 
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(db, COLUMNS, parent)
+        self.scope: Scope | None = None
+        self.last_paper: PaperResult | None = None
+        self.view.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
+        self.view.doubleClicked.connect(lambda _i: self.edit_case())
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+
+        # Filters: kind, status, group, year, period.
+        self.kind = combo([])
+        self._fill_kinds()
         self.status = combo([(_("All statuses"), None)]
                             + [(label(SUPPORT_STATUS, s), s) for s in SupportStatus.ALL])
-        self.add_filter(self.status)
+        self.group = combo([(_("All groups"), None)]
+                           + [(g.name, g.uuid) for g in list_units(db, OrgKind.GROUP)])
+        self.group.setMaximumWidth(260)
+        this_year = date.today().year
+        years = sorted({this_year, *fund_years(db)}, reverse=True)
+        self.year = combo([(_("All years"), None)] + [(str(y), y) for y in years])
+        self.year.setCurrentIndex(index_of(self.year, this_year))
+        self.period = combo([(_("Whole year"), None)]
+                            + [(_(name), (a, b)) for name, a, b in QUARTERS]
+                            + [(_("Month {month}").format(month=m), (m, m)) for m in range(1, 13)])
+        for box in (self.kind, self.status, self.group, self.year, self.period):
+            self.add_filter(box)
+        self.year.currentIndexChanged.connect(lambda _i: self.period.setEnabled(
+            self.year.currentData() is not None))
+
+        # The scope chip: "Batch: … ✕".
+        self.scope_label = QLabel()
+        self.scope_clear = QToolButton()
+        self.scope_clear.setText(_("Show all"))
+        self.scope_clear.clicked.connect(lambda: self.set_scope(None))
+        scope_row = QHBoxLayout()
+        scope_row.addWidget(self.scope_label, 1)
+        scope_row.addWidget(self.scope_clear)
+        self.scope_bar = QWidget()
+        self.scope_bar.setLayout(scope_row)
+        self.scope_bar.hide()
+
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self._build_actions()
+
+        # Funds and batches beside the list.
+        self.funds_table = QTableWidget(0, 3)
+        self.funds_table.setHorizontalHeaderLabels([_("Fund"), _("Budget"), _("Left")])
+        self.funds_table.verticalHeader().hide()
+        self.funds_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.funds_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.funds_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.funds_table.itemClicked.connect(self._fund_clicked)
+        self.funds_title = QLabel()
+        self.batches = QListWidget()
+        self.batches.setWordWrap(True)
+        self.batches.itemClicked.connect(self._batch_clicked)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.funds_title)
+        side_layout.addWidget(self.funds_table, 2)
+        side_layout.addWidget(QLabel("<b>" + _("Batches") + "</b>"))
+        side_layout.addWidget(self.batches, 3)
+
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.removeWidget(self.view)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([900, 330])
+        layout.insertWidget(1, self.toolbar)
+        layout.insertWidget(2, self.scope_bar)
+        layout.insertWidget(3, self.splitter, 1)
+        self.view.selectionModel().selectionChanged.connect(lambda *_a: self._update_actions())
+        self._update_actions()
+
+    # -- building -------------------------------------------------------------------------------
+
+    def _action(self, text: str, slot: Callable[[], object],
+                shortcut: QKeySequence | None = None) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(lambda _on=False: slot())
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action(_("New case…"), self.new_case,
+                                       QKeySequence(QKeySequence.StandardKey.New))
+        self.edit_action = self._action(_("Open…"), self.edit_case)
+        self.step_actions = {
+            status: self._action(_(ACTION[status]), lambda s=status: self.step(s))
+            for status in (SupportStatus.APPROVED, SupportStatus.PAID, SupportStatus.CLOSED,
+                           SupportStatus.REJECTED)
+        }
+        self.step_actions[SupportStatus.REJECTED].setText(_("Reject…"))
+        self.correct_action = self._action(_("Correct the amount…"), self.correct)
+        self.delete_action = self._action(_("Delete"), self.delete)
+        self.batch_action = self._action(_("Support for many…"), self.new_batch)
+        self.print_list_action = self._action(_("Signature list…"), self.print_list)
+        self.print_slip_action = self._action(_("Payment slip"), self.print_slips)
+        self.export_action = self._action(_("Export…"), self.export)
+        self.funds_action = self._action(_("Funds…"), self.manage_funds)
+        self.kinds_action = self._action(_("Kinds of support…"), self.manage_kinds)
+        for group in ((self.new_action, self.edit_action),
+                      tuple(self.step_actions.values()),
+                      (self.correct_action, self.delete_action),
+                      (self.batch_action,),
+                      (self.print_list_action, self.print_slip_action, self.export_action),
+                      (self.funds_action, self.kinds_action)):
+            for action in group:
+                self.toolbar.addAction(action)
+            self.toolbar.addSeparator()
+
+    def _fill_kinds(self) -> None:
+        current = self.kind.currentData()
+        self.kind.blockSignals(True)
+        self.kind.clear()
+        self.kind.addItem(_("All kinds"), None)
+        for k in kind_list(self.db, include_inactive=True):
+            self.kind.addItem(k.name, k.code)
+        self.kind.setCurrentIndex(max(index_of(self.kind, current), 0))
+        self.kind.blockSignals(False)
+
+    # -- what the list shows ------------------------------------------------------------------
 
     def search_hint(self) -> str:
         return _("Search by member's name")
 
-    def query(self, text: str) -> CaseQuery:
-        return CaseQuery(text=text, status=self.status.currentData())
+    def query(self, text: str | None = None) -> CaseQuery:
+        year = self.year.currentData()
+        date_from, date_to = period_range(year, self.period.currentData())
+        scope = self.scope
+        return CaseQuery(
+            text=self.search.text() if text is None else text,
+            kind_code=self.kind.currentData(),
+            status=self.status.currentData(),
+            date_from=date_from,
+            date_to=date_to,
+            group=self.group.currentData(),
+            fund=scope.uuid if scope and scope.what == "fund" else None,
+            batch=scope.uuid if scope and scope.what == "batch" else None,
+        )
 
     def source(self, text: str) -> RowSource[CaseRow]:
         return case_list(self.db, self.query(text))
 
     def footer_text(self, count: int) -> str:
-        total = case_total(self.db, self.query(self.search.text()))
-        return _("{count} cases — total {amount}").format(count=count, amount=format_vnd(total))
+        totals = case_totals(self.db, self.query())
+        pending = totals.by_status.get(SupportStatus.PROPOSED, (0, 0))
+        return _("{count} cases — total {amount}; paid {given}; awaiting approval: {waiting} "
+                 "({waiting_amount})").format(
+            count=count, amount=format_vnd(totals.amount), given=format_vnd(totals.given),
+            waiting=pending[0], waiting_amount=format_vnd(pending[1]))
+
+    def reload(self) -> None:
+        row = self.view.currentIndex().row()
+        super().reload()
+        if hasattr(self, "funds_table"):
+            self._fill_side()
+            if 0 <= row < self.model.rowCount():
+                self.view.selectRow(row)
+            self._update_actions()
+
+    def set_scope(self, scope: Scope | None) -> None:
+        self.scope = scope
+        if scope is None:
+            self.scope_bar.hide()
+        else:
+            what = _("Fund") if scope.what == "fund" else _("Batch")
+            self.scope_label.setText(f"<b>{what}:</b> {scope.title}")
+            self.scope_bar.show()
+        self.reload()
+
+    def _fill_side(self) -> None:
+        year = self.year.currentData() or date.today().year
+        self.funds_title.setText("<b>" + _("Funds {year}").format(year=year) + "</b>")
+        self.funds = fund_balances(self.db, year)
+        self.funds_table.setRowCount(len(self.funds))
+        for i, f in enumerate(self.funds):
+            name = QTableWidgetItem(f.name)
+            name.setToolTip(_("Budget {budget}; committed {committed} (paid {paid}); proposed "
+                              "{pending}; left {left}").format(
+                budget=format_vnd(f.budget), committed=format_vnd(f.committed),
+                paid=format_vnd(f.paid), pending=format_vnd(f.pending),
+                left=format_vnd(f.remaining)))
+            budget = QTableWidgetItem(format_vnd(f.budget, unit=False))
+            left = QTableWidgetItem(format_vnd(f.remaining, unit=False))
+            for item in (budget, left):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if f.remaining < 0:
+                left.setForeground(RED)
+            for col, item in enumerate((name, budget, left)):
+                self.funds_table.setItem(i, col, item)
+        self.batches.clear()
+        self.batch_rows = batch_list(self.db, self.year.currentData())
+        for b in self.batch_rows:
+            item = QListWidgetItem(_("{title}\n{date} · {count} people · {total}").format(
+                title=b.title, date=format_date(b.occurred_on), count=b.count,
+                total=format_vnd(b.total)))
+            item.setData(Qt.ItemDataRole.UserRole, b.uuid)
+            self.batches.addItem(item)
+
+    def _fund_clicked(self, item: QTableWidgetItem) -> None:
+        f = self.funds[item.row()]
+        self.set_scope(Scope("fund", f.uuid, f.label))
+
+    def _batch_clicked(self, item: QListWidgetItem) -> None:
+        b = next(b for b in self.batch_rows if b.uuid == item.data(Qt.ItemDataRole.UserRole))
+        self.set_scope(Scope("batch", b.uuid, b.title, b.criteria))
+
+    # -- selection and actions ------------------------------------------------------------------
+
+    def selected_rows(self) -> list[CaseRow]:
+        indexes = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        rows = [self.model.row_at(i) for i in indexes]
+        return [r for r in rows if r is not None]
+
+    def _update_actions(self) -> None:
+        rows = self.selected_rows()
+        statuses = {r.status for r in rows}
+        self.edit_action.setEnabled(len(rows) == 1)
+        for status, action in self.step_actions.items():
+            action.setEnabled(bool(rows) and all(status in SupportStatus.NEXT[s]
+                                                 for s in statuses))
+        self.correct_action.setEnabled(len(rows) == 1 and rows[0].status in SupportStatus.GIVEN)
+        self.delete_action.setEnabled(len(rows) == 1 and rows[0].status ==
+                                      SupportStatus.PROPOSED)
+        self.print_slip_action.setEnabled(bool(rows) and statuses <= set(SupportStatus.COMMITTED))
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.edit_action)
+        menu.addSeparator()
+        for action in self.step_actions.values():
+            menu.addAction(action)
+        menu.addAction(self.correct_action)
+        menu.addSeparator()
+        menu.addAction(self.print_slip_action)
+        menu.addAction(self.delete_action)
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    def new_case(self) -> None:
+        if CaseDialog(self.db, parent=self).exec():
+            self.reload()
+
+    def edit_case(self, case_uuid: uuid.UUID | None = None) -> None:
+        if case_uuid is None:
+            rows = self.selected_rows()
+            if len(rows) != 1:
+                return
+            case_uuid = rows[0].uuid
+        try:
+            dialog = CaseDialog(self.db, case_uuid, parent=self)
+        except UserError as error:
+            show_error(self, error)
+            return
+        if dialog.exec():
+            self.reload()
+
+    def step(self, to_status: str) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        dialog = StepDialog(rows, to_status, self)
+        if not dialog.exec():
+            return
+        on, note = dialog.on.date_value(), dialog.note.text()
+        versions = {r.uuid: r.version for r in rows}
+
+        def action(override: bool) -> int:
+            return transition_cases(self.db, list(versions), to_status, on=on, note=note,
+                                    override=override, expected_versions=versions)
+
+        try:
+            with_overspend_check(self, action)
+        except UserError as error:
+            show_error(self, error)
+        self.reload()
+
+    def correct(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) != 1:
+            return
+        row = rows[0]
+        dialog = CorrectionDialog(row, self)
+        if not dialog.exec():
+            return
+        amount, reason = dialog.amount.value() or 0, dialog.reason.text()
+        try:
+            with_overspend_check(self, lambda override: correct_amount(
+                self.db, row.uuid, amount, reason, override=override,
+                expected_version=row.version))
+        except UserError as error:
+            show_error(self, error)
+        self.reload()
+
+    def delete(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) != 1:
+            return
+        answer = QMessageBox.question(self, _("Delete"), _(
+            "Delete the case of {member} ({kind}, {amount})? Only a case entered by mistake "
+            "should be deleted.").format(member=rows[0].member_name, kind=rows[0].kind,
+                                         amount=format_vnd(rows[0].amount)))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            delete_case(self.db, rows[0].uuid)
+        except UserError as error:
+            show_error(self, error)
+        self.reload()
+
+    def new_batch(self) -> None:
+        dialog = BatchDialog(self.db, self)
+        if not dialog.exec() or dialog.batch_result is None:
+            return
+        result = dialog.batch_result
+        batch = next((b for b in batch_list(self.db) if b.uuid == result.uuid), None)
+        self.year.setCurrentIndex(max(index_of(self.year, dialog.on.date_value().year), 0))
+        self.set_scope(Scope("batch", result.uuid, result.title, batch.criteria if batch else ""))
+        answer = QMessageBox.question(self, dialog.windowTitle(), _(
+            "{count} cases recorded, {total} in all. Print the signature list now?").format(
+            count=result.count, total=format_vnd(result.total)))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.print_list()
+
+    # -- papers and export ----------------------------------------------------------------------
+
+    def _default_title(self) -> tuple[str, str]:
+        if self.scope is not None and self.scope.what == "batch":
+            return self.scope.title, self.scope.criteria
+        parts = [_("Care and support for members")]
+        if self.kind.currentData():
+            parts = [self.kind.currentText()]
+        year = self.year.currentData()
+        if year and self.period.currentData():
+            parts.append(_("{period} of {year}").format(period=self.period.currentText(),
+                                                        year=year))
+        elif year:
+            parts.append(_("year {year}").format(year=year))
+        return " – ".join(parts), self.group.currentText() if self.group.currentData() else ""
+
+    def print_list(self) -> None:
+        title, subtitle = self._default_title()
+        dialog = PrintListDialog(paper_setup(self.db), title=title, subtitle=subtitle,
+                                 parent=self)
+        if not dialog.exec():
+            return
+        setup, query, db = dialog.chosen_setup(), self.query(), self.db
+        title, subtitle = dialog.title.text(), dialog.subtitle.text()
+        path = paper_path("danh-sach-ky-nhan")
+
+        def work(progress: Progress) -> PaperResult:
+            return signature_list_pdf(db, path, query, title=title, subtitle=subtitle,
+                                      setup=setup, progress=progress)
+
+        run_task(self, work, on_done=self._show_paper, label=_("Preparing the signature list…"))
+
+    def print_slips(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        cases, db = [r.uuid for r in rows], self.db
+        path = paper_path("phieu-chi")
+
+        def work(progress: Progress) -> PaperResult:
+            return payment_slips_pdf(db, path, cases, progress=progress)
+
+        run_task(self, work, on_done=self._show_paper, label=_("Preparing the payment slips…"))
+
+    def _show_paper(self, result: PaperResult) -> None:
+        self.last_paper = result
+        preview_pdf(self, result.path, result.path.stem)
+
+    def export(self) -> None:
+        title, _subtitle = self._default_title()
+        name, chosen = QFileDialog.getSaveFileName(
+            self, _("Export the list"), str(Path.home() / "cham-lo-ho-tro.xlsx"),
+            _("Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)"))
+        if not name:
+            return
+        path = Path(name)
+        if not path.suffix:
+            path = path.with_suffix(".csv" if "csv" in chosen.lower() else ".xlsx")
+        query, db = self.query(), self.db
+
+        def work(progress: Progress) -> int:
+            return export_cases(db, path, query, title=title.upper(), progress=progress)
+
+        def done(count: int) -> None:
+            QMessageBox.information(self, _("Export the list"), _(
+                "{count} cases written to {path}.").format(count=count, path=path))
+
+        run_task(self, work, on_done=done, label=_("Exporting…"))
+
+    # -- set-up --------------------------------------------------------------------------------
+
+    def manage_funds(self) -> None:
+        dialog = FundsDialog(self.db, self.year.currentData(), self)
+        dialog.exec()
+        if dialog.changed:
+            self.reload()
+
+    def manage_kinds(self) -> None:
+        dialog = KindsDialog(self.db, self)
+        dialog.exec()
+        if dialog.changed:
+            self._fill_kinds()
+            self.reload()

@@ -20,7 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 from sqlalchemy import select
 
-from ..db import Database
+from ..db import Database, timestamp
 from ..errors import UserError
 from ..i18n import _
 from ..letterhead import NumberedCanvas, PaperSetup, Signer, header, para, signatures
@@ -28,10 +28,28 @@ from ..models import Member, MemberStatus, OrgUnit, SupportStatus
 from ..org import home_unit
 from ..pdf import SERIF, SERIF_BOLD, new_document
 from ..progress import NO_PROGRESS, Progress
+from ..settings import data_dir
 from ..text import amount_in_words, format_date, format_vnd
 from .cases import CaseDetail, CaseQuery, CaseRow, case_detail, case_rows_in_order
 
 CHAIR_ROLE = "Chủ tịch"
+
+
+def papers_dir() -> Path:
+    """Where printed papers are kept (in the user's data folder, beside the databases)."""
+    path = data_dir() / "papers"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def paper_path(stem: str) -> Path:
+    """A new file for a paper, named by what it is and when it was made."""
+    base = papers_dir() / f"{stem}-{timestamp()}"
+    path, n = base.with_suffix(".pdf"), 1
+    while path.exists():  # two papers in the same second
+        n += 1
+        path = base.with_name(f"{base.name}-{n}.pdf")
+    return path
 
 
 def paper_setup(db: Database, day: date | None = None) -> PaperSetup:

@@ -1,0 +1,1 @@
+"""Small reusable widgets (inputs, pickers, panels) the dialogs and tabs share."""
