@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -198,3 +199,40 @@ def test_the_summary_counts_help_given(db: Database, office: dict[str, uuid.UUID
     cross = {(c["code"], c["status"]): c["count"] for c in summary["by_kind_status"]}
     assert cross == {("TET", "paid"): 2, ("OM-DAU", "closed"): 1, ("KHO-KHAN", "proposed"): 1,
                      ("KHO-KHAN", "rejected"): 1}
+
+
+@pytest.mark.parametrize("today", [date(2026, 1, 1), date(2026, 1, 21), date(2026, 5, 29),
+                                   date(2026, 12, 31)])
+def test_the_demo_holds_on_any_day(tmp_path: Path, today: date) -> None:
+    """The demo's dates follow the day it is made: no step may land in the future."""
+    from unionapp.db import open_database
+    from unionapp.demo import fill_demo
+
+    with open_database(tmp_path / "demo.db", create=True, user="tester") as db:
+        fill_demo(db, members=40, today=today)
+        rows = case_list(db, CaseQuery()).all()
+        assert rows and max(r.occurred_on for r in rows) <= today
+        with db.read() as s:
+            assert s.scalar(select(func.max(SupportCaseEvent.effective_on))) <= today
+
+
+def test_a_batch_writes_in_a_few_statements(db: Database, office: dict[str, uuid.UUID]) -> None:
+    """Rows go in by executemany, never one statement per case (a NULL in some rows and not
+    others would make SQLAlchemy insert them one by one)."""
+    from sqlalchemy import event
+
+    from unionapp.members import MemberInput, create_member
+
+    for i in range(40):
+        create_member(db, MemberInput(full_name=f"Trần Văn Số {i:02d}"))
+    chosen = [c.member_uuid for c in batch_candidates(db, BatchSelection())]
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        create_batch(db, BatchInput(title="Quà", kind=kind_uuid(db, "TET"), occurred_on=TET,
+                                    amount=100_000), chosen, on=TET)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT")]
+    assert len(chosen) == 43 and len(inserts) <= 6

@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..progress import NO_PROGRESS, Progress
 from ..text import clean, format_vnd
-from .cases import retrying, rules_note
+from .cases import check_step_date, retrying, rules_note
 from .funds import charge, load_fund
 from .kinds import MAX_AMOUNT, load_kind
 
@@ -209,6 +209,7 @@ def create_batch(
     _validate(data, members)
     assert data.kind is not None and data.occurred_on is not None and data.amount is not None
     on = on or date.today()
+    check_step_date(on, None, date.today())
     home = db.home_unit_uuid
     assert home is not None
 
@@ -286,28 +287,30 @@ def create_batch(
             steps = [(None, SupportStatus.PROPOSED, "", False)]
             if approved:
                 steps.append((SupportStatus.PROPOSED, SupportStatus.APPROVED, rules_note(), over))
-            for start in range(0, len(case_uuids), CHUNK):
-                progress(done, total_steps, _("Recording the cases…"))
-                insert_records(
-                    s,
-                    SupportCaseEvent,
-                    [
-                        {
-                            "case_id": case_ids[u],
-                            "from_status": before,
-                            "to_status": after,
-                            "at": now,
-                            "by_user": user,
-                            "note": note,
-                            "effective_on": on,
-                            "over_budget": flagged,
-                        }
-                        for u in case_uuids[start:start + CHUNK]
-                        for before, after, note, flagged in steps
-                    ],
-                    owner=home,
-                )
-                done += len(case_uuids[start:start + CHUNK])
+            # One step for every case, then the next: rows of one shape go in together (a
+            # NULL column changes the statement, and mixed shapes are inserted row by row).
+            for before, after, note, flagged in steps:
+                for start in range(0, len(case_uuids), CHUNK):
+                    progress(done, total_steps, _("Recording the cases…"))
+                    insert_records(
+                        s,
+                        SupportCaseEvent,
+                        [
+                            {
+                                "case_id": case_ids[u],
+                                "from_status": before,
+                                "to_status": after,
+                                "at": now,
+                                "by_user": user,
+                                "note": note,
+                                "effective_on": on,
+                                "over_budget": flagged,
+                            }
+                            for u in case_uuids[start:start + CHUNK]
+                        ],
+                        owner=home,
+                    )
+                    done += len(case_uuids[start:start + CHUNK]) // len(steps)
             progress(done, total_steps, _("Recording the cases…"))
             audit_summary(
                 s,

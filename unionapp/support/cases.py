@@ -436,7 +436,7 @@ def rules_note() -> str:
     return _("Approved by the spending rules (this kind needs no approval).")
 
 
-def _check_step_date(on: date, last: date | None, today: date) -> None:
+def check_step_date(on: date, last: date | None, today: date) -> None:
     if on > today:
         raise UserError(_("The date of a step can't be in the future."))
     if last is not None and on < last:
@@ -547,7 +547,7 @@ def create_case(
     data = data.cleaned()
     today = date.today()
     on = on or today
-    _check_step_date(on, None, today)
+    check_step_date(on, None, today)
 
     def work() -> uuid.UUID:
         with db.transaction() as s:
@@ -662,7 +662,7 @@ def transition_cases(
                 if expected_versions and expected_versions.get(c.uuid, c.version) != c.version:
                     raise Conflict(_("Someone else changed this case meanwhile. Look again."))
                 _check_move(c, to_status)
-                _check_step_date(on, last_steps.get(c.id), today)
+                check_step_date(on, last_steps.get(c.id), today)
             over_funds: set[int] = set()
             if to_status == SupportStatus.APPROVED:
                 per_fund: dict[int, int] = defaultdict(int)

@@ -35,7 +35,14 @@ from .batches import BatchInput, BatchSelection, batch_candidates, create_batch
 from .cases import CaseQuery, case_list, correct_amount, rules_note, transition_cases
 
 # code, name, budget this year and last year (VND)
-BUDGETS = {"KPCD": 180_000_000, "QXH": 80_000_000}
+# A year's budget: at least this, or so much per active member (a large demo branch gets a
+# larger budget, so its Tết gifts fit as they would in a real one).
+BUDGETS = {"KPCD": (180_000_000, 650_000), "QXH": (80_000_000, 300_000)}
+
+
+def _budget(code: str, active: int) -> int:
+    least, per_member = BUDGETS[code]
+    return max(least, -(-active * per_member // 10_000_000) * 10_000_000)
 REASONS = {
     "OM-DAU": ["Điều trị nội trú tại bệnh viện", "Phẫu thuật tại Bệnh viện Việt Đức",
                "Ốm đau dài ngày"],
@@ -177,12 +184,12 @@ def fill_support_demo(
         members = s.scalars(select(Member).order_by(Member.id)).all()
         insert_records(s, MemberRelative, _relative_rows(rnd, name_for, list(members), today),
                        owner=home)
+        active = [m for m in members if m.status == MemberStatus.ACTIVE]
         for year in (today.year - 1, today.year):
             for order, (code, name) in enumerate(SUPPORT_FUNDS):
-                s.add(SupportFund(code=code, name=name, year=year, budget=BUDGETS[code],
-                                  sort_order=order))
+                s.add(SupportFund(code=code, name=name, year=year,
+                                  budget=_budget(code, len(active)), sort_order=order))
         s.flush()
-        active = [m for m in members if m.status == MemberStatus.ACTIVE]
         if not active:
             return 0
         count = _cases(s, rnd, active, today, db.user)
@@ -206,7 +213,7 @@ def fill_support_demo(
     tet_cases = case_list(db, CaseQuery(batch=result.uuid)).all()
     transition_cases(db, [c.uuid for c in tet_cases], SupportStatus.PAID, on=tet)
     transition_cases(db, [c.uuid for c in tet_cases[: len(tet_cases) // 2]],
-                     SupportStatus.CLOSED, on=tet + timedelta(days=10))
+                     SupportStatus.CLOSED, on=min(today, tet + timedelta(days=10)))
     count += result.count
 
     # Children's Day gifts for members with a child under 6, handed out on the day.
@@ -223,7 +230,7 @@ def fill_support_demo(
             on=june,
         )
         given = [c.uuid for c in case_list(db, CaseQuery(batch=result.uuid)).all()]
-        transition_cases(db, given, SupportStatus.PAID, on=june + timedelta(days=4))
+        transition_cases(db, given, SupportStatus.PAID, on=min(today, june + timedelta(days=4)))
         count += result.count
 
     # A hardship allowance raised after payment, by a correction with its reason.

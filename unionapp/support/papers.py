@@ -17,7 +17,16 @@ from pathlib import Path
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from sqlalchemy import select
 
 from ..db import Database, timestamp
@@ -26,13 +35,14 @@ from ..i18n import _
 from ..letterhead import NumberedCanvas, PaperSetup, Signer, header, para, signatures
 from ..models import Member, MemberStatus, OrgUnit, SupportStatus
 from ..org import home_unit
-from ..pdf import SERIF, SERIF_BOLD, new_document
+from ..pdf import SERIF, SERIF_BOLD, new_document, nfc
 from ..progress import NO_PROGRESS, Progress
 from ..settings import data_dir
 from ..text import amount_in_words, format_date, format_vnd
 from .cases import CaseDetail, CaseQuery, CaseRow, case_detail, case_rows_in_order
 
 CHAIR_ROLE = "Chủ tịch"
+ROW_PAD = 8  # points above and below each name: room to sign
 
 
 def papers_dir() -> Path:
@@ -126,45 +136,92 @@ def signature_list_pdf(
     mixed = len({(r.kind_code, r.beneficiary_name) for r in rows}) > 1  # else: in the title
     heads = ["STT", "Họ và tên", "Tổ công đoàn", *(["Nội dung"] if mixed else []),
              "Số tiền (đồng)", "Ký nhận"]
-    data: list[list[object]] = [[para(h, cell, bold=True) for h in heads]]
-    for n, row in enumerate(rows, start=1):
-        if n % 200 == 0:
-            progress(n, len(rows), _("Laying out the list…"))
-        content = [para(_content(row), cell - 1, align=0)] if mixed else []
-        data.append([str(n), para(row.member_name, cell, align=0),
-                     para(_short_group(row.group), cell - 1, align=0), *content,
-                     format_vnd(row.amount, unit=False), ""])
-    money = len(heads) - 2
-    data.append(["", para("Tổng cộng", cell, bold=True), *[""] * (money - 2),
-                 format_vnd(total, unit=False), ""])
     widths = [11 * mm, 45 * mm, 46 * mm if not mixed else 38 * mm,
               *([34 * mm] if mixed else []), 25 * mm]
     widths.append(width - sum(widths))
-    table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), SERIF, cell),
-        ("FONT", (0, -1), (-1, -1), SERIF_BOLD, cell),
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("ALIGN", (0, 0), (0, -1), "CENTER"),
-        ("ALIGN", (money, 1), (money, -1), "RIGHT"),
-        ("SPAN", (1, -1), (money - 1, -1)),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 1), (-1, -2), 8),
-        ("BOTTOMPADDING", (0, 1), (-1, -2), 8),
-    ]))
-    story.append(table)
+    padding = 8  # points, left and right
+
+    def fit(text: str, column: int, size: float) -> object:
+        """Plain text when it fits the column (fast), a wrapping paragraph when not."""
+        if stringWidth(nfc(text), SERIF, size) <= widths[column] - padding:
+            return nfc(text)
+        return para(text, size, align=0)
+
+    head = [para(h, cell, bold=True) for h in heads]
+    body: list[list[object]] = []
+    for n, row in enumerate(rows, start=1):
+        if n % 200 == 0:
+            progress(n, len(rows), _("Laying out the list…"))
+        content = [fit(_content(row), 3, cell - 1)] if mixed else []
+        body.append([str(n), fit(row.member_name, 1, cell),
+                     fit(_short_group(row.group), 2, cell - 1), *content,
+                     format_vnd(row.amount, unit=False), ""])
+    money = len(heads) - 2
+    total_row = ["", para("Tổng cộng", cell, bold=True), *[""] * (money - 2),
+                 format_vnd(total, unit=False), ""]
+
+    def table(rows_: list[list[object]], with_total: bool) -> Table:
+        data = [head, *rows_, *([total_row] if with_total else [])]
+        last = len(data) - 1
+        t = Table(data, colWidths=widths, repeatRows=1)
+        commands: list[tuple[object, ...]] = [
+            ("FONT", (0, 0), (-1, -1), SERIF, cell),
+            ("FONT", (2, 1), (money - 1, -1), SERIF, cell - 1),
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("ALIGN", (0, 0), (0, -1), "CENTER"),
+            ("ALIGN", (money, 1), (money, -1), "RIGHT"),
+            ("LEFTPADDING", (0, 0), (-1, -1), padding / 2),
+            ("RIGHTPADDING", (0, 0), (-1, -1), padding / 2),
+            ("TOPPADDING", (0, 1), (-1, -1), ROW_PAD),
+            ("BOTTOMPADDING", (0, 1), (-1, -1), ROW_PAD),
+        ]
+        if with_total:
+            commands += [("FONT", (0, last), (-1, last), SERIF_BOLD, cell),
+                         ("SPAN", (1, last), (money - 1, last)),
+                         ("TOPPADDING", (0, last), (-1, last), 3),
+                         ("BOTTOMPADDING", (0, last), (-1, last), 3)]
+        t.setStyle(TableStyle(commands))
+        return t
+
+    progress(len(rows), len(rows), _("Writing the PDF…"))
+    doc = new_document(path, page, leftMargin=left, rightMargin=right, topMargin=15 * mm,
+                       bottomMargin=15 * mm, title="Danh sách ký nhận", author=setup.issuing_body)
+    # Cut the list into one table per page here, measuring each row once: ReportLab would
+    # re-measure all the remaining rows at every page break (quadratic for long lists).
+    usable = doc.height - 12 - 2  # the frame's padding, and a little room
+    first = usable - sum(f.wrap(width, usable)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                         for f in story)
+
+    def height(cells: list[object], pad: float) -> float:
+        tallest = cell * 1.2  # one line of plain text
+        for value, w in zip(cells, widths, strict=True):
+            if isinstance(value, Paragraph):
+                tallest = max(tallest, value.wrap(w - padding, usable)[1])
+        return tallest + 2 * pad
+
+    head_h = height(head, 3)
+    pages: list[list[list[object]]] = [[]]
+    room, used = first, head_h
+    for cells in body:
+        h = height(cells, ROW_PAD)
+        if pages[-1] and used + h > room:
+            pages.append([])
+            room, used = usable, head_h
+        pages[-1].append(cells)
+        used += h
+    if used + height(total_row, 3) > room:
+        pages.append([])  # the total goes over, under the header, on a page of its own
+    for i, chunk in enumerate(pages):
+        if i:
+            story.append(PageBreak())
+        story.append(table(chunk, with_total=i == len(pages) - 1))
     story.append(KeepTogether([
         Spacer(1, 3 * mm),
         para(f"Bằng chữ: {amount_in_words(total)}.", 12, italic=True, align=0),
         Spacer(1, 6 * mm),
         signatures(setup.signers, width),
     ]))
-
-    progress(len(rows), len(rows), _("Writing the PDF…"))
-    doc = new_document(path, page, leftMargin=left, rightMargin=right, topMargin=15 * mm,
-                       bottomMargin=15 * mm, title="Danh sách ký nhận", author=setup.issuing_body)
     doc.build(story, canvasmaker=NumberedCanvas)
     return PaperResult(path, len(rows), total)
 
