@@ -215,24 +215,3 @@ def test_the_demo_holds_on_any_day(tmp_path: Path, today: date) -> None:
         with db.read() as s:
             assert s.scalar(select(func.max(SupportCaseEvent.effective_on))) <= today
 
-
-def test_a_batch_writes_in_a_few_statements(db: Database, office: dict[str, uuid.UUID]) -> None:
-    """Rows go in by executemany, never one statement per case (a NULL in some rows and not
-    others would make SQLAlchemy insert them one by one)."""
-    from sqlalchemy import event
-
-    from unionapp.members import MemberInput, create_member
-
-    for i in range(40):
-        create_member(db, MemberInput(full_name=f"Trần Văn Số {i:02d}"))
-    chosen = [c.member_uuid for c in batch_candidates(db, BatchSelection())]
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        create_batch(db, BatchInput(title="Quà", kind=kind_uuid(db, "TET"), occurred_on=TET,
-                                    amount=100_000), chosen, on=TET)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT")]
-    assert len(chosen) == 43 and len(inserts) <= 6

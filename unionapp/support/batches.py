@@ -16,7 +16,6 @@ from ..bulk import audit_summary, insert_records
 from ..db import Database
 from ..errors import NotFound, Problem, ValidationError
 from ..i18n import _
-from ..members import _years_before
 from ..models import (
     Member,
     MemberRelative,
@@ -37,6 +36,13 @@ from .funds import charge, load_fund
 from .kinds import MAX_AMOUNT, load_kind
 
 CHUNK = 500
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 @dataclass(frozen=True)
@@ -247,16 +253,15 @@ def create_batch(
             s.add(batch)
             s.flush()
             status = SupportStatus.APPROVED if approved else SupportStatus.PROPOSED
-            case_uuids = [uuid.uuid4() for _m in members]
+            case_ids: list[int] = []
             done = 0
             for start in range(0, len(members), CHUNK):
                 progress(done, total_steps, _("Recording the cases…"))
-                insert_records(
+                case_ids += insert_records(
                     s,
                     SupportCase,
                     [
                         {
-                            "uuid": case_uuids[start + i],
                             "kind_id": kind.id,
                             "member_id": ids[m],
                             "beneficiary_name": "",
@@ -270,34 +275,24 @@ def create_batch(
                             "batch_id": batch.id,
                             "relative_id": None,
                         }
-                        for i, m in enumerate(members[start:start + CHUNK])
+                        for m in members[start:start + CHUNK]
                     ],
                     owner=home,
                 )
                 done += len(members[start:start + CHUNK])
-            case_ids = {
-                u: i
-                for u, i in s.execute(
-                    select(SupportCase.uuid, SupportCase.id).where(
-                        SupportCase.batch_id == batch.id
-                    )
-                )
-            }
             now, user = utcnow(), str(s.info.get("user") or db.user)
             steps = [(None, SupportStatus.PROPOSED, "", False)]
             if approved:
                 steps.append((SupportStatus.PROPOSED, SupportStatus.APPROVED, rules_note(), over))
-            # One step for every case, then the next: rows of one shape go in together (a
-            # NULL column changes the statement, and mixed shapes are inserted row by row).
             for before, after, note, flagged in steps:
-                for start in range(0, len(case_uuids), CHUNK):
+                for start in range(0, len(case_ids), CHUNK):
                     progress(done, total_steps, _("Recording the cases…"))
                     insert_records(
                         s,
                         SupportCaseEvent,
                         [
                             {
-                                "case_id": case_ids[u],
+                                "case_id": case_id,
                                 "from_status": before,
                                 "to_status": after,
                                 "at": now,
@@ -306,11 +301,11 @@ def create_batch(
                                 "effective_on": on,
                                 "over_budget": flagged,
                             }
-                            for u in case_uuids[start:start + CHUNK]
+                            for case_id in case_ids[start:start + CHUNK]
                         ],
                         owner=home,
                     )
-                    done += len(case_uuids[start:start + CHUNK]) // len(steps)
+                    done += len(case_ids[start:start + CHUNK]) // len(steps)
             progress(done, total_steps, _("Recording the cases…"))
             audit_summary(
                 s,

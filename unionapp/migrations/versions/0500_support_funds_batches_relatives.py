@@ -2,7 +2,7 @@
 members' relatives
 
 Revision ID: 0500
-Revises: 0001
+Revises: 0300
 Create Date: 2026-11-23
 
 Existing workflow steps get the date they were recorded as their date on paper.
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0500"
-down_revision = "0001"
+down_revision = "0300"
 branch_labels = None
 depends_on = None
 
