@@ -20,7 +20,8 @@ MEMBERS = 5_000
 EXTRA_CASES = 50_000
 
 
-def main() -> None:
+def main(parts: list[str] | None = None) -> None:
+    """``python -m bench support`` (it has one part: everything above)."""
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["UNIONAPP_DATA_DIR"] = tmp
         from sqlalchemy import select
