@@ -102,3 +102,19 @@ def test_members_tab_filters(qtbot: QtBot, demo_db: Database) -> None:
     tab.gender.setCurrentIndex(0)
     tab.age.setCurrentIndex(0)
     assert tab.model.rowCount() == 300
+
+
+def test_member_dialog_shows_the_support_history(qtbot: QtBot, demo_db: Database) -> None:
+    from unionapp.support import member_cases
+
+    helped = next(m for m in members.find_members(demo_db) if member_cases(demo_db, m.uuid))
+    dialog = MemberDialog(demo_db, helped.uuid)
+    qtbot.addWidget(dialog)
+    titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    assert "Chăm lo – Hỗ trợ" in titles
+    page = dialog.tabs.widget(titles.index("Chăm lo – Hỗ trợ"))
+    from ui.widgets.member_support import MemberSupportTable
+
+    table = page.findChild(MemberSupportTable)
+    assert table is not None and table.model.rowCount() == len(member_cases(demo_db,
+                                                                             helped.uuid))

@@ -139,6 +139,8 @@ class MemberDialog(QDialog):
         history_layout.addWidget(self.history)
         self.history_tab = self.tabs.addTab(history_page, _("Status and history"))
         self.tabs.setTabEnabled(self.history_tab, member_uuid is not None)
+        if member_uuid is not None:
+            self.tabs.addTab(self._support_page(member_uuid), _("Care & Support"))
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -152,9 +154,30 @@ class MemberDialog(QDialog):
         if member_uuid is not None:
             self._load()
 
-    def add_tab(self, widget: QWidget, title: str) -> None:
-        """More about the member from other parts of the program (awards, support…)."""
-        self.tabs.addTab(widget, title)
+    def _support_page(self, member_uuid: uuid.UUID) -> QWidget:
+        """The member's support history — what a chair checks before approving more."""
+        from ui.dialogs.support_case import CaseDialog
+        from ui.widgets.member_support import MemberSupportTable
+
+        table = MemberSupportTable(self.db)
+        table.set_member(member_uuid)
+
+        def open_case(case_uuid: uuid.UUID | None) -> None:
+            dialog = CaseDialog(self.db, case_uuid, member_uuid=member_uuid, parent=self)
+            if dialog.exec():
+                table.set_member(member_uuid)
+
+        table.case_activated.connect(open_case)
+        new_case = QPushButton(_("New support case…"))
+        new_case.clicked.connect(lambda: open_case(None))
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        row = QHBoxLayout()
+        row.addStretch()
+        row.addWidget(new_case)
+        layout.addLayout(row)
+        layout.addWidget(table)
+        return page
 
     def _add(self, name: str, widget: QWidget) -> QWidget:
         self.fields[name] = widget

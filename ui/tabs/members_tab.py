@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
 
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
@@ -105,17 +103,9 @@ class MembersTab(ListTab):
 
     def open_member(self, member_uuid: uuid.UUID | None) -> None:
         dialog = MemberDialog(self.db, member_uuid, self)
-        for build in self.member_pages:
-            widget, title = build(self.db, member_uuid) if member_uuid else (None, "")
-            if widget is not None:
-                dialog.add_tab(widget, title)
         dialog.exec()
         if dialog.saved is not None or member_uuid is not None:
             self.reload()
-
-    # Other parts of the program add pages to the member dialog (awards, support…):
-    # callables (db, member_uuid) → (widget or None, title).
-    member_pages: ClassVar[list[Callable[[Database, uuid.UUID], tuple[QWidget | None, str]]]] = []
 
     def add_member(self) -> None:
         self.open_member(None)
