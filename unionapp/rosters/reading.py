@@ -292,26 +292,9 @@ def child_main(args: list[str]) -> int:
         resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
     except (ImportError, ValueError, OSError):  # Windows has no rlimit
         pass
-    path, sheet = args[0], json.loads(args[1])
-    try:
-        from python_calamine import CalamineWorkbook
-
-        workbook = CalamineWorkbook.from_path(path)
-        names = list(workbook.sheet_names)
-        if isinstance(sheet, int):
-            if not 0 <= sheet < len(names):
-                raise ValueError(f"no sheet {sheet + 1}")
-            name = names[sheet]
-        else:
-            name = sheet
-        data = workbook.get_sheet_by_name(name)
-        if data.total_height * data.total_width > MAX_CELLS:
-            raise ValueError(f"{data.total_height} × {data.total_width} cells")
-        rows = [[_to_json(c) for c in row] for row in data.to_python(skip_empty_area=False)]
-        answer = {"sheet": name, "sheet_names": names, "rows": rows,
-                  "merged": list(data.merged_cell_ranges or [])}
-    except BaseException as error:  # calamine panics are BaseExceptions
-        answer = {"error_detail": f"{type(error).__name__}: {error}"[:300]}
+    answer = _parse(args[0], json.loads(args[1]))
+    if "rows" in answer:
+        answer["rows"] = [[_to_json(c) for c in row] for row in answer["rows"]]
     out = json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     sys.stdout.buffer.write(out)
     sys.stdout.flush()
