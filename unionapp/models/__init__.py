@@ -1,8 +1,16 @@
 """The domain model. Names follow ../shared/GLOSSARY.md."""
 
-from .activities import Activity, ActivityKind, Participation
+from .activities import Activity, ActivityKind, Initiative, InitiativeAuthor, Participation
 from .admin import AuditLog, DatabaseInfo, User
-from .awards import Award, AwardDecision, AwardKind, RecipientType
+from .awards import (
+    Award,
+    AwardDecision,
+    AwardKind,
+    Certificate,
+    CertificateDesign,
+    CertificatePrint,
+    RecipientType,
+)
 from .base import Base, Synced, utcnow
 from .org import OrgKind, OrgUnit, OrgUnitMove
 from .people import (
@@ -32,8 +40,13 @@ __all__ = [
     "AwardDecision",
     "AwardKind",
     "Base",
+    "Certificate",
+    "CertificateDesign",
+    "CertificatePrint",
     "DatabaseInfo",
     "Gender",
+    "Initiative",
+    "InitiativeAuthor",
     "Member",
     "MemberRelative",
     "MemberStatus",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -67,3 +67,38 @@ class Award(Synced, Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     amount: Mapped[int] = mapped_column(default=0)  # prize money, VND
     note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class CertificateDesign:
+    FULL = "full"  # the whole design, border included, on plain paper
+    BLANK = "blank"  # only the variable text, onto pre-printed paper (phôi)
+    ALL = (FULL, BLANK)
+
+
+class Certificate(Synced, Base):
+    """An entry of the award register (sổ khen thưởng): the printed paper of one award.
+
+    Its serial is ``number/year``: numbers run from 1 in each year of the register (the
+    decision's year) and are never reused. An award has one entry whatever the number of
+    prints; each print is a :class:`CertificatePrint`.
+    """
+
+    __tablename__ = "certificate"
+    __table_args__ = (UniqueConstraint("owner_uuid", "register_year", "register_number"),)
+
+    award_id: Mapped[int] = mapped_column(ForeignKey("award.id"), unique=True)
+    register_year: Mapped[int]
+    register_number: Mapped[int]
+    first_printed_at: Mapped[datetime]
+
+
+class CertificatePrint(Synced, Base):
+    """One print (the first or a reprint) of a certificate: when, by whom, on what paper."""
+
+    __tablename__ = "certificate_print"
+
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificate.id"), index=True)
+    printed_at: Mapped[datetime]
+    by_user: Mapped[str] = mapped_column(String(100), default="")
+    design: Mapped[str] = mapped_column(String(10), default=CertificateDesign.FULL)
+    reprint: Mapped[bool] = mapped_column(default=False)
