@@ -1,0 +1,23 @@
+"""Printed certificates (giấy khen, bằng khen): templates as data, rendering, the award
+register and printer calibration. See the modules for each part."""
+
+from .calibration import calibration_page, printer_offset, save_printer_offset
+from .printing import PrintSummary, print_certificates, print_sample
+from .register import RegisterEntry, print_log, register_list, register_years
+from .templates import Template, load_template, template_names
+
+__all__ = [
+    "PrintSummary",
+    "RegisterEntry",
+    "Template",
+    "calibration_page",
+    "load_template",
+    "print_certificates",
+    "print_log",
+    "print_sample",
+    "printer_offset",
+    "register_list",
+    "register_years",
+    "save_printer_offset",
+    "template_names",
+]
