@@ -11,9 +11,9 @@ from .. import __version__
 from ..errors import UserError
 from ..i18n import LANGUAGES, _, initial_language, set_language
 from ..settings import Settings
-from . import demo_cmd, init_cmd, members_cmd, support_cmd
+from . import awards_cmd, certificates_cmd, demo_cmd, init_cmd, members_cmd, support_cmd
 
-GROUPS = (init_cmd, demo_cmd, members_cmd, support_cmd)
+GROUPS = (init_cmd, demo_cmd, members_cmd, support_cmd, awards_cmd, certificates_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
