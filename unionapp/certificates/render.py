@@ -97,7 +97,7 @@ def _width(text: str, font: str, size: float, spacing: float) -> float:
     return stringWidth(text, font, size) + spacing * max(len(text) - 1, 0)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)  # bounded: names differ on every page, reasons and units repeat
 def fit(element: TextElement, text: str) -> Layout:
     """The largest size (≤ the element's) at which ``text`` fits the box in at most
     ``max_lines`` lines, with the lines balanced (pretix's shrink-to-fit, plus even lines)."""
