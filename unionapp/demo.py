@@ -25,6 +25,8 @@ from .models import (
     AwardDecision,
     AwardKind,
     Gender,
+    Initiative,
+    InitiativeAuthor,
     Member,
     MemberStatus,
     Movement,
@@ -303,6 +305,12 @@ def fill_demo(
         _committee(rnd, active, groups)
         activities = _activities(s, rnd, branch, active, today)
         decisions, awards = _awards(s, rnd, branch, groups, active, activities, today)
+        # A generator of its own, so the data above stays the same as it always was.
+        extra = random.Random(seed + 4)
+        _movement_results(s, extra, activities, active)
+        _initiatives(s, extra, branch, activities, active)
+        more_decisions, more_awards = _parent_decision(s, extra, branch, active, activities)
+        decisions, awards = decisions + more_decisions, awards + more_awards
 
     # Its own generator, so the support demo and the rest don't shift each other.
     cases = fill_support_demo(db, name_for=_People(random.Random(seed + 5)).name, seed=seed + 5,
@@ -592,3 +600,87 @@ def _awards(
         s.add(Award(decision_id=second.id, member_id=member.id, amount=200_000))
         count += 1
     return 2, count
+
+
+MOVEMENT_RESULTS = [("Hoàn thành xuất sắc nhiệm vụ", 0.2), ("Hoàn thành tốt nhiệm vụ", 0.6),
+                    ("Hoàn thành nhiệm vụ", 1.0)]
+
+
+def _movement_results(s: Any, rnd: random.Random, activities: list[Activity],
+                      active: list[Member]) -> None:
+    """Who registered for the emulation movements and how they did; prizes of the sports day."""
+    for activity in activities:
+        if activity.kind == ActivityKind.EMULATION_MOVEMENT:
+            women_only = "Giỏi việc nước" in activity.title
+            for member in active:
+                if women_only and member.gender != Gender.FEMALE:
+                    continue
+                if rnd.random() < (0.7 if women_only else 0.85):
+                    roll = rnd.random()
+                    result = next(r for r, limit in MOVEMENT_RESULTS if roll < limit)
+                    if women_only:
+                        result = "Đạt danh hiệu" if roll < 0.6 else "Đăng ký thi đua"
+                    s.add(Participation(activity=activity, member_id=member.id,
+                                        role="Đăng ký thi đua", result=result))
+        elif activity.kind == ActivityKind.SPORTS:
+            players = s.scalars(select(Participation).where(
+                Participation.activity_id == activity.id)).all()
+            for prize, player in zip(["Giải Nhất", "Giải Nhì", "Giải Ba", "Giải Ba"],
+                                     players, strict=False):
+                player.result = prize
+
+
+INITIATIVES = [
+    ("Số hóa hồ sơ đoàn viên và quản lý trên phần mềm", 2, 85_000_000, "Cấp cơ sở"),
+    ("Quy trình thanh toán công tác phí trực tuyến", 1, 42_500_000, "Cấp cơ sở"),
+    ("Tiết kiệm điện năng tại phòng thí nghiệm bằng cảm biến hiện diện", 3, 126_000_000,
+     "Cấp thành phố"),
+    ("Chuẩn hóa mẫu báo cáo thống kê công đoàn", 1, 15_000_000, "Cấp cơ sở"),
+    ("Tái sử dụng giấy in một mặt trong văn phòng", 2, 8_400_000, "Cấp cơ sở"),
+    ("Cơ sở dữ liệu tài liệu nghiên cứu dùng chung", 2, 210_000_000, ""),
+]
+
+
+def _initiatives(s: Any, rnd: random.Random, branch: OrgUnit, activities: list[Activity],
+                 active: list[Member]) -> None:
+    movement = activities[0]
+    year = movement.starts_on.year if movement.starts_on else date.today().year
+    for n, (title, authors, benefit, level) in enumerate(INITIATIVES):
+        submitted = date(year, 3 + n, 10)
+        initiative = Initiative(
+            title=title, year=year, org_unit_id=branch.id, activity_id=movement.id,
+            submitted_on=submitted, estimated_benefit=benefit, recognition_level=level,
+            recognised_on=date(year, 11, 20) if level else None,
+            description="Sáng kiến đăng ký trong phong trào thi đua của Viện.")
+        s.add(initiative)
+        s.flush()
+        shares = [100] if authors == 1 else [60, 40] if authors == 2 else [50, 30, 20]
+        for order, (member, share) in enumerate(zip(rnd.sample(active, authors), shares,
+                                                    strict=True)):
+            s.add(InitiativeAuthor(initiative_id=initiative.id, member_id=member.id,
+                                   share=share, sort_order=order))
+
+
+def _parent_decision(s: Any, rnd: random.Random, branch: OrgUnit, active: list[Member],
+                     activities: list[Activity]) -> tuple[int, int]:
+    """A Bằng khen from the parent union to two members and to the branch itself."""
+    if not active:
+        return 0, 0
+    movement = activities[0]
+    year = movement.starts_on.year if movement.starts_on else date.today().year
+    kind = s.scalar(select(AwardKind).where(AwardKind.code == "BK"))
+    decision = AwardDecision(
+        number="125/QĐ-CĐVC", decided_on=date(year, 12, 20),
+        issuing_superior="CÔNG ĐOÀN VIÊN CHỨC VIỆT NAM",
+        issuing_body="BAN THƯỜNG VỤ CÔNG ĐOÀN VIÊN CHỨC THÀNH PHỐ HÀ NỘI",
+        signer_on_behalf="TM. BAN THƯỜNG VỤ", signer_title="CHỦ TỊCH",
+        signer_name="Trần Thị Thanh Hương", place=PLACE, award_kind_id=kind.id,
+        activity_id=movement.id, year=year,
+        reason=f"Đã có thành tích xuất sắc trong công tác công đoàn và phong trào thi đua "
+               f"năm {year}")
+    s.add(decision)
+    s.flush()
+    for member in rnd.sample(active, 2):
+        s.add(Award(decision_id=decision.id, member_id=member.id, amount=1_000_000))
+    s.add(Award(decision_id=decision.id, recipient_unit_id=branch.id, amount=3_000_000))
+    return 1, 3
