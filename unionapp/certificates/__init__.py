@@ -3,7 +3,7 @@ register and printer calibration. See the modules for each part."""
 
 from .calibration import calibration_page, printer_offset, save_printer_offset
 from .printing import PrintSummary, print_certificates, print_sample
-from .register import RegisterEntry, print_log, register_list, register_years
+from .register import RegisterEntry, export_register, print_log, register_list, register_years
 from .templates import Template, load_template, template_names
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "RegisterEntry",
     "Template",
     "calibration_page",
+    "export_register",
     "load_template",
     "print_certificates",
     "print_log",

@@ -15,14 +15,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..awards import MemberUnit, ParentUnit, RecipientUnit, serial_text
+from ..awards import RECIPIENT_TYPE, MemberUnit, ParentUnit, RecipientUnit, serial_text
 from ..bulk import audit_summary, insert_records
 from ..db import Database
+from ..i18n import _
+from ..labels import label
 from ..members import name_matches
 from ..models import (
     Award,
@@ -177,3 +180,23 @@ def print_log(db: Database, certificate_uuid: uuid.UUID) -> list[PrintLogRow]:
             .where(Certificate.uuid == certificate_uuid)
             .order_by(CertificatePrint.printed_at, CertificatePrint.id)).all()
     return [PrintLogRow(*r) for r in rows]
+
+
+def export_register(db: Database, path: Path, *, year: int | None = None,
+                    unit_name: str = "") -> int:
+    """The register as a spreadsheet (.xlsx or .csv): one line per certificate."""
+    from ..spreadsheets import Sheet, write_table
+
+    entries = register_list(db, year=year).all()
+    title = (_("AWARD REGISTER {year}").format(year=year) if year else _("AWARD REGISTER"))
+    headers = [_("Register no."), _("Name"), _("Type"), _("Group / unit"), _("Award kind"),
+               _("Decision no."), _("Decision date"), _("First printed"), _("Prints"),
+               _("Note")]
+    rows = ([e.serial, e.recipient, label(RECIPIENT_TYPE, e.recipient_type), e.unit,
+             e.award_kind, e.decision_number, e.decided_on,
+             e.first_printed_at.astimezone().date(), e.prints,
+             _("award removed from its decision") if e.removed else ""] for e in entries)
+    return write_table(path, Sheet(headers=headers, rows=rows,
+                                   title_lines=[t for t in (unit_name.upper(), title) if t],
+                                   widths=[11, 28, 9, 30, 30, 15, 12, 12, 7, 22],
+                                   name=_("Award register")))

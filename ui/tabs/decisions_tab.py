@@ -1,0 +1,257 @@
+"""Award decisions (quyết định khen thưởng) with their recipients, and printing their
+certificates."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QWidget
+
+from ui.dialogs.award_kinds import AwardKindsDialog
+from ui.dialogs.award_register import AwardRegisterDialog
+from ui.dialogs.certificate_dialogs import CalibrationDialog, PrintCertificatesDialog
+from ui.dialogs.decision_dialogs import AwardEditDialog, DecisionDialog, UnitPickerDialog
+from ui.dialogs.member_picker import pick_members
+from ui.tables.windowed import CENTER, RIGHT, Column, RowSource
+from ui.tabs.list_tab import ListTab, combo
+from ui.tabs.sections import (
+    MasterDetail,
+    add_buttons,
+    added_text,
+    confirm,
+    current_row,
+    reselect,
+    selected_rows,
+)
+from ui.tasks import run_task, show_error
+from unionapp import awards
+from unionapp.activities import AddSummary
+from unionapp.awards import RECIPIENT_TYPE, AwardRow, DecisionQuery, DecisionRow
+from unionapp.db import Database
+from unionapp.errors import UserError
+from unionapp.i18n import N_, _
+from unionapp.labels import label
+from unionapp.progress import Progress
+from unionapp.text import format_date, format_vnd
+
+COLUMNS: list[Column[DecisionRow]] = [
+    Column("number", N_("Decision no."), lambda r: r.number, width=130),
+    Column("decided_on", N_("Date"), lambda r: format_date(r.decided_on), CENTER, 95),
+    Column("award_kind", N_("Award kind"), lambda r: r.award_kind, width=260),
+    Column("recipients", N_("Recipients"), lambda r: r.recipients, RIGHT, 90),
+    Column("collectives", N_("Of which collectives"), lambda r: r.collectives, RIGHT, 90,
+           hidden=True),
+    Column("printed", N_("Printed"), lambda r: r.printed, RIGHT, 80),
+    Column("issuing_body", N_("Issued by"), lambda r: r.issuing_body, width=260, hidden=True),
+    Column("reason", N_("Reason"), lambda r: r.reason, width=400),
+]
+
+RECIPIENT_COLUMNS: list[Column[AwardRow]] = [
+    Column("type", N_("Type"), lambda r: label(RECIPIENT_TYPE, r.recipient_type), width=80),
+    Column("name", N_("Name"), lambda r: r.name, width=250),
+    Column("unit", N_("Group / unit"), lambda r: r.unit, width=250),
+    Column("amount", N_("Prize money"), lambda r: format_vnd(r.amount) if r.amount else "",
+           RIGHT, 110),
+    Column("serial", N_("Register no."), lambda r: r.serial, CENTER, 100),
+    Column("prints", N_("Prints"), lambda r: r.prints or "", RIGHT, 60),
+    Column("reason", N_("Own reason"), lambda r: r.reason, width=260),
+    Column("note", N_("Note"), lambda r: r.note, width=150, hidden=True),
+]
+
+
+class DecisionListTab(ListTab):
+    settings_key = "decisions"
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(db, COLUMNS, parent)
+        years = sorted({r.decided_on.year for r in awards.decision_list(db).all()}, reverse=True)
+        self.year = combo([(_("All years"), None)] + [(str(y), y) for y in years])
+        self.add_filter(self.year)
+        self.buttons = add_buttons(self, [
+            (_("New decision…"), self.new_decision),
+            (_("Edit…"), self.edit_decision),
+            (_("Delete"), self.delete_decision),
+            ("", lambda: None),
+            (_("Print certificates…"), self.print_certificates),
+            (_("Award register…"), self.open_register),
+            (_("Award kinds…"), self.open_kinds),
+            (_("Printer calibration…"), self.open_calibration),
+        ])
+        self.view.doubleClicked.connect(lambda _i: self.edit_decision())
+
+    def search_hint(self) -> str:
+        return _("Search by decision number or reason")
+
+    def source(self, text: str) -> RowSource[DecisionRow]:
+        return awards.decision_list(self.db, DecisionQuery(text=text,
+                                                           year=self.year.currentData()))
+
+    def footer_text(self, count: int) -> str:
+        return _("{count} decisions").format(count=count)
+
+    def refresh_keeping(self, key: uuid.UUID | None = None) -> None:
+        row = current_row(self)
+        self.reload()
+        reselect(self, key or (row.uuid if row else None))
+
+    def new_decision(self) -> None:
+        dialog = DecisionDialog(self.db, None, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
+            self.refresh_keeping(dialog.saved.uuid)
+
+    def edit_decision(self) -> None:
+        row = current_row(self)
+        if row is not None and DecisionDialog(self.db, row.uuid, self).exec():
+            self.refresh_keeping(row.uuid)
+
+    def delete_decision(self) -> None:
+        row = current_row(self)
+        if row is None or not confirm(self, _("Delete decision"), _(
+                "Delete the decision {number} and its list of recipients?").format(
+                    number=row.number)):
+            return
+        try:
+            awards.delete_decision(self.db, row.uuid)
+        except UserError as error:
+            show_error(self, error)
+            return
+        self.reload()
+
+    def print_certificates(self, award_uuids: list[uuid.UUID] | None = None) -> None:
+        row = current_row(self)
+        if row is None:
+            return
+        dialog = PrintCertificatesDialog(self.db, row, award_uuids or [], self)
+        dialog.printed.connect(lambda: self.refresh_keeping(row.uuid))
+        dialog.exec()
+
+    def open_register(self) -> None:
+        AwardRegisterDialog(self.db, self).exec()
+
+    def open_kinds(self) -> None:
+        AwardKindsDialog(self.db, self).exec()
+
+    def open_calibration(self) -> None:
+        CalibrationDialog(self).exec()
+
+
+class RecipientsTab(ListTab):
+    """The recipients of the decision selected above."""
+
+    settings_key = "recipients"
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        self.decision: DecisionRow | None = None
+        super().__init__(db, RECIPIENT_COLUMNS, parent)
+        self.changed: list[Any] = []
+        self.print_requested: list[Any] = []
+        self.buttons = add_buttons(self, [
+            (_("Add members…"), self.add_members),
+            (_("Add collectives…"), self.add_units),
+            (_("Edit…"), self.edit_award),
+            (_("Remove from the decision"), self.remove),
+            ("", lambda: None),
+            (_("Print for the selected…"), self.print_selected),
+        ])
+        self.view.doubleClicked.connect(lambda _i: self.edit_award())
+        self._enable()
+
+    def search_hint(self) -> str:
+        return _("Search recipients by name")
+
+    def show_decision(self, decision: DecisionRow | None) -> None:
+        self.decision = decision
+        self.reload()
+        self._enable()
+
+    def _enable(self) -> None:
+        for button in self.buttons.values():
+            button.setEnabled(self.decision is not None)
+
+    def source(self, text: str) -> RowSource[AwardRow]:
+        if self.decision is None:
+            return None  # type: ignore[return-value]
+        return awards.award_list(self.db, self.decision.uuid, text)
+
+    def footer_text(self, count: int) -> str:
+        if self.decision is None:
+            return _("Choose a decision above to see its recipients.")
+        return _("{count} recipients of decision {number}").format(
+            count=count, number=self.decision.number)
+
+    def _after_change(self, message: str = "") -> None:
+        for callback in self.changed:
+            callback()
+        if message:
+            self.footer.setText(self.footer.text() + " — " + message)
+
+    def add_members(self) -> None:
+        if self.decision is None:
+            return
+        chosen = pick_members(self.db, _("Add members to decision {number}").format(
+            number=self.decision.number), self)
+        if chosen:
+            self.add_member_uuids(chosen)
+
+    def add_member_uuids(self, member_uuids: list[uuid.UUID]) -> None:
+        assert self.decision is not None
+        db, decision = self.db, self.decision.uuid
+
+        def work(_progress: Progress) -> AddSummary:
+            return awards.add_member_recipients(db, decision, member_uuids)
+
+        run_task(self, work, on_done=lambda s: self._after_change(added_text(s)),
+                 label=_("Adding recipients…"))
+
+    def add_units(self) -> None:
+        if self.decision is None:
+            return
+        dialog = UnitPickerDialog(self.db, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.chosen:
+            return
+        try:
+            summary = awards.add_unit_recipients(self.db, self.decision.uuid, dialog.chosen)
+        except UserError as error:
+            show_error(self, error)
+            return
+        self._after_change(added_text(summary))
+
+    def edit_award(self) -> None:
+        rows = selected_rows(self)
+        if len(rows) == 1 and AwardEditDialog(self.db, rows[0], self).exec():
+            self._after_change()
+
+    def remove(self) -> None:
+        rows = selected_rows(self)
+        if not rows:
+            return
+        printed = sum(1 for r in rows if r.serial)
+        text = _("Take the {count} selected off the decision?").format(count=len(rows))
+        if printed:
+            text += "\n" + _("{count} of them have a printed certificate: its line stays in the "
+                             "award register, marked as removed.").format(count=printed)
+        if confirm(self, _("Remove recipients"), text):
+            awards.remove_awards(self.db, [r.uuid for r in rows])
+            self._after_change()
+
+    def print_selected(self) -> None:
+        rows = selected_rows(self)
+        for callback in self.print_requested:
+            callback([r.uuid for r in rows])
+
+
+class DecisionsSection(MasterDetail):
+    def __init__(self, db: Database):
+        self.list = DecisionListTab(db)
+        self.recipients = RecipientsTab(db)
+        super().__init__(self.list, self.recipients, self.recipients.show_decision)
+        self.recipients.changed.append(lambda: self.list.refresh_keeping())
+        self.recipients.print_requested.append(self.list.print_certificates)
+
+    @property
+    def model(self) -> Any:
+        return self.list.model
+
+    def reload(self) -> None:
+        self.list.reload()
