@@ -220,6 +220,7 @@ def test_long_text_shrinks_to_fit_and_wraps_in_balanced_lines() -> None:
 
     widths = [stringWidth(line, reason.font, layout.size) for line in layout.lines]
     assert min(widths) > 0.7 * max(widths)  # balanced: no lone word on the last line
+    assert layout.lines[1].startswith("“Lao động")  # broken before the quote, not in "thi đua"
     huge = fit(reason, "rất dài " * 200)
     assert len(huge.lines) <= reason.max_lines or huge.size == 5.0
 

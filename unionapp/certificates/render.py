@@ -18,7 +18,7 @@ from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ..models import Gender
-from ..pdf import Target, new_canvas, nfc
+from ..pdf import Target, new_canvas, nfc, register_fonts
 from ..text import clean, format_date, place_date
 from .decoration import draw_border, draw_emblem, draw_logo
 from .templates import Design, LineElement, Template, TextElement
@@ -101,6 +101,7 @@ def _width(text: str, font: str, size: float, spacing: float) -> float:
 def fit(element: TextElement, text: str) -> Layout:
     """The largest size (≤ the element's) at which ``text`` fits the box in at most
     ``max_lines`` lines, with the lines balanced (pretix's shrink-to-fit, plus even lines)."""
+    register_fonts()
     box_w, box_h = element.width * mm, element.height * mm
     size = element.size
     if element.max_lines == 1:
@@ -127,19 +128,48 @@ def _wrap(text: str, element: TextElement, size: float, width: float) -> list[st
 
 def _balance(text: str, element: TextElement, size: float, width: float, count: int,
              ) -> list[str]:
-    """The narrowest wrapping that keeps ``count`` lines: no lone word on the last line."""
+    """The same number of lines, as even as possible, preferring to break before an opening
+    quote or after punctuation (``… phong trào thi đua / “Lao động giỏi…”``), never inside
+    a quoted phrase when it can be helped."""
     best = _wrap(text, element, size, width)
-    if count < 2:
+    words = text.split()
+    if count < 2 or "\n" in text or len(words) > 60 or len(best) != count:
         return best
-    low, high = width * 0.5, width
-    for _ in range(10):
-        mid = (low + high) / 2
-        lines = _wrap(text, element, size, mid)
-        if len(lines) <= count:
-            best, high = lines, mid
-        else:
-            low = mid
-    return best
+
+    def measure(a: int, b: int) -> float:
+        return _width(" ".join(words[a:b]), element.font, size, element.spacing)
+
+    def bonus(i: int) -> float:  # a break before words[i]
+        before, after = words[i - 1], words[i]
+        if after[:1] in "“(\"" or before[-1:] in ",;:.)”":
+            return (0.18 * width) ** 2
+        return 0.0
+
+    n = len(words)
+    # cost[k][i]: the best way to set words[:i] in k lines; Σ (box width − line width)².
+    inf = float("inf")
+    cost = [[inf] * (n + 1) for _ in range(count + 1)]
+    back = [[0] * (n + 1) for _ in range(count + 1)]
+    cost[0][0] = 0.0
+    for k in range(1, count + 1):
+        for i in range(1, n + 1):
+            for j in range(k - 1, i):
+                if cost[k - 1][j] == inf:
+                    continue
+                line = measure(j, i)
+                if line > width:
+                    continue
+                value = cost[k - 1][j] + (width - line) ** 2 - (bonus(j) if j else 0.0)
+                if value < cost[k][i]:
+                    cost[k][i], back[k][i] = value, j
+    if cost[count][n] == inf:
+        return best
+    lines, i = [], n
+    for k in range(count, 0, -1):
+        j = back[k][i]
+        lines.append(" ".join(words[j:i]))
+        i = j
+    return lines[::-1]
 
 
 def _block(element: TextElement, size: float, count: int) -> float:
