@@ -48,8 +48,8 @@ def save_printer_offset(settings: Settings, printer: str, offset: tuple[float, f
 
 def calibration_page(out: Path, *, printer: str = "", offset: tuple[float, float] = (0.0, 0.0),
                      template: str = "giay_khen") -> Path:
-    """An A4-landscape test page: cross marks 20 mm from each edge, rulers, and the frames of
-    the blank design's texts, all moved by ``offset`` as certificates would be."""
+    """An A4-landscape test page: cross marks 20 mm from each edge and the frames of the
+    blank design's texts, all moved by ``offset`` as certificates would be."""
     layout = load_template(template)
     page_w, page_h = layout.width * mm, layout.height * mm
     c = new_canvas(out, (page_w, page_h))
@@ -69,9 +69,8 @@ def calibration_page(out: Path, *, printer: str = "", offset: tuple[float, float
             c.setFont(SERIF, 7)
             c.drawString(element.x * mm + 1, page_h - element.y * mm - 7, nfc(element.text))
     c.setDash()
-    # Cross marks 20 mm from the edges, and rulers from them.
+    # Cross marks 20 mm from the edges: what the clerk measures with a ruler.
     c.setStrokeColor(red)
-    c.setFillColor(red)
     c.setLineWidth(0.5)
     for x, y in ((MARK, MARK), (layout.width - MARK, MARK), (MARK, layout.height - MARK),
                  (layout.width - MARK, layout.height - MARK)):
@@ -79,19 +78,11 @@ def calibration_page(out: Path, *, printer: str = "", offset: tuple[float, float
         c.line(cx - 6 * mm, cy, cx + 6 * mm, cy)
         c.line(cx, cy - 6 * mm, cx, cy + 6 * mm)
         c.circle(cx, cy, 2 * mm)
-    c.setFont(SERIF, 7)
-    for n in range(0, 61):  # a ruler along the top and one down the left side, in mm
-        long = n % 10 == 0
-        tick = (3 if long else 1.5) * mm
-        x = (MARK + n) * mm
-        c.line(x, page_h - (MARK + 8) * mm, x, page_h - (MARK + 8) * mm - tick)
-        y = page_h - (MARK + 8 + n) * mm
-        c.line((MARK - 12) * mm, y, (MARK - 12) * mm + tick, y)
-    # Instructions.
+    # Instructions, in the free band between the issuer's frames and the recipient's.
     c.setFillColor(HexColor("#000000"))
-    c.setFont(SERIF_BOLD, 16)
-    c.drawCentredString(page_w / 2, page_h - 60 * mm, nfc(_("PRINTER CALIBRATION PAGE")))
-    c.setFont(SERIF, 11.5)
+    c.setFont(SERIF_BOLD, 15)
+    c.drawCentredString(page_w / 2, page_h - 52 * mm, nfc(_("PRINTER CALIBRATION PAGE")))
+    c.setFont(SERIF, 10.5)
     lines = [
         _("Printer: {printer}").format(printer=printer or _("(not named)")),
         _("Offset used for this page: {x} mm across, {y} mm down.").format(
@@ -103,10 +94,10 @@ def calibration_page(out: Path, *, printer: str = "", offset: tuple[float, float
         _("Then print this page again: the crosses must be 20 mm from the edges. Dashed "
           "frames show where the texts go on a blank."),
     ]
-    y = page_h - 72 * mm
+    y = page_h - 59 * mm
     for line in lines:
         c.drawCentredString(page_w / 2, y, nfc(line))
-        y -= 16
+        y -= 4.6 * mm
     c.showPage()
     c.save()
     return out
