@@ -69,13 +69,9 @@ def issue(s: Session, award_ids: list[int], *, year: int, design: str, user: str
     new = [a for a in dict.fromkeys(award_ids) if a not in known]
     rows = [{"award_id": award_id, "register_year": year, "register_number": last + i,
              "first_printed_at": now} for i, award_id in enumerate(new, start=1)]
-    insert_records(s, Certificate, rows, owner=owner)
-    for start in range(0, len(new), CHUNK):
-        chunk = new[start:start + CHUNK]
-        for cert_id, award_id, number in s.execute(
-                select(Certificate.id, Certificate.award_id, Certificate.register_number)
-                .where(Certificate.award_id.in_(chunk))):
-            known[award_id] = (cert_id, number, year)
+    for row, cert_id in zip(rows, insert_records(s, Certificate, rows, owner=owner),
+                            strict=True):
+        known[row["award_id"]] = (cert_id, row["register_number"], year)
     reprinted = set(award_ids) - set(new)
     insert_records(s, CertificatePrint, ({
         "certificate_id": known[a][0], "printed_at": now, "by_user": user, "design": design,
