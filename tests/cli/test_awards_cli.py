@@ -67,3 +67,29 @@ def test_sample_and_calibration_page_commands(tmp_path: Path) -> None:
     page = tmp_path / "cal.pdf"
     run_cli("awards", "test-page", "--out", str(page), "--offset-x", "1.5", check=True)
     assert "+1,5" in pdf_text(page)
+
+
+def test_awards_import_previews_then_adds(demo_path: Path, tmp_path: Path) -> None:
+    from unionapp.spreadsheets import Sheet, write_csv
+
+    db = str(demo_path)
+    members = json.loads(run_cli("--db", db, "members", "find", "--status", "active", "--json",
+                                 check=True).stdout)
+    shown = json.loads(run_cli("--db", db, "awards", "show", "16/QĐ-CĐCS", "--json",
+                               check=True).stdout)
+    on_it = {r["name"] for r in shown["recipient_list"]}
+    names = {m["full_name"] for m in members}
+    chosen = [m for m in members if m["full_name"] not in on_it and m["national_id"]][:2]
+    path = tmp_path / "list.csv"
+    write_csv(path, Sheet(headers=["STT", "Họ và tên", "Số CCCD"],
+                          rows=[[i + 1, m["full_name"], m["national_id"]]
+                                for i, m in enumerate(chosen)]))
+    dry = json.loads(run_cli("--db", db, "awards", "import", "16/QĐ-CĐCS", str(path),
+                             "--dry-run", "--json", check=True).stdout)
+    assert dry["dry_run"] and dry["persons"] == 2 and dry["errors"] == []
+    done = run_cli("--db", db, "awards", "import", "16/QĐ-CĐCS", str(path), check=True)
+    assert "2" in done.stdout
+    after = json.loads(run_cli("--db", db, "awards", "show", "16/QĐ-CĐCS", "--json",
+                               check=True).stdout)
+    assert after["persons"] == shown["persons"] + 2
+    assert names  # the register was read

@@ -270,3 +270,32 @@ def test_member_awards_widget(qtbot: QtBot, demo_db: Database) -> None:
     assert "Khen thưởng (" in widget.boxes[0].title()
     widget.show_member(uuid.uuid4())  # an unknown member: empty lists, no error
     assert widget.awards.rowCount() == 0
+
+
+def test_recipients_are_imported_from_a_spreadsheet(qtbot: QtBot, demo_db: Database,
+                                                    tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.dialogs import recipient_import
+    from unionapp.spreadsheets import Sheet, write_xlsx
+
+    monkeypatch.setattr(recipient_import, "tell", lambda *a: None)
+    decision = _decision(demo_db, "16/QĐ-CĐCS")
+    on_it = {r.member_uuid for r in awards.award_list(demo_db, decision.uuid).all()}
+    people = [m for m in member_list(demo_db, MemberQuery(status=MemberStatus.ACTIVE)).all()
+              if m.uuid not in on_it and m.national_id][:3]
+    path = tmp_path / "list.xlsx"
+    write_xlsx(path, Sheet(headers=["STT", "Họ và tên", "Số CCCD", "Số tiền"], rows=[
+        [i + 1, p.full_name, p.national_id, 200000] for i, p in enumerate(people)]
+        + [[4, "Không Ai Tên Này", None, None]]))
+    dialog = recipient_import.RecipientImportDialog(demo_db, decision.uuid, decision.number,
+                                                    path)
+    qtbot.addWidget(dialog)
+    dialog.load()
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=10000)
+    assert dialog.rows_model.rowCount() == 4 and dialog.import_button.isEnabled()
+    assert "3 cá nhân" in dialog.summary_label.text()
+    dialog.only_problems.setChecked(True)
+    assert dialog.rows_model.rowCount() == 1
+    dialog.do_import()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
+    assert awards.get_decision(demo_db, decision.uuid).persons == decision.persons + 3

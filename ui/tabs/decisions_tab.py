@@ -13,6 +13,7 @@ from ui.dialogs.award_register import AwardRegisterDialog
 from ui.dialogs.certificate_dialogs import CalibrationDialog, PrintCertificatesDialog
 from ui.dialogs.decision_dialogs import AwardEditDialog, DecisionDialog, UnitPickerDialog
 from ui.dialogs.member_picker import pick_members
+from ui.dialogs.recipient_import import RecipientImportDialog
 from ui.tables.windowed import CENTER, RIGHT, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
 from ui.tabs.sections import (
@@ -149,6 +150,7 @@ class RecipientsTab(ListTab):
         self.buttons = add_buttons(self, [
             (_("Add members…"), self.add_members),
             (_("Add collectives…"), self.add_units),
+            (_("Import from Excel…"), self.import_file),
             (_("Edit…"), self.edit_award),
             (_("Remove from the decision"), self.remove),
             ("", lambda: None),
@@ -216,6 +218,16 @@ class RecipientsTab(ListTab):
             show_error(self, error)
             return
         self._after_change(added_text(summary))
+
+    def import_file(self) -> None:
+        if self.decision is None:
+            return
+        dialog = RecipientImportDialog(self.db, self.decision.uuid, self.decision.number,
+                                       parent=self)
+        dialog.choose_file()
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result is not None:
+            self._after_change(added_text(AddSummary(dialog.result.added,
+                                                     dialog.result.already)))
 
     def edit_award(self) -> None:
         rows = selected_rows(self)

@@ -18,7 +18,7 @@ from ..i18n import _
 from ..labels import label
 from ..settings import Settings
 from ..text import format_date, format_vnd
-from .common import open_for_reading, print_json
+from .common import open_for_reading, open_for_writing, print_json
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -39,6 +39,17 @@ def register(commands: argparse._SubParsersAction) -> None:
     book.add_argument("--year", type=int, help=_("only this year of the register"))
     book.add_argument("--json", action="store_true", help=_("print JSON"))
     book.set_defaults(func=run_register)
+
+    load = sub.add_parser("import", help=_("add a decision's recipients from a spreadsheet "
+                                           "(checked row by row first)"))
+    load.add_argument("decision", metavar="DECISION_NUMBER_OR_UUID")
+    load.add_argument("file", type=Path, metavar="FILE",
+                      help=_("an .xlsx, .xls, .ods or .csv list of names"))
+    load.add_argument("--sheet", default=0, help=_("the sheet's name (default: the first)"))
+    load.add_argument("--dry-run", action="store_true",
+                      help=_("only say what would be added; change nothing"))
+    load.add_argument("--json", action="store_true", help=_("print JSON"))
+    load.set_defaults(func=run_import)
 
     kinds = sub.add_parser("kinds", help=_("the award kinds catalogue"))
     kinds.add_argument("--json", action="store_true", help=_("print JSON"))
@@ -105,6 +116,31 @@ def run_show(args: argparse.Namespace) -> int:
         print("\t".join([label(RECIPIENT_TYPE, r.recipient_type), r.name, r.unit,
                          format_vnd(r.amount), r.serial]))
     print(_("{count} recipients").format(count=len(recipients)))
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from ..rosters.recipients import import_recipients
+
+    opener = open_for_reading if args.dry_run else open_for_writing
+    with opener(args) as db:
+        decision = find_decision(db, args.decision)
+        summary = import_recipients(db, decision.uuid, args.file, dry_run=args.dry_run,
+                                    sheet=args.sheet)
+    if args.json:
+        print_json(summary.as_json())
+        return 0
+    for problem in summary.errors:
+        print(_("Row {row}: {message}").format(row=problem.row, message=problem.message))
+    text = _("{file}: {persons} individuals and {collectives} collectives to add, {already} "
+             "already on the decision, {skipped} repeated, {errors} rows with errors.")
+    if not args.dry_run:
+        text = _("{file}: added {persons} individuals and {collectives} collectives; "
+                 "{already} were already on the decision, {skipped} repeated, {errors} rows "
+                 "with errors left out.")
+    print(text.format(file=summary.file, persons=summary.persons,
+                      collectives=summary.collectives, already=summary.already,
+                      skipped=summary.skipped, errors=len({p.row for p in summary.errors})))
     return 0
 
 
