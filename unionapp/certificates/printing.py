@@ -104,8 +104,14 @@ def print_certificates(
         raise UserError(_("Unknown certificate design: {design}").format(design=design))
     if out is None and per_recipient_dir is None:
         raise UserError(_("Say where to write the certificates."))
-    if per_recipient_dir is not None:
-        per_recipient_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        if per_recipient_dir is not None:
+            per_recipient_dir.mkdir(parents=True, exist_ok=True)
+        if out is not None and not out.parent.is_dir():
+            raise FileNotFoundError(2, _("no such folder"), str(out.parent))
+    except OSError as error:
+        raise UserError(_("Can't write to {path}: {error}").format(
+            path=error.filename or out, error=error.strerror or error)) from None
     offset = offset if design == CertificateDesign.BLANK else (0.0, 0.0)
     written: list[tuple[Path, Path]] = []  # (.part file, final name)
     try:
@@ -154,6 +160,11 @@ def print_certificates(
             reprinted = sum(1 for a, _r in recipients if issued[a].reprint)
         for part, final in written:
             part.replace(final)
+    except OSError as error:  # a full disk, a file open in another program…
+        for part, _final in written:
+            part.unlink(missing_ok=True)
+        raise UserError(_("Can't write to {path}: {error}").format(
+            path=error.filename or out, error=error.strerror or error)) from None
     except BaseException:
         for part, _final in written:
             part.unlink(missing_ok=True)
