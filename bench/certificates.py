@@ -118,7 +118,16 @@ def end_to_end(count: int) -> float:
             db.close()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """Parts: ``speed`` and ``memory`` (both by default)."""
+    parts = set(argv or ("speed", "memory"))
+    figures = speed() if "speed" in parts else []
+    if "memory" in parts:
+        figures += memory()
+    print_figures(figures)
+
+
+def speed() -> list[Figure]:
     people = recipients(PAGES)
     ours(io.BytesIO(), people[:20])  # warm up: fonts loaded, layouts cached
     raw_s, _ = timed(lambda: raw(io.BytesIO(), people), repeat=3)
@@ -137,6 +146,11 @@ def main() -> None:
         Figure("full design vs raw drawing only its per-page lines", PAGES / full_s,
                PAGES / raw_lines_s, "pages/s", "(template overhead)"),
     ]
+    return figures
+
+
+def memory() -> list[Figure]:
+    figures = []
     sizes = {}
     for count in (250, 500, 1000, 2000):
         peak, size = peak_mb(count)
@@ -146,4 +160,4 @@ def main() -> None:
     per_page = (sizes[2000][1] - sizes[500][1]) / 1500 / 1000
     figures.append(Figure("memory growth per page (ReportLab's page tree)", growth, None, "kB",
                           f"the file grows {per_page:.2f} kB/page"))
-    print_figures(figures)
+    return figures
