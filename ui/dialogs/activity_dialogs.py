@@ -65,7 +65,7 @@ class ActivityDialog(QDialog):
         self.form.addRow(_("Organised by:"), self.unit)
         self.form.addRow(_("From:"), self.starts_on)
         self.form.addRow(_("To:"), self.ends_on)
-        self.form.addRow(_("Place:"), self.location)
+        self.form.addRow(_("Venue:"), self.location)
         self.form.addRow(_("Description:"), self.description)
         self.problems = ProblemLabel()
         buttons = ok_cancel(self, _("Save"))

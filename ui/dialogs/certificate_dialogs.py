@@ -113,7 +113,7 @@ class PrintCertificatesDialog(QDialog):
         self.some = QRadioButton(_("Only the selected ({count})").format(count=len(selected)))
         self.some.setEnabled(bool(selected))
         (self.some if selected else self.all).setChecked(True)
-        scope = self._group(_("Whom"), [self.all, self.some])
+        scope = self._group(_("Print for"), [self.all, self.some])
 
         self.full = QRadioButton(_("Full design, with its border, on plain paper"))
         self.blank = QRadioButton(_("Onto pre-printed blanks (phôi): only the text"))

@@ -82,7 +82,7 @@ class InitiativeDialog(QDialog):
             self.add_author(member_uuid, data.shares.get(member_uuid))
         add = QPushButton(_("Add authors…"))
         add.clicked.connect(self.choose_authors)
-        remove = QPushButton(_("Remove"))
+        remove = QPushButton(_("Remove from the list"))
         remove.clicked.connect(self.remove_author)
         author_buttons = QHBoxLayout()
         author_buttons.addWidget(add)

@@ -1,7 +1,7 @@
 """initiatives and the award register
 
 Revision ID: 0400
-Revises: 0300
+Revises: 0500
 Create Date: 2026-11-23
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0400"
-down_revision = "0300"
+down_revision = "0500"
 branch_labels = None
 depends_on = None
 
