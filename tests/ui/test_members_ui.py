@@ -111,7 +111,8 @@ def test_member_dialog_shows_the_support_history(qtbot: QtBot, demo_db: Database
     dialog = MemberDialog(demo_db, helped.uuid)
     qtbot.addWidget(dialog)
     titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
-    assert "Chăm lo – Hỗ trợ" in titles
+    assert titles == ["Thông tin", "Tình trạng và quá trình", "Hoạt động && Khen thưởng",
+                      "Chăm lo – Hỗ trợ"]
     page = dialog.tabs.widget(titles.index("Chăm lo – Hỗ trợ"))
     from ui.widgets.member_support import MemberSupportTable
 

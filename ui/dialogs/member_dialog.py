@@ -140,7 +140,12 @@ class MemberDialog(QDialog):
         self.history_tab = self.tabs.addTab(history_page, _("Status and history"))
         self.tabs.setTabEnabled(self.history_tab, member_uuid is not None)
         if member_uuid is not None:
-            self.tabs.addTab(self._support_page(member_uuid), _("Care & Support"))
+            from ui.widgets.member_awards import MemberAwardsWidget
+
+            self.tabs.addTab(MemberAwardsWidget(db, member_uuid), _("Activities & Awards")
+                             .replace("&", "&&"))
+            self.tabs.addTab(self._support_page(member_uuid), _("Care & Support")
+                             .replace("&", "&&"))
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
