@@ -36,11 +36,18 @@ class Controller(QObject):
         self.window: MainWindow | None = None
         self.demo = False
         self._translator: QTranslator | None = None
+        self.pending_package: Path | None = None  # a package double-clicked, once a db is open
         self.install_qt_translation()
 
     # -- start ---------------------------------------------------------------------------
 
     def start(self) -> None:
+        opening = Path(self.args.open_file) if self.args.open_file else None
+        if opening is not None and opening.suffix.lower() == ".db":
+            self.open(str(opening), quit_on_failure=True)  # a database double-clicked
+            return
+        if opening is not None:
+            self.pending_package = opening
         if self.args.demo:
             self.open_demo()
         elif self.args.db:
@@ -153,11 +160,20 @@ class Controller(QObject):
         window.new_requested.connect(self.new_database)
         window.demo_requested.connect(self.open_demo)
         window.language_requested.connect(self.switch_language)
-        icon = resource("icons", "unionapp.svg")
-        if icon.exists():
-            window.setWindowIcon(QIcon(str(icon)))
         window.show()
         self.window = window
+        if self.pending_package is not None:
+            package, self.pending_package = self.pending_package, None
+            QTimer.singleShot(0, lambda: self.import_package(package))
+
+    def import_package(self, path: Path) -> None:
+        """A package opened from the file manager ("Open with" → Công đoàn). Data exchange
+        (issue 6) shows its import preview here; until the window has one, say how to import
+        it from the command line."""
+        show_error(self.window, UserError(
+            _("{name} is an exchange package. This version imports packages from the command "
+              "line: unionapp package import \"{path}\" --dry-run").format(
+                name=path.name, path=path)))
 
     # -- language -------------------------------------------------------------------------
 
@@ -198,11 +214,17 @@ def run_gui(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setOrganizationName("unionapp")
     app.setApplicationName("unionapp")
+    app.setDesktopFileName("unionapp")  # Linux: matches installer/linux/unionapp.desktop
+    app.setWindowIcon(QIcon(str(resource("icons", "unionapp.svg"))))
     settings = Settings.load()
     if args.lang:
         settings.language = args.lang
     set_language(language())
     controller = Controller(app, args, settings)
+    if args.smoke_seconds:
+        from ui.smoke import arm
+
+        arm(app, args.smoke_seconds)
     QTimer.singleShot(0, controller.start)
     try:
         return app.exec()

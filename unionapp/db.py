@@ -25,7 +25,7 @@ from .audit import AuditedSession
 from .errors import DatabaseLocked, UserError
 from .i18n import _
 from .models import DatabaseInfo
-from .resources import PACKAGE_DIR
+from .resources import migrations_dir
 from .settings import data_dir
 
 DEFAULT_FILE = "unionapp.db"
@@ -249,14 +249,11 @@ def _os_user() -> str:
 
 # -- migrations -------------------------------------------------------------------------------
 
-MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
-
-
 def _alembic_config() -> Any:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(migrations_dir()))
     return config
 
 

@@ -35,6 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--lang", choices=sorted(LANGUAGES), help=_("interface language"))
     parser.add_argument("--user", help=_("name recorded in the audit log"))
+    parser.add_argument("--open", metavar="FILE", dest="open_file",
+                        help=_("open the window on this file: a database (.db) or an exchange "
+                               "package (.zip) to import"))
+    # For CI's check of the installed bundle (installer/smoke.sh): open the window, report
+    # what is on screen after N seconds, and quit. Not for users, so not in --help.
+    parser.add_argument("--smoke-seconds", type=float, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in GROUPS:
         group.register(commands)
