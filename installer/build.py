@@ -67,7 +67,7 @@ def inno_compiler() -> Path | None:
     found = shutil.which("ISCC") or shutil.which("iscc")
     if found:
         return Path(found)
-    for base in (os.environ.get("ProgramFiles(x86)"), os.environ.get("ProgramFiles"),
+    for base in (os.environ.get("PROGRAMFILES(X86)"), os.environ.get("PROGRAMFILES"),
                  os.environ.get("LOCALAPPDATA", "") + r"\Programs"):
         if base and (Path(base) / "Inno Setup 6" / "ISCC.exe").exists():
             return Path(base) / "Inno Setup 6" / "ISCC.exe"
@@ -96,11 +96,11 @@ def main() -> int:
     started = time.monotonic()
     build_bundle()
     built = time.monotonic() - started
-    print(f"bundle: {BUNDLE} — {folder_size(BUNDLE) / 1e6:.1f} MB, built in {built:.0f} s")
+    print(f"bundle: {BUNDLE} — {folder_size(BUNDLE) / 2**20:.0f} MiB, built in {built:.0f} s")
     if not args.no_installer:
         package = windows_installer(ver) if WINDOWS else linux_tarball(ver)
         if package is not None:
-            print(f"package: {package} — {package.stat().st_size / 1e6:.1f} MB")
+            print(f"package: {package} — {package.stat().st_size / 2**20:.0f} MiB")
     return 0
 
 

@@ -5,6 +5,7 @@ quits; any uncaught exception or critical Qt message makes the exit code non-zer
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from types import TracebackType
@@ -34,7 +35,9 @@ def arm(app: QApplication, seconds: float) -> None:
 
 
 def _report(app: QApplication) -> None:
-    windows = [{"class": type(w).__name__, "title": w.windowTitle()}
-               for w in app.topLevelWidgets() if w.isVisible()]
+    shown = [w for w in app.topLevelWidgets() if w.isVisible()]
+    windows = [{"class": type(w).__name__, "title": w.windowTitle()} for w in shown]
+    if shown and (picture := os.environ.get("UNIONAPP_SMOKE_SCREENSHOT")):
+        shown[-1].grab().save(picture)  # for a person to look at what CI saw
     print(json.dumps({"windows": windows, "errors": _errors}, ensure_ascii=False), flush=True)
     app.exit(1 if _errors else 0)  # also ends a modal dialog's loop (e.g. the first run's)
