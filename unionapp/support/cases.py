@@ -332,6 +332,22 @@ def _load(s: Session, case_uuid: uuid.UUID) -> SupportCase:
     return found
 
 
+IN_CHUNK = 500  # ids per IN (...) list: SQLite allows a few hundred variables at least
+
+
+def _load_many(s: Session, case_uuids: list[uuid.UUID]) -> list[SupportCase]:
+    """The cases, in the order asked, read a chunk at a time (a batch may hold thousands)."""
+    found: dict[uuid.UUID, SupportCase] = {}
+    for start in range(0, len(case_uuids), IN_CHUNK):
+        chunk = case_uuids[start:start + IN_CHUNK]
+        found.update((c.uuid, c) for c in s.scalars(
+            select(SupportCase).where(SupportCase.uuid.in_(chunk))))
+    missing = [u for u in case_uuids if u not in found or found[u].deleted_at is not None]
+    if missing:
+        raise NotFound(_("No such support case."))
+    return [found[u] for u in case_uuids]
+
+
 def case_detail(db: Database, case_uuid: uuid.UUID) -> CaseDetail:
     with db.read() as s:
         c = _load(s, case_uuid)
@@ -650,14 +666,15 @@ def transition_cases(
 
     def work() -> int:
         with db.transaction() as s:
-            cases = [_load(s, u) for u in uuids]
-            last_steps = dict(
-                s.execute(
+            cases = _load_many(s, uuids)
+            last_steps: dict[int, date] = {}
+            for start in range(0, len(cases), IN_CHUNK):  # SQLite caps the variables
+                chunk = [c.id for c in cases[start:start + IN_CHUNK]]
+                last_steps.update(s.execute(
                     select(SupportCaseEvent.case_id, func.max(SupportCaseEvent.effective_on))
-                    .where(SupportCaseEvent.case_id.in_([c.id for c in cases]))
+                    .where(SupportCaseEvent.case_id.in_(chunk))
                     .group_by(SupportCaseEvent.case_id)
-                ).all()
-            )
+                ).all())
             for c in cases:
                 if expected_versions and expected_versions.get(c.uuid, c.version) != c.version:
                     raise Conflict(_("Someone else changed this case meanwhile. Look again."))

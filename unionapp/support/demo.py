@@ -53,6 +53,8 @@ REASONS = {
     "THIEN-TAI": ["Nhà bị ảnh hưởng do bão số 3 (Yagi)", "Nhà bị ngập do mưa lũ"],
     "MAI-AM": ["Hỗ trợ xây nhà “Mái ấm Công đoàn”"],
 }
+DEMO_BATCH_LIMIT = 2_000
+
 # How many individual cases of each kind (Tết and children's gifts come in batches).
 PLAN = ["OM-DAU"] * 10 + ["HIEU"] * 7 + ["HI"] * 6 + ["SINH-CON"] * 5 + ["KHO-KHAN"] * 7 \
     + ["THIEN-TAI"] * 4 + ["MAI-AM"]
@@ -200,7 +202,8 @@ def fill_support_demo(
 
     # Tết gifts for every active member, handed out before the holiday and signed for.
     tet = _past(date(today.year, 1, 20), today)
-    everyone = batch_candidates(db, BatchSelection(on=tet))
+    # A benchmark-sized demo (a million members) gets a batch of office size, not a million.
+    everyone = batch_candidates(db, BatchSelection(on=tet))[:DEMO_BATCH_LIMIT]
     result = create_batch(
         db,
         BatchInput(title=f"Quà Tết Nguyên đán năm {tet.year + (tet.month > 6)}",
@@ -218,7 +221,7 @@ def fill_support_demo(
 
     # Children's Day gifts for members with a child under 6, handed out on the day.
     june = _past(date(today.year, 5, 28), today)
-    young = batch_candidates(db, BatchSelection(child_under=6, on=june))
+    young = batch_candidates(db, BatchSelection(child_under=6, on=june))[:DEMO_BATCH_LIMIT]
     if young:
         result = create_batch(
             db,
