@@ -10,9 +10,11 @@ IMMEDIATE). Other databases take the Core path.
 
 from __future__ import annotations
 
+import gc
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from itertools import islice
@@ -30,9 +32,25 @@ from .text import clean, fold_cleaned, person_sort_key_cleaned
 CHUNK = 5_000
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a bulk operation. Reading and checking a
+    100,000-row roster creates millions of small objects, none of them cyclic garbage, and the
+    collector's repeated passes over them cost a third of an import's time. Reference counting
+    still frees everything; the collector runs again afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def stamped(values: dict[str, Any], *, owner: uuid.UUID, now: datetime) -> dict[str, Any]:
     """``values`` with the sync columns of a new record filled in."""
-    values.setdefault("uuid", uuid.uuid4())
+    if "uuid" not in values:  # not setdefault: that would make a UUID even when one is given
+        values["uuid"] = uuid.uuid4()
     values.setdefault("owner_uuid", owner)
     values.setdefault("created_at", now)
     values.setdefault("updated_at", now)
@@ -45,7 +63,8 @@ def member_values(values: dict[str, Any]) -> dict[str, Any]:
     """Clean the name and add the derived search and sort keys, as ``Member`` does."""
     name = clean(values["full_name"])
     values["full_name"] = name
-    values["name_folded"] = fold_cleaned(name)
+    if not values.get("name_folded"):  # an import has folded the names already
+        values["name_folded"] = fold_cleaned(name)
     born: date | int | None = values.get("date_of_birth") or values.get("birth_year")
     values["sort_key"] = person_sort_key_cleaned(name, born)
     return values

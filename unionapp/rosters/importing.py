@@ -21,7 +21,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..audit import to_json
-from ..bulk import audit_summary, insert_records, member_values, reindex_members
+from ..bulk import (
+    audit_summary,
+    insert_records,
+    member_values,
+    paused_gc,
+    reindex_members,
+)
 from ..db import Database
 from ..errors import Problem, UserError
 from ..i18n import _
@@ -74,6 +80,7 @@ class RowPlan:
     member_id: int | None = None
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     matches: list[Match] = field(default_factory=list)
+    folded: str = ""  # the name folded for search, as checked
     new_group: str | None = None  # the group's name, when it must be created
     group_id: int | None = None
 
@@ -207,7 +214,7 @@ def check(session: Session, plan: Plan, home_unit: uuid.UUID,
             summary.errors += candidate.errors
             continue
         data = candidate.data
-        folded = fold_cleaned(data.full_name)
+        folded = row.folded = fold_cleaned(data.full_name)
         # Twice in the same file: the first one counts.
         earlier = seen_id.get(data.national_id or "") if data.national_id else None
         how = "national_id"
@@ -356,10 +363,11 @@ def preview(db: Database, path: Path, *, sheet: str | int = 0,
             columns: dict[int, str] | None = None,
             progress: Progress = NO_PROGRESS) -> tuple[Plan, ImportSummary]:
     """Read the file and say what importing it would do, writing nothing."""
-    plan = read_roster(path, sheet=sheet, columns=columns, progress=progress)
-    home = _home(db)
-    with db.read() as s:
-        summary = check(s, plan, home, progress)
+    with paused_gc():
+        plan = read_roster(path, sheet=sheet, columns=columns, progress=progress)
+        home = _home(db)
+        with db.read() as s:
+            summary = check(s, plan, home, progress)
     return plan, summary
 
 
@@ -374,7 +382,7 @@ def apply(db: Database, plan: Plan, progress: Progress = NO_PROGRESS) -> ImportS
     """Write everything the check allows, in one transaction. Cancelling (or any error)
     leaves the database as it was."""
     home = _home(db)
-    with db.transaction() as s:
+    with paused_gc(), db.transaction() as s:
         summary = check(s, plan, home, progress)  # again: the register may have changed
         summary.dry_run = False
         _write(s, db, summary, home, progress)
@@ -405,6 +413,7 @@ def _write(s: Session, db: Database, summary: ImportSummary, home: uuid.UUID,
         data = plan.candidate.data
         values = {name: getattr(data, name) for name in UPDATABLE}
         values["birth_year"] = data.birth_year
+        values["name_folded"] = plan.folded
         values["org_unit_id"] = plan.group_id or new_groups.get(plan.new_group or "") or home_id
         values["status"] = MemberStatus.ACTIVE
         rows.append(values)
