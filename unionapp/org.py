@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .catalogues import AWARD_KINDS, SUPPORT_KINDS
 from .db import Database, set_info
@@ -146,3 +147,37 @@ def list_units(db: Database, kind: str | None = None) -> list[OrgUnitView]:
             query = query.where(OrgUnit.kind == kind)
         units = s.scalars(query.order_by(OrgUnit.sort_order, OrgUnit.name)).all()
         return [_view(u) for u in units]
+
+
+def subtree(session: Session, root: uuid.UUID) -> dict[uuid.UUID, int]:
+    """The units under ``root`` (itself included, tombstoned ones too): UUID → local id.
+    Unit trees are small (a parent union has a few thousand units at most), so this reads
+    them all once instead of recursing in SQL."""
+    rows = session.execute(select(OrgUnit.id, OrgUnit.uuid, OrgUnit.parent_id)).all()
+    children: dict[int | None, list[tuple[int, uuid.UUID]]] = {}
+    start = None
+    for unit_id, unit_uuid, parent_id in rows:
+        children.setdefault(parent_id, []).append((unit_id, unit_uuid))
+        if unit_uuid == root:
+            start = (unit_id, unit_uuid)
+    if start is None:
+        return {}
+    found = {start[1]: start[0]}
+    todo = [start[0]]
+    while todo:
+        for unit_id, unit_uuid in children.get(todo.pop(), []):
+            if unit_uuid not in found:
+                found[unit_uuid] = unit_id
+                todo.append(unit_id)
+    return found
+
+
+def subtree_ids(db: Database, root: uuid.UUID) -> list[int]:
+    """Local ids of the units under ``root`` (for filtering lists by branch)."""
+    with db.read() as s:
+        return sorted(subtree(s, root).values())
+
+
+def branches(db: Database) -> list[OrgUnitView]:
+    """The live branches (CĐCS) in this database, by name (a parent union's view)."""
+    return list_units(db, OrgKind.BRANCH)

@@ -12,6 +12,14 @@ from .awards import (
     RecipientType,
 )
 from .base import Base, Synced, utcnow
+from .exchange import (
+    ConflictCode,
+    ExchangeConflict,
+    ExchangeLog,
+    ExchangePeer,
+    ExchangeRecord,
+    PeerRole,
+)
 from .org import OrgKind, OrgUnit, OrgUnitMove
 from .people import (
     Gender,
@@ -43,7 +51,12 @@ __all__ = [
     "Certificate",
     "CertificateDesign",
     "CertificatePrint",
+    "ConflictCode",
     "DatabaseInfo",
+    "ExchangeConflict",
+    "ExchangeLog",
+    "ExchangePeer",
+    "ExchangeRecord",
     "Gender",
     "Initiative",
     "InitiativeAuthor",
@@ -56,6 +69,7 @@ __all__ = [
     "OrgUnit",
     "OrgUnitMove",
     "Participation",
+    "PeerRole",
     "RecipientType",
     "Relation",
     "SupportBatch",

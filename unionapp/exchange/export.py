@@ -1,0 +1,305 @@
+"""Making a package: a branch's own records (full, or what changed since the last package the
+parent acknowledged), or a parent union's reference data with its acknowledgements.
+
+The package is written to a local temporary file, then copied to the destination (often a USB
+stick) and read back there to check its SHA-256: removable drives do lose writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy import Select, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from .. import __version__
+from ..bulk import audit_summary
+from ..db import Database
+from ..errors import UserError
+from ..i18n import _
+from ..models import ExchangeLog, ExchangePeer, ExchangeRecord, OrgUnit, PeerRole
+from ..org import subtree
+from ..progress import NO_PROGRESS, Progress
+from .format import (
+    BY_NAME,
+    MANIFEST,
+    REFERENCE_ACTIVITY_KINDS,
+    SCHEMA_VERSION,
+    SIGNATURE,
+    TOMBSTONES,
+    EntitySpec,
+    Kind,
+    entities_for,
+    now_utc,
+)
+from .keys import b64, own_public, signing_key
+from .manifest import Ack, FileEntry, Manifest
+from .state import EXPORT, last_acked_export, last_applied, next_export_sequence, upsert
+
+COMPRESSION_LEVEL = 6
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: str
+    package_uuid: str
+    sha256: str
+    kind: str
+    sequence: int
+    base_sequence: int
+    full: bool
+    bytes: int
+    rows: dict[str, int] = field(default_factory=dict)
+    tombstones: int = 0
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+    def as_json(self) -> dict[str, Any]:
+        return {**self.__dict__, "total_rows": self.total_rows}
+
+    def text(self) -> str:
+        return _("Wrote {path}: package number {sequence} ({what}), {rows} records, SHA-256 "
+                 "{hash}. The copy was read back and checked.").format(
+            path=self.path, sequence=self.sequence,
+            what=_("full") if self.full else _("changes since number {base}").format(
+                base=self.base_sequence),
+            rows=self.total_rows, hash=self.sha256)
+
+
+class _HashingWriter:
+    """Counts and hashes what goes into one zip entry."""
+
+    def __init__(self, stream: BinaryIO):
+        self.stream = stream
+        self.digest = hashlib.sha256()
+        self.bytes = 0
+        self.rows = 0
+
+    def write_line(self, data: bytes) -> None:
+        self.stream.write(data)
+        self.digest.update(data)
+        self.bytes += len(data)
+        self.rows += 1
+
+
+def _encoders(spec: EntitySpec) -> list[tuple[str, Any]]:
+    def as_str(v: Any) -> Any:
+        return None if v is None else str(v)
+
+    def as_iso(v: Any) -> Any:
+        return None if v is None else v.isoformat()
+
+    out = []
+    for f in spec.fields:
+        if f.kind in ("uuid", "ref"):
+            out.append((f.name, as_str))
+        elif f.kind in ("date", "datetime"):  # datetimes are read back aware, in UTC
+            out.append((f.name, as_iso))
+        else:
+            out.append((f.name, None))
+    return out
+
+
+def _statement(spec: EntitySpec, kind: str, scope: dict[uuid.UUID, int], home: uuid.UUID,
+               full: bool) -> Select[Any]:
+    table = spec.table
+    columns: list[Any] = []
+    joins: list[tuple[Any, Any]] = []
+    for f in spec.fields:
+        if f.is_ref:
+            target = aliased(BY_NAME[f.target].model)  # type: ignore[index]
+            columns.append(target.uuid)
+            joins.append((target, table.c[f.column] == target.id))
+        else:
+            columns.append(table.c[f.column])
+    base = ExchangeRecord.base_version
+    stmt = select(*columns, base).select_from(table)
+    for target, on in joins:
+        stmt = stmt.outerjoin(target, on)
+    stmt = stmt.outerjoin(ExchangeRecord, ExchangeRecord.record_uuid == table.c.uuid)
+    if kind == Kind.BRANCH_EXPORT:
+        if spec.name == "org_unit":
+            stmt = stmt.where(table.c.id.in_(list(scope.values())))
+        else:
+            stmt = stmt.where(table.c.owner_uuid.in_(list(scope)))
+        if not full:
+            stmt = stmt.where(or_(base.is_(None), table.c.version != base))
+    else:
+        stmt = stmt.where(table.c.owner_uuid == home)
+        if spec.name == "activity":
+            stmt = stmt.where(table.c.kind.in_(REFERENCE_ACTIVITY_KINDS))
+    return stmt.order_by(table.c.id)
+
+
+def export_package(db: Database, dest: Path | str, *, full: bool = False,
+                   progress: Progress = NO_PROGRESS) -> ExportResult:
+    """Write this database's next package to ``dest``. A branch sends its own records; a
+    parent union sends its reference data (always whole) with acknowledgements."""
+    dest = Path(dest)
+    private = signing_key(db)
+    key = own_public(db)
+    assert key is not None
+    home = db.home_unit_uuid
+    assert home is not None
+    kind = Kind.REFERENCE_DATA if db.mode == "parent" else Kind.BRANCH_EXPORT
+    full = full or kind == Kind.REFERENCE_DATA
+    if dest.is_dir():
+        raise UserError(_("{path} is a folder; choose a file name.").format(path=dest))
+    workdir = Path(tempfile.mkdtemp(prefix="unionapp-export-"))
+    tmp = workdir / "package.zip"
+    try:
+        with db.transaction() as s:
+            sequence = next_export_sequence(s, home)
+            base_sequence = 0 if full else last_acked_export(s, home)
+            scope = subtree(s, home)
+            unit = s.scalar(select(OrgUnit).where(OrgUnit.uuid == home))
+            assert unit is not None
+            package_uuid = uuid.uuid4()
+            created = now_utc()
+            sent: list[dict[str, Any]] = []
+            rows: dict[str, int] = {}
+            files: list[FileEntry] = []
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED,
+                                 compresslevel=COMPRESSION_LEVEL) as zf:
+                tombstones: list[bytes] = []
+                specs = entities_for(kind)
+                for i, spec in enumerate(specs):
+                    progress(i, len(specs) + 1, _("Writing {entity}…").format(
+                        entity=_(spec.label).lower()))
+                    with zf.open(spec.file, "w") as stream:
+                        writer = _HashingWriter(stream)
+                        rows[spec.name] = _write_entity(
+                            s, spec, _statement(spec, kind, scope, home, full), writer,
+                            tombstones, sent, progress)
+                    files.append(FileEntry(spec.file, spec.name, writer.bytes, writer.rows,
+                                           writer.digest.hexdigest()))
+                with zf.open(TOMBSTONES, "w") as stream:
+                    writer = _HashingWriter(stream)
+                    for line in tombstones:
+                        writer.write_line(line)
+                files.append(FileEntry(TOMBSTONES, "tombstones", writer.bytes, writer.rows,
+                                       writer.digest.hexdigest()))
+                manifest = Manifest(
+                    package_uuid=package_uuid, kind=kind, schema_version=SCHEMA_VERSION,
+                    app_version=__version__, source_uuid=home, source_code=unit.code,
+                    source_name=unit.name, key_fingerprint=key.fingerprint, sequence=sequence,
+                    base_sequence=base_sequence, full=full, created_at=created,
+                    files=tuple(files), acks=tuple(_acks(s)) if kind == Kind.REFERENCE_DATA
+                    else ())
+                manifest_bytes = manifest.to_bytes()
+                zf.writestr(MANIFEST, manifest_bytes)
+                zf.writestr(SIGNATURE, b64(private.sign(manifest_bytes)) + "\n")
+            progress(len(specs), len(specs) + 1, _("Checking the package…"))
+            sha = _file_sha256(tmp)
+            if kind == Kind.BRANCH_EXPORT:
+                # What this package carried becomes the base of later deltas once the parent
+                # acknowledges it (see the module docstring of unionapp.exchange).
+                upsert(s, ExchangeRecord.__table__,
+                       [{"record_uuid": r["uuid"], "entity": r["entity"],
+                         "pending_version": r["version"], "pending_sequence": sequence}
+                        for r in sent],
+                       "record_uuid", ("pending_version", "pending_sequence"))
+            total = sum(rows.values())
+            s.add(ExchangeLog(user=db.user, direction=EXPORT, kind=kind,
+                              package_uuid=package_uuid, source_uuid=home, sequence=sequence,
+                              base_sequence=base_sequence, full=full, sha256=sha,
+                              created_at=created, file_name=str(dest), rows=total,
+                              status="written"))
+            audit_summary(s, user=db.user, action="export", entity="package",
+                          summary=f"package {sequence} ({kind}, {total} records) to {dest}",
+                          details={"package_uuid": str(package_uuid), "sha256": sha,
+                                   "sequence": sequence, "rows": rows})
+        size = tmp.stat().st_size
+        try:
+            _deliver(tmp, dest, sha)
+        except UserError:
+            with db.transaction() as s:
+                s.execute(update(ExchangeLog).where(ExchangeLog.package_uuid == package_uuid)
+                          .values(status="failed"))
+            raise
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    progress(1, 1, "")
+    return ExportResult(path=str(dest), package_uuid=str(package_uuid), sha256=sha, kind=kind,
+                        sequence=sequence, base_sequence=base_sequence, full=full, bytes=size,
+                        rows=rows, tombstones=sum(1 for r in sent if r["deleted"]))
+
+
+def _write_entity(s: Session, spec: EntitySpec, stmt: Select[Any], writer: _HashingWriter,
+                  tombstones: list[bytes], sent: list[dict[str, Any]],
+                  progress: Progress) -> int:
+    """Write the rows of ``stmt`` (tombstones aside); returns how many records there were."""
+    encoders = _encoders(spec)
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    version_at = next(i for i, f in enumerate(spec.fields) if f.name == "version")
+    uuid_at = next(i for i, f in enumerate(spec.fields) if f.name == "uuid")
+    deleted_at = next(i for i, f in enumerate(spec.fields) if f.name == "deleted_at")
+    count = 0
+    for row in s.execute(stmt).yield_per(2000):
+        obj = {name: (enc(value) if enc is not None else value)
+               for (name, enc), value in zip(encoders, row, strict=False)}
+        obj["base_version"] = row[-1]
+        deleted = row[deleted_at] is not None
+        if deleted:
+            tombstones.append(dumps({"entity": spec.name, "row": obj}).encode("utf-8") + b"\n")
+        else:
+            writer.write_line(dumps(obj).encode("utf-8") + b"\n")
+        sent.append({"uuid": row[uuid_at], "entity": spec.name, "version": row[version_at],
+                     "deleted": deleted})
+        count += 1
+        if count % 5000 == 0:
+            progress.check()
+    return count
+
+
+def _acks(s: Session) -> list[Ack]:
+    """For each enrolled branch, the last of its packages applied here."""
+    acks = []
+    for (unit_uuid,) in s.execute(select(ExchangePeer.org_unit_uuid).where(
+            ExchangePeer.role == PeerRole.BRANCH).order_by(ExchangePeer.code)):
+        sequence = last_applied(s, unit_uuid)
+        if sequence:
+            acks.append(Ack(unit_uuid, sequence))
+    return acks
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _deliver(tmp: Path, dest: Path, sha: str) -> None:
+    """Copy to ``dest`` (through a ``.part`` file), flush it to the device, read it back."""
+    part = dest.with_name(dest.name + ".part")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("rb") as src, part.open("wb") as out:
+            shutil.copyfileobj(src, out, 1 << 20)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(part, dest)
+        copied = _file_sha256(dest)
+    except OSError as error:
+        part.unlink(missing_ok=True)
+        raise UserError(_("Could not write {path}: {reason}").format(
+            path=dest, reason=error.strerror or error)) from None
+    if copied != sha:
+        dest.unlink(missing_ok=True)
+        raise UserError(_("The copy written to {path} does not match the package (the drive "
+                          "may be faulty). It was removed; try again, or use another drive.")
+                        .format(path=dest))
+

@@ -1,0 +1,278 @@
+"""Reading a package that came from outside, without trusting it.
+
+Nothing is extracted to disk. The whole file is read into memory once (bounded), so the bytes
+checked are the bytes used, and its SHA-256 names it. Before any entry is decompressed the zip's
+directory is checked: no Office document in disguise, entry names from a strict alphabet (no
+absolute or drive paths, ``..``, backslashes or directories), no duplicates, no encryption, only
+stored or deflated entries, and entries laid end to end exactly as a writer lays them (so
+overlapping entries — a known zip-bomb trick — and hidden data are refused). Entries are then
+streamed, counting the bytes really decompressed (the sizes in the zip's headers are not
+trusted) against caps per file, in total and per compression ratio.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..i18n import _
+
+KiB, MiB, GiB = 1024, 1024**2, 1024**3
+CHUNK = 256 * KiB
+_NAME = re.compile(r"[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)*")
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # 30 bytes
+_OFFICE_MARKERS = ("[Content_Types].xml", "mimetype")
+_OFFICE_FOLDERS = ("word/", "xl/", "ppt/", "docProps/", "META-INF/")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much a package may hold. Generous for any real branch (a 100,000-member package is
+    about 15 MB zipped, 70 MB unzipped); tests pass smaller ones."""
+
+    max_package_bytes: int = 512 * MiB
+    max_entries: int = 64
+    max_manifest_bytes: int = 4 * MiB
+    max_signature_bytes: int = 1 * KiB
+    max_file_bytes: int = 2 * GiB
+    max_total_bytes: int = 4 * GiB
+    max_ratio: int = 100  # decompressed ÷ compressed bytes of one entry
+    ratio_floor: int = 1 * MiB  # entries smaller than this are not held to the ratio
+    max_line_bytes: int = 1 * MiB
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class Refused(Exception):
+    """The package cannot be accepted; ``code`` for programs, ``message`` for people."""
+
+    def __init__(self, code: str, message: str, *, file: str | None = None,
+                 line: int | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.file = file
+        self.line = line
+
+
+def damaged(detail: str = "") -> Refused:
+    return Refused("damaged", _("The file is damaged or incomplete (perhaps it was not copied "
+                                "to the end). Ask for the file again.")
+                   + (f" ({detail})" if detail else ""))
+
+
+def load_bytes(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """The package file's bytes (refused when empty or too large)."""
+    try:
+        with path.open("rb") as f:
+            data = f.read(limits.max_package_bytes + 1)
+    except FileNotFoundError:
+        raise Refused("not_found", _("There is no file {path}.").format(path=path)) from None
+    except OSError as error:
+        raise Refused("unreadable", _("Cannot read {path}: {reason}").format(
+            path=path, reason=error.strerror or error)) from None
+    if not data:
+        raise Refused("empty", _("The file is empty (0 bytes): it was not copied properly. "
+                                 "Ask for the file again."))
+    if len(data) > limits.max_package_bytes:
+        raise Refused("too_large", _("The file is larger than a data package can be "
+                                     "({limit} MB).").format(limit=limits.max_package_bytes // MiB))
+    return data
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_name(name: str) -> str | None:
+    """Why an entry name is refused, or None."""
+    if name.endswith("/"):
+        return _("a folder")
+    if name.startswith("/") or _DRIVE.match(name):
+        return _("an absolute path")
+    if "\\" in name:
+        return _("a backslash")
+    if ".." in name.split("/") or "." in name.split("/"):
+        return _("a “..” part")
+    if not _NAME.fullmatch(name):
+        return _("characters not allowed in a package")
+    return None
+
+
+class PackageZip:
+    """A zip in memory whose directory passed every check; entries are read as streams."""
+
+    def __init__(self, data: bytes, limits: Limits = DEFAULT_LIMITS):
+        self.data = data
+        self.limits = limits
+        self.total_read = 0
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+            infos = self.zip.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError,
+                struct.error, UnicodeDecodeError, IndexError):
+            raise damaged() from None
+        self.infos = {info.orig_filename: info for info in infos}
+        self._check_directory(infos)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.infos)
+
+    def _check_directory(self, infos: list[zipfile.ZipInfo]) -> None:
+        names = [info.orig_filename for info in infos]
+        if any(n in _OFFICE_MARKERS or n.startswith(_OFFICE_FOLDERS) for n in names):
+            raise Refused("office_document", _(
+                "This file is an office document (Word, Excel…) with another name, not a data "
+                "package. Choose the .zip file made with “Export data file”."))
+        if len(infos) > self.limits.max_entries:
+            raise Refused("too_many_entries", _("The package has too many files ({count}).")
+                          .format(count=len(infos)))
+        seen: set[str] = set()
+        for info in infos:
+            name = info.orig_filename
+            why = check_name(name)
+            if why is not None:
+                raise Refused("bad_entry_name", _(
+                    "The package holds a file named “{name}”: {why}. A data package never "
+                    "does; it is refused.").format(name=name[:100], why=why))
+            if name.lower() in seen:
+                raise Refused("duplicate_entry", _(
+                    "The package holds the file “{name}” twice; it is refused.").format(
+                    name=name))
+            seen.add(name.lower())
+            if info.flag_bits & 0x1:
+                raise Refused("encrypted", _("The package is encrypted; data packages never "
+                                             "are."))
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise Refused("compression", _("The package uses a kind of compression this "
+                                               "program does not read."))
+        self._check_layout(infos)
+
+    def _check_layout(self, infos: list[zipfile.ZipInfo]) -> None:
+        """Entries must lie end to end from the first byte to the directory: no overlap, no
+        gap, each local header naming the same file as the directory."""
+        position = 0
+        for info in sorted(infos, key=lambda i: i.header_offset):
+            offset = info.header_offset
+            if offset != position:
+                raise Refused("overlapping_entries", _(
+                    "The entries of the package overlap or hide data between them (a trick of "
+                    "malicious files); it is refused."))
+            header = self.data[offset: offset + _LOCAL_HEADER.size]
+            if len(header) < _LOCAL_HEADER.size:
+                raise damaged()
+            fields = _LOCAL_HEADER.unpack(header)
+            if fields[0] != b"PK\x03\x04":
+                raise damaged()
+            name_length, extra_length = fields[9], fields[10]
+            start = offset + _LOCAL_HEADER.size
+            local_name = self.data[start: start + name_length]
+            if local_name != info.orig_filename.encode("ascii"):  # names are ASCII (checked)
+                raise Refused("overlapping_entries", _(
+                    "The entries of the package overlap or hide data between them (a trick of "
+                    "malicious files); it is refused."))
+            position = start + name_length + extra_length + info.compress_size
+            if info.flag_bits & 0x8:  # a data descriptor follows the data
+                signed = self.data[position: position + 4] == b"PK\x07\x08"
+                position += (16 if signed else 12) + (8 if info.file_size >= 2**32 else 0)
+        if position != self.zip.start_dir or position > len(self.data):
+            raise Refused("overlapping_entries", _(
+                "The entries of the package overlap or hide data between them (a trick of "
+                "malicious files); it is refused."))
+
+    # -- reading entries --------------------------------------------------------------------
+
+    def read_small(self, name: str, cap: int) -> bytes:
+        """A small entry (manifest, signature) whole."""
+        return b"".join(self.stream(name, cap))
+
+    def stream(self, name: str, cap: int | None = None) -> Iterator[bytes]:
+        """The decompressed bytes of ``name``, chunk by chunk, counted against the caps."""
+        info = self.infos[name]
+        limit = min(cap or self.limits.max_file_bytes, self.limits.max_file_bytes)
+        ratio_limit = max(self.limits.max_ratio * max(info.compress_size, 1),
+                          self.limits.ratio_floor)
+        read = 0
+        try:
+            with self.zip.open(info) as f:
+                while chunk := f.read(CHUNK):
+                    read += len(chunk)
+                    self.total_read += len(chunk)
+                    if read > limit:
+                        raise Refused("entry_too_large", _(
+                            "The file {name} in the package is larger than allowed; it is "
+                            "refused.").format(name=name), file=name)
+                    if self.total_read > self.limits.max_total_bytes:
+                        raise Refused("too_large_total", _(
+                            "The package unpacks to more data than allowed (possibly a "
+                            "“zip bomb”); it is refused."), file=name)
+                    if read > ratio_limit:
+                        raise Refused("compression_ratio", _(
+                            "The file {name} in the package unpacks to far more than its "
+                            "compressed size (possibly a “zip bomb”); it is refused.").format(
+                            name=name), file=name)
+                    yield chunk
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
+                NotImplementedError, RuntimeError, struct.error):
+            raise damaged(name) from None
+
+
+@dataclass
+class ReadFile:
+    """A data file as read: its real size, hash and lines (parsed JSON or a parse error)."""
+
+    path: str
+    bytes: int = 0
+    sha256: str = ""
+    lines: list[Any] | None = None  # JSON values; a ``LineError`` where a line is not JSON
+
+
+@dataclass(frozen=True)
+class LineError:
+    message: str
+
+
+def read_lines(package: PackageZip, name: str) -> ReadFile:
+    """Stream ``name``: hash it, count its bytes and split it into JSON lines."""
+    digest = hashlib.sha256()
+    result = ReadFile(name, lines=[])
+    assert result.lines is not None
+    rest = b""
+    max_line = package.limits.max_line_bytes
+    for chunk in package.stream(name):
+        digest.update(chunk)
+        result.bytes += len(chunk)
+        parts = (rest + chunk).split(b"\n")
+        rest = parts.pop()
+        if len(rest) > max_line:
+            raise Refused("line_too_long", _("A line of {name} is too long; the package is "
+                                             "refused.").format(name=name), file=name)
+        for part in parts:
+            result.lines.append(_parse_line(part, max_line))
+    if rest:
+        result.lines.append(_parse_line(rest, max_line))
+    result.sha256 = digest.hexdigest()
+    return result
+
+
+def _parse_line(raw: bytes, max_line: int) -> Any:
+    if len(raw) > max_line:
+        return LineError(_("the line is too long"))
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return LineError(_("the line is not UTF-8 text"))
+    except (ValueError, RecursionError):
+        return LineError(_("the line is not a JSON record"))

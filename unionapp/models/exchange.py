@@ -1,0 +1,104 @@
+"""Local bookkeeping of the exchange with the parent union (never travels in packages):
+trusted keys, the log of packages made and taken in, each record's last shared version, and
+the conflicts waiting for a person. See :mod:`unionapp.exchange` for how they are used."""
+
+from __future__ import annotations
+
+import uuid as uuid_mod
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, utcnow
+
+
+class PeerRole:
+    BRANCH = "branch"  # a branch enrolled under this parent union
+    PARENT = "parent"  # this branch's parent union
+
+
+class ExchangePeer(Base):
+    """A unit whose packages this database accepts: its Ed25519 public key, checked by
+    phone (fingerprint) when it was enrolled."""
+
+    __tablename__ = "exchange_peer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_unit_uuid: Mapped[uuid_mod.UUID] = mapped_column(unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    public_key: Mapped[str] = mapped_column(String(100))  # raw 32 bytes, base64
+    fingerprint: Mapped[str] = mapped_column(String(50))
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(300))
+    enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
+    enrolled_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class ExchangeLog(Base):
+    """A package this database wrote (``export``) or applied (``import``). Refused and held
+    packages are not here: refusing must leave the database untouched."""
+
+    __tablename__ = "exchange_log"
+    __table_args__ = (Index("ix_exchange_log_source_sequence", "source_uuid", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user: Mapped[str] = mapped_column(String(100), default="")
+    direction: Mapped[str] = mapped_column(String(10))  # export / import
+    kind: Mapped[str] = mapped_column(String(30))  # branch_export / reference_data
+    package_uuid: Mapped[uuid_mod.UUID] = mapped_column(unique=True)
+    source_uuid: Mapped[uuid_mod.UUID]
+    sequence: Mapped[int]
+    base_sequence: Mapped[int] = mapped_column(default=0)
+    full: Mapped[bool] = mapped_column(default=False)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime]  # when the package was made
+    file_name: Mapped[str] = mapped_column(String(500), default="")
+    backup_file: Mapped[str] = mapped_column(String(500), default="")
+    rows: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20), default="")  # written / failed / applied
+    acked_at: Mapped[datetime | None]  # exports: when the receiver confirmed it
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ExchangeRecord(Base):
+    """Per record, the last version both sides are known to hold (``base_version``), and for
+    records this database owns, the version sent in the newest export not yet acknowledged."""
+
+    __tablename__ = "exchange_record"
+
+    record_uuid: Mapped[uuid_mod.UUID] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(50))
+    base_version: Mapped[int | None]
+    pending_version: Mapped[int | None]
+    pending_sequence: Mapped[int | None] = mapped_column(index=True)
+
+
+class ConflictCode:
+    BOTH_CHANGED = "both_changed"  # changed here and by the owner since they last agreed
+    UPDATE_AFTER_DELETE = "update_after_delete"  # the owner changed a record deleted here
+
+
+class ExchangeConflict(Base):
+    """Both versions of a record changed on both sides, kept until a person decides."""
+
+    __tablename__ = "exchange_conflict"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    package_uuid: Mapped[uuid_mod.UUID]
+    source_uuid: Mapped[uuid_mod.UUID] = mapped_column(index=True)
+    entity: Mapped[str] = mapped_column(String(50))
+    record_uuid: Mapped[uuid_mod.UUID] = mapped_column(index=True)
+    code: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(300), default="")
+    file: Mapped[str] = mapped_column(String(100), default="")
+    line: Mapped[int] = mapped_column(default=0)
+    ours: Mapped[dict[str, Any]] = mapped_column(JSON)  # both in package form (UUID refs)
+    theirs: Mapped[dict[str, Any]] = mapped_column(JSON)
+    kept: Mapped[str] = mapped_column(String(10))  # which one the record holds now
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str] = mapped_column(String(100), default="")
+    resolution: Mapped[str] = mapped_column(String(10), default="")  # ours / theirs
