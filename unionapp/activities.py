@@ -16,6 +16,7 @@ from .errors import NotFound, Problem, UserError, ValidationError
 from .i18n import _
 from .members import MemberQuery, member_list, name_matches
 from .models import Activity, ActivityKind, Member, MemberStatus, OrgUnit, Participation, utcnow
+from .org import subtree_select
 from .paging import ListQuery
 from .text import clean
 
@@ -39,6 +40,7 @@ class ActivityQuery:
     text: str = ""
     kind: str | None = None
     year: int | None = None
+    branch: uuid.UUID | None = None  # a parent union's view: only this unit's subtree
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ def activity_list(db: Database, query: ActivityQuery = ActivityQuery()) -> ListQ
         stmt = stmt.where(name_matches(Activity.title_folded, query.text))
     if query.kind:
         stmt = stmt.where(Activity.kind == query.kind)
+    if query.branch is not None:
+        stmt = stmt.where(Activity.org_unit_id.in_(subtree_select(query.branch)))
     if query.year:
         stmt = stmt.where(
             Activity.starts_on >= date(query.year, 1, 1),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, aliased
 
 from .catalogues import AWARD_KINDS, SUPPORT_KINDS
 from .db import Database, set_info
@@ -170,6 +170,15 @@ def subtree(session: Session, root: uuid.UUID) -> dict[uuid.UUID, int]:
                 found[unit_uuid] = unit_id
                 todo.append(unit_id)
     return found
+
+
+def subtree_select(root: uuid.UUID) -> Select[tuple[int]]:
+    """The local ids of the units under ``root`` as a subquery (a recursive CTE, the same on
+    SQLite and PostgreSQL), for lists filtered by branch."""
+    start = select(OrgUnit.id).where(OrgUnit.uuid == root).cte("subtree", recursive=True)
+    child = aliased(OrgUnit)
+    tree = start.union_all(select(child.id).where(child.parent_id == start.c.id))
+    return select(tree.c.id)
 
 
 def subtree_ids(db: Database, root: uuid.UUID) -> list[int]:

@@ -12,9 +12,19 @@ from .. import __version__
 from ..errors import UserError
 from ..i18n import LANGUAGES, _, initial_language, set_language
 from ..settings import Settings
-from . import awards_cmd, certificates_cmd, demo_cmd, init_cmd, members_cmd, support_cmd
+from . import (
+    awards_cmd,
+    certificates_cmd,
+    demo_cmd,
+    init_cmd,
+    keys_cmd,
+    members_cmd,
+    package_cmd,
+    support_cmd,
+)
 
-GROUPS = (init_cmd, demo_cmd, members_cmd, support_cmd, awards_cmd, certificates_cmd)
+GROUPS = (init_cmd, demo_cmd, members_cmd, support_cmd, awards_cmd, certificates_cmd, keys_cmd,
+          package_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..exchange import keys
 from ..i18n import _
 from ..org import init_database
 from .common import open_for_writing
@@ -31,6 +32,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         help=_("name of the parent union (for a branch)"),
     )
     p.add_argument("--place", default="", help=_("place name used in documents, e.g. Hà Nội"))
+    p.add_argument("--no-keys", action="store_true",
+                   help=_("don't make the signing key for data packages now (keys init later)"))
     p.set_defaults(func=run)
 
 
@@ -50,4 +53,8 @@ def run(args: argparse.Namespace) -> int:
                 name=unit.name, code=unit.code, path=db.path or db.url
             )
         )
+        if not args.no_keys:
+            key = keys.init_keys(db)
+            print(_("Signing key for data packages made; fingerprint {fingerprint}.").format(
+                fingerprint=key.fingerprint))
     return 0

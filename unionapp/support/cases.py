@@ -43,6 +43,7 @@ from ..models import (
     SupportStatus,
     utcnow,
 )
+from ..org import subtree_select
 from ..paging import ListQuery
 from ..relatives import RelativeInput, add_relative_in, validate_relative
 from ..text import clean, format_date, format_vnd
@@ -205,6 +206,7 @@ class CaseQuery:
     fund: uuid.UUID | None = None
     batch: uuid.UUID | None = None
     member: uuid.UUID | None = None
+    branch: uuid.UUID | None = None  # a parent union's view: only this unit's subtree
 
 
 @dataclass(frozen=True)
@@ -267,6 +269,8 @@ def _statement(query: CaseQuery) -> Select[Any]:
         stmt = stmt.where(SupportCase.occurred_on <= query.date_to)
     if query.group:
         stmt = stmt.where(_Group.uuid == query.group)
+    if query.branch is not None:
+        stmt = stmt.where(Member.org_unit_id.in_(subtree_select(query.branch)))
     if query.fund:
         stmt = stmt.where(SupportFund.uuid == query.fund)
     if query.batch:
