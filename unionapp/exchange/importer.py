@@ -36,7 +36,17 @@ from .keys import peer_key, verify
 from .manifest import Manifest, ManifestError, files_of, parse, parse_json, schema_version_of
 from .manifest import signer_of as manifest_signer
 from .merge import Merger, Plan, decode_files
-from .reader import DEFAULT_LIMITS, Limits, PackageZip, Refused, load_bytes, read_lines, sha256
+from .reader import (
+    DEFAULT_LIMITS,
+    Limits,
+    PackageZip,
+    ReadFile,
+    Refused,
+    load_bytes,
+    read_file,
+    sha256,
+    split_lines,
+)
 from .state import (
     IMPORT,
     apply_ack,
@@ -187,7 +197,7 @@ def _read_and_verify(db: Database, data: bytes, info: PackageInfo, limits: Limit
         raise _refuse("unknown_key", _(
             "The package is signed by {code} — {name}, whose key is not enrolled here. Ask them "
             "for their public key file, check its fingerprint by phone, and enrol it "
-            "(Tools ▸ Signing keys, or: unionapp keys trust FILE --org-unit CODE).").format(
+            "(File ▸ Signing keys, or: unionapp keys trust FILE --org-unit CODE).").format(
             code=info.source_code or "?", name=info.source_name or "?"), info)
     try:
         signature = base64.b64decode(signature_text.strip(), validate=True)
@@ -227,14 +237,14 @@ def _read_and_verify(db: Database, data: bytes, info: PackageInfo, limits: Limit
         raise _refuse("missing_entry", _("A file listed in the manifest is missing from the "
                                          "package ({name}); it is refused.").format(
             name=missing[0]), info)
-    lines: dict[str, list[Any]] = {}
+    reads: list[ReadFile] = []
     checks = []
     for i, entry in enumerate(entries):
         progress(i, len(entries), _("Checking {name}…").format(name=entry.path))
-        read = read_lines(package, entry.path)
-        lines[entry.path] = read.lines or []
-        checks.append(FileCheck(entry.path, entry.entity, entry.rows, len(lines[entry.path]),
-                                entry.bytes, read.bytes, read.sha256 == entry.sha256))
+        read = read_file(package, entry.path)
+        reads.append(read)
+        checks.append(FileCheck(entry.path, entry.entity, entry.rows, read.rows, entry.bytes,
+                                read.bytes, read.sha256 == entry.sha256))
     files = tuple(checks)
     for check in files:
         if not check.sha256_ok or check.read_bytes != check.declared_bytes:
@@ -246,6 +256,9 @@ def _read_and_verify(db: Database, data: bytes, info: PackageInfo, limits: Limit
                 "{name} has {read} rows but its manifest says {declared}; it is refused.").format(
                 name=check.path, read=check.read_rows, declared=check.declared_rows),
                 info, files)
+
+    lines = {read.path: split_lines(read, limits.max_line_bytes) for read in reads}
+    del reads
 
     # 3. The schema version.
     warnings: list[Message] = []

@@ -153,7 +153,7 @@ def signing_key(db: Database) -> Ed25519PrivateKey:
     info = own_public(db)
     if info is None:
         raise UserError(_("This database has no signing key yet. Create one first: "
-                          "unionapp keys init (or Tools ▸ Signing keys)."))
+                          "unionapp keys init (or File ▸ Signing keys)."))
     assert info.path is not None
     try:
         data = info.path.read_bytes()
@@ -193,7 +193,7 @@ def export_public(db: Database, dest: Path) -> KeyInfo:
     info = own_public(db)
     if info is None:
         raise UserError(_("This database has no signing key yet. Create one first: "
-                          "unionapp keys init (or Tools ▸ Signing keys)."))
+                          "unionapp keys init (or File ▸ Signing keys)."))
     content = {
         "format": PUBLIC_KEY_FORMAT,
         "version": 1,

@@ -231,12 +231,21 @@ class PackageZip:
 
 @dataclass
 class ReadFile:
-    """A data file as read: its real size, hash and lines (parsed JSON or a parse error)."""
+    """A data file as read: its real size, hash and content (split into lines only once its
+    hash has been checked: nothing unverified is parsed)."""
 
     path: str
-    bytes: int = 0
-    sha256: str = ""
-    lines: list[Any] | None = None  # JSON values; a ``LineError`` where a line is not JSON
+    content: bytes
+    sha256: str
+
+    @property
+    def bytes(self) -> int:
+        return len(self.content)
+
+    @property
+    def rows(self) -> int:
+        newlines = self.content.count(b"\n")
+        return newlines + (1 if self.content and not self.content.endswith(b"\n") else 0)
 
 
 @dataclass(frozen=True)
@@ -244,32 +253,30 @@ class LineError:
     message: str
 
 
-def read_lines(package: PackageZip, name: str) -> ReadFile:
-    """Stream ``name``: hash it, count its bytes and split it into JSON lines."""
+def read_file(package: PackageZip, name: str) -> ReadFile:
+    """Stream ``name`` out of the zip, counting and hashing what really comes out."""
     digest = hashlib.sha256()
-    result = ReadFile(name, lines=[])
-    assert result.lines is not None
-    rest = b""
-    max_line = package.limits.max_line_bytes
+    parts = []
     for chunk in package.stream(name):
         digest.update(chunk)
-        result.bytes += len(chunk)
-        parts = (rest + chunk).split(b"\n")
-        rest = parts.pop()
-        if len(rest) > max_line:
-            raise Refused("line_too_long", _("A line of {name} is too long; the package is "
-                                             "refused.").format(name=name), file=name)
-        for part in parts:
-            result.lines.append(_parse_line(part, max_line))
-    if rest:
-        result.lines.append(_parse_line(rest, max_line))
-    result.sha256 = digest.hexdigest()
-    return result
+        parts.append(chunk)
+    return ReadFile(name, b"".join(parts), digest.hexdigest())
 
 
-def _parse_line(raw: bytes, max_line: int) -> Any:
-    if len(raw) > max_line:
-        return LineError(_("the line is too long"))
+def split_lines(read: ReadFile, max_line: int) -> list[Any]:
+    """The file's lines as JSON values (a ``LineError`` where a line is not a record)."""
+    lines = read.content.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    if any(len(line) > max_line for line in lines):
+        raise Refused("line_too_long", _("A line of {name} is too long; the package is "
+                                         "refused.").format(name=read.path), file=read.path)
+    return [_parse_line(line) for line in lines]
+
+
+def _parse_line(raw: bytes) -> Any:
+    if not raw:
+        return LineError(_("the line is empty"))
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
