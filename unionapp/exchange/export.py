@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Select, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, or_, select, type_coerce, update
+from sqlalchemy.orm import Session
+from sqlalchemy.types import NULLTYPE
 
 from .. import __version__
 from ..bulk import audit_summary
@@ -39,11 +40,13 @@ from .format import (
     EntitySpec,
     Kind,
     entities_for,
+    moment_wire,
     now_utc,
 )
 from .keys import b64, own_public, signing_key
 from .manifest import Ack, FileEntry, Manifest
-from .state import EXPORT, last_acked_export, last_applied, next_export_sequence, upsert
+from .state import EXPORT, last_acked_export, last_applied, next_export_sequence
+from .storage import Storage, reader
 
 COMPRESSION_LEVEL = 6
 
@@ -92,22 +95,30 @@ class _HashingWriter:
         self.bytes += len(data)
         self.rows += 1
 
+    def write_lines(self, lines: list[str]) -> None:
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        self.stream.write(data)
+        self.digest.update(data)
+        self.bytes += len(data)
+        self.rows += len(lines)
 
-def _encoders(spec: EntitySpec) -> list[tuple[str, Any]]:
-    def as_str(v: Any) -> Any:
-        return None if v is None else str(v)
 
-    def as_iso(v: Any) -> Any:
-        return None if v is None else v.isoformat()
+def _encoders(spec: EntitySpec) -> list[Any]:
+    """Per field, how a stored value becomes its package form (None: as it is)."""
+    canonical = reader("datetime")
+    assert canonical is not None
+
+    def moment(raw: Any) -> Any:
+        return None if raw is None else moment_wire(canonical(raw))
+
+    def nullable(convert: Any) -> Any:
+        return lambda raw: None if raw is None else convert(raw)
 
     out = []
     for f in spec.fields:
-        if f.kind in ("uuid", "ref"):
-            out.append((f.name, as_str))
-        elif f.kind in ("date", "datetime"):  # datetimes are read back aware, in UTC
-            out.append((f.name, as_iso))
-        else:
-            out.append((f.name, None))
+        convert = moment if f.kind == "datetime" else reader(f.kind)
+        out.append(nullable(convert) if convert is not None and convert is not moment
+                   else convert)
     return out
 
 
@@ -116,18 +127,19 @@ def _statement(spec: EntitySpec, kind: str, scope: dict[uuid.UUID, int], home: u
     table = spec.table
     columns: list[Any] = []
     joins: list[tuple[Any, Any]] = []
-    for f in spec.fields:
+    for f in spec.fields:  # read untyped: values are converted once, by _encoders
         if f.is_ref:
-            target = aliased(BY_NAME[f.target].model)  # type: ignore[index]
-            columns.append(target.uuid)
-            joins.append((target, table.c[f.column] == target.id))
+            target = BY_NAME[f.target].table.alias()  # type: ignore[index]
+            columns.append(type_coerce(target.c.uuid, NULLTYPE))
+            joins.append((target, table.c[f.column] == target.c.id))
         else:
-            columns.append(table.c[f.column])
-    base = ExchangeRecord.base_version
+            columns.append(type_coerce(table.c[f.column], NULLTYPE))
+    record = ExchangeRecord.__table__
+    base = record.c.base_version
     stmt = select(*columns, base).select_from(table)
     for target, on in joins:
         stmt = stmt.outerjoin(target, on)
-    stmt = stmt.outerjoin(ExchangeRecord, ExchangeRecord.record_uuid == table.c.uuid)
+    stmt = stmt.outerjoin(record, record.c.record_uuid == table.c.uuid)
     if kind == Kind.BRANCH_EXPORT:
         if spec.name == "org_unit":
             stmt = stmt.where(table.c.id.in_(list(scope.values())))
@@ -167,7 +179,7 @@ def export_package(db: Database, dest: Path | str, *, full: bool = False,
             assert unit is not None
             package_uuid = uuid.uuid4()
             created = now_utc()
-            sent: list[dict[str, Any]] = []
+            sent: list[tuple[str, str, int, bool]] = []
             rows: dict[str, int] = {}
             files: list[FileEntry] = []
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED,
@@ -205,11 +217,13 @@ def export_package(db: Database, dest: Path | str, *, full: bool = False,
             if kind == Kind.BRANCH_EXPORT:
                 # What this package carried becomes the base of later deltas once the parent
                 # acknowledges it (see the module docstring of unionapp.exchange).
-                upsert(s, ExchangeRecord.__table__,
-                       [{"record_uuid": r["uuid"], "entity": r["entity"],
-                         "pending_version": r["version"], "pending_sequence": sequence}
-                        for r in sent],
-                       "record_uuid", ("pending_version", "pending_sequence"))
+                store = Storage(s)
+                out = store.uuid_out
+                store.upsert_many("exchange_record", ["record_uuid", "entity", "pending_version",
+                                                      "pending_sequence"], "record_uuid",
+                                  ["pending_version", "pending_sequence"],
+                                  sorted((out(record), entity, version, sequence)
+                                         for record, entity, version, _deleted in sent))
             total = sum(rows.values())
             s.add(ExchangeLog(user=db.user, direction=EXPORT, kind=kind,
                               package_uuid=package_uuid, source_uuid=home, sequence=sequence,
@@ -233,33 +247,38 @@ def export_package(db: Database, dest: Path | str, *, full: bool = False,
     progress(1, 1, "")
     return ExportResult(path=str(dest), package_uuid=str(package_uuid), sha256=sha, kind=kind,
                         sequence=sequence, base_sequence=base_sequence, full=full, bytes=size,
-                        rows=rows, tombstones=sum(1 for r in sent if r["deleted"]))
+                        rows=rows, tombstones=sum(1 for r in sent if r[3]))
 
 
 def _write_entity(s: Session, spec: EntitySpec, stmt: Select[Any], writer: _HashingWriter,
-                  tombstones: list[bytes], sent: list[dict[str, Any]],
+                  tombstones: list[bytes], sent: list[tuple[str, str, int, bool]],
                   progress: Progress) -> int:
-    """Write the rows of ``stmt`` (tombstones aside); returns how many records there were."""
+    """Write the rows of ``stmt`` (tombstones aside); returns how many records there were.
+    Rows come in batches converted column by column (quicker than value by value)."""
     encoders = _encoders(spec)
+    names = [f.name for f in spec.fields] + ["base_version"]
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    version_at = next(i for i, f in enumerate(spec.fields) if f.name == "version")
-    uuid_at = next(i for i, f in enumerate(spec.fields) if f.name == "uuid")
-    deleted_at = next(i for i, f in enumerate(spec.fields) if f.name == "deleted_at")
+    at = {f.name: i for i, f in enumerate(spec.fields)}
     count = 0
-    for row in s.execute(stmt).yield_per(2000):
-        obj = {name: (enc(value) if enc is not None else value)
-               for (name, enc), value in zip(encoders, row, strict=False)}
-        obj["base_version"] = row[-1]
-        deleted = row[deleted_at] is not None
-        if deleted:
-            tombstones.append(dumps({"entity": spec.name, "row": obj}).encode("utf-8") + b"\n")
-        else:
-            writer.write_line(dumps(obj).encode("utf-8") + b"\n")
-        sent.append({"uuid": row[uuid_at], "entity": spec.name, "version": row[version_at],
-                     "deleted": deleted})
-        count += 1
-        if count % 5000 == 0:
-            progress.check()
+    result = s.connection().execute(stmt.execution_options(yield_per=5000))
+    for batch in result.partitions():
+        columns = list(zip(*batch, strict=True))
+        for i, convert in enumerate(encoders):
+            if convert is not None:
+                columns[i] = tuple(map(convert, columns[i]))
+        lines = []
+        for values in zip(*columns, strict=True):
+            obj = dict(zip(names, values, strict=True))
+            if values[at["deleted_at"]] is not None:
+                tombstones.append(dumps({"entity": spec.name, "row": obj}).encode() + b"\n")
+            else:
+                lines.append(dumps(obj))
+        if lines:
+            writer.write_lines(lines)
+        sent.extend(zip(columns[at["uuid"]], [spec.name] * len(batch), columns[at["version"]],
+                        [d is not None for d in columns[at["deleted_at"]]], strict=True))
+        count += len(batch)
+        progress.check()
     return count
 
 

@@ -405,8 +405,8 @@ def _run(db: Database, s: Session, checked: _Checked, file_name: str, *, dry_run
                              warnings=(*checked.warnings, message), **base)
 
     plan = Plan()
-    rows = decode_files(m, checked.lines, plan, strict=checked.strict)
-    merger = Merger(s, m, rows, plan, progress=progress)
+    frames = decode_files(m, checked.lines, plan, strict=checked.strict)
+    merger = Merger(s, m, frames, plan, progress=progress)
     if plan.problem_count == 0:
         merger.plan_merge()
     warnings = list(checked.warnings) + plan.warnings

@@ -27,6 +27,7 @@ from ..models import (
 from ..org import subtree
 from .format import BY_NAME, decode_row
 from .state import IMPORT, held_packages, upsert
+from .storage import to_python
 from .summary import CONFLICT_TEXT
 
 LATE_AFTER_DAYS = 35  # a branch that sent nothing for longer is shown as late
@@ -225,7 +226,7 @@ def _local_columns(s: Any, spec: Any, values: dict[str, Any]) -> dict[str, Any]:
     """Package values as column values here (references turned into local ids)."""
     out: dict[str, Any] = {}
     for f in spec.fields:
-        value = values[f.name]
+        value = to_python(f.kind, values[f.name])
         if f.is_ref and value is not None:
             target = BY_NAME[f.target].table
             local = s.scalar(select(target.c.id).where(target.c.uuid == value))

@@ -274,12 +274,22 @@ def split_lines(read: ReadFile, max_line: int) -> list[Any]:
     return [_parse_line(line) for line in lines]
 
 
+# The C scanner behind json.loads, called directly: a line is one JSON value, nothing around
+# it (json.loads costs several microseconds more per call, which counts over 100,000 lines).
+_SCAN = json.JSONDecoder().scan_once
+
+
 def _parse_line(raw: bytes) -> Any:
     if not raw:
         return LineError(_("the line is empty"))
     try:
-        return json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return LineError(_("the line is not UTF-8 text"))
-    except (ValueError, RecursionError):
+    try:
+        value, end = _SCAN(text, 0)
+    except (StopIteration, ValueError, RecursionError):
         return LineError(_("the line is not a JSON record"))
+    if end != len(text):
+        return LineError(_("the line is not a JSON record"))
+    return value

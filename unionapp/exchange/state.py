@@ -19,7 +19,7 @@ from ..settings import data_dir
 
 EXPORT, IMPORT = "export", "import"
 KEEP_IMPORT_BACKUPS = 20
-CHUNK = 500
+CHUNK = 5000  # UUIDs per IN (…) lookup: within SQLite's and PostgreSQL's limits
 
 
 def upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]], key: str,

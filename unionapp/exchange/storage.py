@@ -1,0 +1,169 @@
+"""Values as the exchange handles them, and as each database stores them.
+
+Packages hold hundreds of thousands of values; turning each into a Python object (UUID, date,
+datetime) and back costs more than the rest of an import. So the exchange works on canonical
+text — UUIDs ``xxxxxxxx-xxxx-…`` in lower case, dates ``YYYY-MM-DD``, moments in UTC
+``YYYY-MM-DD HH:MM:SS.ffffff`` — and reads and writes the tables through column-for-column
+copies without types (``raw_table``), converting only where a database's storage differs:
+SQLite keeps UUIDs as 32 hex digits and moments and dates as exactly that text (SQLAlchemy's
+own storage format); PostgreSQL returns objects and takes text, casting it to the column's type.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Column, ColumnElement, Integer, MetaData, Table, type_coerce
+from sqlalchemy.orm import Session
+from sqlalchemy.types import NULLTYPE
+
+MOMENT = "%Y-%m-%d %H:%M:%S.%f"
+_RAW_METADATA = MetaData()
+
+
+@cache
+def raw_table(table: Table) -> Table:
+    """``table`` with every column untyped: values go in and come out as the driver has them."""
+    return Table(table.name, _RAW_METADATA,
+                 *[Column(c.name, Integer if c.primary_key and isinstance(c.type, Integer)
+                          else NULLTYPE, primary_key=c.primary_key) for c in table.columns])
+
+
+def _uuid_text(raw: Any) -> str | None:
+    if raw is None:
+        return None
+    if type(raw) is str:
+        if len(raw) == 32:
+            return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"
+        return raw.lower()
+    return str(raw)
+
+
+def _date_text(raw: Any) -> str | None:
+    if raw is None or type(raw) is str:
+        return raw
+    return raw.isoformat()
+
+
+def _moment_text(raw: Any) -> str | None:
+    if raw is None:
+        return None
+    if type(raw) is str:
+        return raw if len(raw) == 26 else moment_canonical(datetime.fromisoformat(raw))
+    return moment_canonical(raw)
+
+
+def _bool(raw: Any) -> bool | None:
+    return None if raw is None else bool(raw)
+
+
+def moment_canonical(value: datetime) -> str:
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.strftime(MOMENT)
+
+
+READERS: dict[str, Callable[[Any], Any]] = {
+    "uuid": _uuid_text, "ref": _uuid_text, "date": _date_text, "datetime": _moment_text,
+    "bool": _bool,
+}
+
+
+def reader(kind: str) -> Callable[[Any], Any] | None:
+    """How to turn a stored value of ``kind`` into canonical form (None: it already is)."""
+    return READERS.get(kind)
+
+
+class Storage:
+    """The conversions of one database (SQLite or PostgreSQL), and many rows written at once
+    straight through the driver (``executemany`` with tuples: no per-value processing)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        dialect = session.get_bind().dialect
+        self.sqlite = dialect.name == "sqlite"
+        self.mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        self.quote = dialect.identifier_preparer.quote
+
+    def _run(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        connection = self.session.connection()
+        for start in range(0, len(rows), 10_000):
+            connection.exec_driver_sql(sql, rows[start:start + 10_000])
+
+    def insert_many(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            self._run(f"INSERT INTO {self.quote(table)} ({self._names(columns)}) "
+                      f"VALUES ({', '.join(self.mark for _ in columns)})", rows)
+
+    def update_many(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+        """Each row: the new values of ``columns``, then the id of the row to change."""
+        if rows:
+            sets = ", ".join(f"{self.quote(c)} = {self.mark}" for c in columns)
+            self._run(f"UPDATE {self.quote(table)} SET {sets} WHERE id = {self.mark}", rows)
+
+    def upsert_many(self, table: str, columns: list[str], key: str, changed: list[str],
+                    rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            sets = ", ".join(f"{self.quote(c)} = excluded.{self.quote(c)}" for c in changed)
+            self._run(f"INSERT INTO {self.quote(table)} ({self._names(columns)}) "
+                      f"VALUES ({', '.join(self.mark for _ in columns)}) "
+                      f"ON CONFLICT ({self.quote(key)}) DO UPDATE SET {sets}", rows)
+
+    def select_in(self, table: str, columns: list[str], key: str, keys: list[Any], *,
+                  kind: str = "uuid") -> Iterable[tuple[Any, ...]]:
+        """Rows of ``table`` whose ``key`` is among ``keys`` (canonical UUIDs, ids or text,
+        as ``kind`` says), in one statement whatever their number: SQLite reads them from one
+        JSON array, PostgreSQL from one array parameter."""
+        if not keys:
+            return []
+        names = self._names(columns)
+        if self.sqlite:
+            values = [k.replace("-", "") for k in keys] if kind == "uuid" else list(keys)
+            sql = (f"SELECT {names} FROM {self.quote(table)} WHERE {self.quote(key)} IN "
+                   f"(SELECT value FROM json_each(?))")
+            return self.session.connection().exec_driver_sql(sql, (json.dumps(values),))
+        cast = {"uuid": "uuid[]", "int": "integer[]", "text": "text[]"}[kind]
+        sql = f"SELECT {names} FROM {self.quote(table)} WHERE {self.quote(key)} = ANY(%s::{cast})"
+        return self.session.connection().exec_driver_sql(sql, (list(keys),))
+
+    def _names(self, columns: list[str]) -> str:
+        return ", ".join(self.quote(c) for c in columns)
+
+    def uuid_out(self, canonical: str | None) -> Any:
+        if canonical is None:
+            return None
+        return canonical.replace("-", "") if self.sqlite else canonical
+
+    def uuid_column(self, values: list[str]) -> list[str]:
+        """``uuid_out`` for a column of UUIDs, none missing."""
+        return [v.replace("-", "") for v in values] if self.sqlite else values
+
+    def writer(self, kind: str) -> Callable[[Any], Any] | None:
+        """How to turn a canonical value of ``kind`` into what the database takes."""
+        if kind == "uuid" and self.sqlite:
+            return self.uuid_out
+        return None
+
+    def uuid_in(self, column: Any, canonicals: Iterable[str]) -> ColumnElement[bool]:
+        """``column IN (…)`` for canonical UUIDs."""
+        if self.sqlite:
+            return type_coerce(column, NULLTYPE).in_([c.replace("-", "") for c in canonicals])
+        return column.in_([uuid.UUID(c) for c in canonicals])
+
+
+def to_python(kind: str, canonical: Any) -> Any:
+    """A canonical value as the ORM wants it (for the rare record written through it)."""
+    if canonical is None:
+        return None
+    if kind in ("uuid", "ref"):
+        return uuid.UUID(canonical)
+    if kind == "date":
+        return date.fromisoformat(canonical)
+    if kind == "datetime":
+        return datetime.fromisoformat(canonical).replace(tzinfo=UTC)
+    return canonical
