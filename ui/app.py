@@ -17,6 +17,7 @@ from ui.tasks import run_task, show_error
 from unionapp.db import Database, default_path, open_database
 from unionapp.demo import fill_demo
 from unionapp.errors import UserError
+from unionapp.exchange import keys
 from unionapp.i18n import _, language, set_language
 from unionapp.org import init_database
 from unionapp.progress import Progress
@@ -98,6 +99,7 @@ class Controller(QObject):
                 init_database(db, code=details.code, name=details.name,
                               parent_code=details.parent_code, parent_name=details.parent_name,
                               place=details.place)
+                keys.init_keys(db)  # the signing key for data packages, made at set-up
             except BaseException:
                 db.close()
                 raise

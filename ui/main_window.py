@@ -1,13 +1,19 @@
-"""The main window: three tabs over one database, menus, and a status bar."""
+"""The main window: the tabs over one database (members, activities and awards, support,
+data exchange), menus, and a status bar."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Signal
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
+from ui.dialogs.exchange import ImportDialog, export_file, import_file
+from ui.dialogs.keys import KeysDialog
 from ui.state import window_state
 from ui.tabs.activities_tab import ActivitiesTab
+from ui.tabs.exchange_tab import ExchangeTab
 from ui.tabs.members_tab import MembersTab
 from ui.tabs.support_tab import SupportTab
 from ui.tasks import cancel_all_and_wait
@@ -37,9 +43,12 @@ class MainWindow(QMainWindow):
         self.members_tab = MembersTab(db)
         self.activities_tab = ActivitiesTab(db)
         self.support_tab = SupportTab(db)
+        self.exchange_tab = ExchangeTab(db)
+        self.exchange_tab.changed.connect(self.reload_lists)
         for tab, title in ((self.members_tab, _("Members")),
                            (self.activities_tab, _("Activities & Awards")),
-                           (self.support_tab, _("Care & Support"))):
+                           (self.support_tab, _("Care & Support")),
+                           (self.exchange_tab, _("Data exchange"))):
             self.tabs.addTab(tab, title.replace("&", "&&"))  # a literal "&", not a shortcut
         self.setCentralWidget(self.tabs)
 
@@ -63,6 +72,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(_("&New database…")).triggered.connect(self.new_requested)
         file_menu.addAction(_("Open the &demo")).triggered.connect(self.demo_requested)
         file_menu.addSeparator()
+        self.export_action = file_menu.addAction(_("E&xport data file…"))
+        self.export_action.triggered.connect(lambda: export_file(
+            self, self.db, on_done=lambda _result: self.exchange_tab.reload()))
+        self.import_action = file_menu.addAction(_("&Import data file…"))
+        self.import_action.triggered.connect(lambda: self.import_file())
+        file_menu.addAction(_("Signing &keys…")).triggered.connect(self.show_keys)
+        file_menu.addSeparator()
         quit_action = file_menu.addAction(_("&Quit"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -78,6 +94,27 @@ class MainWindow(QMainWindow):
 
         help_menu = self.menuBar().addMenu(_("&Help"))
         help_menu.addAction(_("&About")).triggered.connect(self._about)
+
+    def import_file(self, path: Path | None = None) -> ImportDialog | None:
+        return import_file(self, self.db, path, on_imported=lambda _summary: self.after_import())
+
+    def show_keys(self) -> KeysDialog:
+        dialog = KeysDialog(self.db, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def after_import(self) -> None:
+        """Records came in: every list shows them (and a parent union its new branches)."""
+        for tab in (self.members_tab, self.activities_tab, self.support_tab):
+            tab.fill_branches()
+        self.reload_lists()
+
+    def reload_lists(self) -> None:
+        for tab in (self.members_tab, self.activities_tab, self.support_tab):
+            tab.reload()
+        self.exchange_tab.reload()
+        self.update_counts()
 
     def update_counts(self) -> None:
         active = member_list(self.db, MemberQuery(status=MemberStatus.ACTIVE)).count()

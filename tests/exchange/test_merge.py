@@ -256,3 +256,43 @@ def test_members_of_two_branches_are_filtered_by_branch(pair: Pair) -> None:
     other_uuid = pair.other.db.home_unit_uuid
     assert {r.full_name for r in members.find_members(pair.parent.db, branch=other_uuid)} == {
         "Lê Thị Hoa", "Trần Văn Nam", "Phạm Minh Đức"}
+
+
+def test_cancelling_an_import_half_way_writes_nothing(pair: Pair) -> None:
+    from unionapp.progress import Cancelled, Progress
+
+    package = pair.export()
+    calls = []
+
+    def cancel_late() -> bool:
+        calls.append(1)
+        return len(calls) > 25  # well into the writing
+
+    before = pair.parent.close()
+    db = pair.parent.reopen()
+    try:
+        import_package(db, package, progress=Progress(is_cancelled=cancel_late))
+    except Cancelled:
+        pass
+    else:
+        raise AssertionError("the import should have been cancelled")
+    assert pair.parent.close() == before
+    pair.parent.reopen()
+
+
+def test_an_older_schema_is_migrated_and_a_too_old_one_refused(pair: Pair, monkeypatch) -> None:
+    from tests.exchange.packages import resign
+    from unionapp.exchange import importer
+    from unionapp.exchange.keys import signing_key
+
+    old = resign(pair.export().read_bytes(), signing_key(pair.branch.db),
+                 manifest=lambda m: m.update(schema_version="0.9"))
+    pair.refused_unchanged(old, code="old_schema", text="quá cũ")
+
+    def from_zero(content: dict, lines: dict) -> tuple[dict, dict]:
+        return {**content, "schema_version": "1.0"}, lines
+
+    monkeypatch.setitem(importer.MIGRATIONS, 0, from_zero)
+    summary = import_package(pair.parent.db, old)
+    assert summary.outcome == "committed", summary.text()
+    assert summary.package.schema_version == "0.9"

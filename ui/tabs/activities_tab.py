@@ -67,6 +67,7 @@ class ActivityListTab(ListTab):
         super().__init__(db, COLUMNS, parent)
         self.kind = combo([(_("All kinds"), None)]
                           + [(label(ACTIVITY_KIND, k), k) for k in ActivityKind.ALL])
+        self.add_branch_filter()
         self.add_filter(self.kind)
         self.buttons = add_buttons(self, [
             (_("New activity…"), self.new_activity),
@@ -80,8 +81,8 @@ class ActivityListTab(ListTab):
         return _("Search activities by name")
 
     def source(self, text: str) -> RowSource[ActivityRow]:
-        return activities.activity_list(self.db, ActivityQuery(text=text,
-                                                               kind=self.kind.currentData()))
+        return activities.activity_list(self.db, ActivityQuery(
+            text=text, kind=self.kind.currentData(), branch=self.branch()))
 
     def footer_text(self, count: int) -> str:
         return _("{count} activities").format(count=count)

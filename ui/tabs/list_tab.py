@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
@@ -21,6 +22,7 @@ from ui.state import window_state
 from ui.tables.windowed import Column, RowSource, WindowedModel
 from unionapp.db import Database
 from unionapp.i18n import _
+from unionapp.org import branches
 
 SEARCH_DELAY_MS = 200  # wait for the user to pause typing before searching
 
@@ -80,6 +82,32 @@ class ListTab(QWidget):
 
     def footer_text(self, count: int) -> str:
         return _("{count} rows").format(count=count)
+
+    def add_branch_filter(self) -> None:
+        """In a parent union's database: a choice of branch (its whole subtree)."""
+        self.branch_filter: QComboBox | None = None
+        if self.db.mode == "parent":
+            self.branch_filter = combo([(_("All branches"), None)])
+            self.fill_branches()
+            self.add_filter(self.branch_filter)
+
+    def fill_branches(self) -> None:
+        box = self.branch_filter
+        if box is None:
+            return
+        current = box.currentData()
+        box.blockSignals(True)
+        while box.count() > 1:
+            box.removeItem(1)
+        for unit in branches(self.db):  # as text: Qt compares item data by value then
+            box.addItem(f"{unit.code} — {unit.name}", str(unit.uuid))
+        box.setCurrentIndex(max(0, box.findData(current)))
+        box.blockSignals(False)
+
+    def branch(self) -> uuid.UUID | None:
+        box = getattr(self, "branch_filter", None)
+        data = box.currentData() if box is not None else None
+        return uuid.UUID(data) if data else None
 
     def add_filter(self, combo: QComboBox, label: str = "") -> None:
         if label:

@@ -64,6 +64,7 @@ class MembersTab(ListTab):
                             + [(label(GENDER, g), g) for g in Gender.ALL])
         self.age = combo([(_("All ages"), None)]
                          + [(_(text), (low, high)) for text, low, high in AGE_BANDS])
+        self.add_branch_filter()
         for box in (self.group, self.status, self.gender, self.age):
             self.add_filter(box)
 
@@ -84,7 +85,8 @@ class MembersTab(ListTab):
 
     def query(self, text: str) -> MemberQuery:
         ages = self.age.currentData() or (None, None)
-        return MemberQuery(text=text, org_unit=self.group.currentData(),
+        # A parent union's branch choice narrows like a group (the unit and those under it).
+        return MemberQuery(text=text, org_unit=self.group.currentData() or self.branch(),
                            status=self.status.currentData(), gender=self.gender.currentData(),
                            age_min=ages[0], age_max=ages[1])
 

@@ -142,6 +142,7 @@ class SupportTab(ListTab):
         self.period = combo([(_("Whole year"), None)]
                             + [(_(name), (a, b)) for name, a, b in QUARTERS]
                             + [(_("Month {month}").format(month=m), (m, m)) for m in range(1, 13)])
+        self.add_branch_filter()
         for box in (self.kind, self.status, self.group, self.year, self.period):
             self.add_filter(box)
         self.year.currentIndexChanged.connect(lambda _i: self.period.setEnabled(
@@ -266,6 +267,7 @@ class SupportTab(ListTab):
             group=self.group.currentData(),
             fund=scope.uuid if scope and scope.what == "fund" else None,
             batch=scope.uuid if scope and scope.what == "batch" else None,
+            branch=self.branch(),
         )
 
     def source(self, text: str) -> RowSource[CaseRow]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..exchange import export_package, import_package
+from ..exchange import export_package, import_packages
 from ..exchange.parent import branch_statuses, open_conflicts, resolve_conflict
 from ..i18n import _
 from ..text import format_date
@@ -23,7 +23,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--json", action="store_true", help=_("print JSON"))
     export.set_defaults(func=run_export)
     imp = sub.add_parser("import", help=_("check a package and import it"))
-    imp.add_argument("file", metavar="FILE.zip", type=Path)
+    imp.add_argument("files", metavar="FILE.zip", type=Path, nargs="+",
+                     help=_("one package, or several in the order to apply them (one backup "
+                            "before all)"))
     imp.add_argument("--dry-run", action="store_true",
                      help=_("only check and show what would change; write nothing"))
     imp.add_argument("--json", action="store_true", help=_("print the summary as JSON"))
@@ -55,12 +57,13 @@ def run_import(args: argparse.Namespace) -> int:
     # A dry run reads only, so it works while the program is open elsewhere.
     opener = open_for_reading if args.dry_run else open_for_writing
     with opener(args) as db:
-        summary = import_package(db, args.file, dry_run=args.dry_run)
-    if args.json:
-        print_json(summary.as_json())
+        summaries = import_packages(db, args.files, dry_run=args.dry_run)
+    if args.json:  # one file: its summary; several: a list of them
+        print_json(summaries[0].as_json() if len(summaries) == 1
+                   else [s.as_json() for s in summaries])
     else:
-        print(summary.text())
-    return 2 if summary.refused else 0
+        print("\n\n".join(s.text() for s in summaries))
+    return 2 if any(s.refused for s in summaries) else 0
 
 
 def run_branches(args: argparse.Namespace) -> int:

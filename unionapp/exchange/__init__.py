@@ -47,7 +47,7 @@ preview), the key functions of :mod:`.keys`, and the parent union's views of :mo
 """
 
 from .export import ExportResult, export_package
-from .importer import check_package, import_package
+from .importer import check_package, import_package, import_packages
 from .reader import DEFAULT_LIMITS, Limits
 from .summary import ImportSummary, Outcome, Status
 
@@ -61,4 +61,5 @@ __all__ = [
     "check_package",
     "export_package",
     "import_package",
+    "import_packages",
 ]

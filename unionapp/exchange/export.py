@@ -45,7 +45,7 @@ from .format import (
 )
 from .keys import b64, own_public, signing_key
 from .manifest import Ack, FileEntry, Manifest
-from .state import EXPORT, last_acked_export, last_applied, next_export_sequence
+from .state import EXPORT, last_acked_export, last_applied, next_export_sequence, no_gc
 from .storage import Storage, reader
 
 COMPRESSION_LEVEL = 6
@@ -158,7 +158,11 @@ def export_package(db: Database, dest: Path | str, *, full: bool = False,
                    progress: Progress = NO_PROGRESS) -> ExportResult:
     """Write this database's next package to ``dest``. A branch sends its own records; a
     parent union sends its reference data (always whole) with acknowledgements."""
-    dest = Path(dest)
+    with no_gc():
+        return _export(db, Path(dest), full=full, progress=progress)
+
+
+def _export(db: Database, dest: Path, *, full: bool, progress: Progress) -> ExportResult:
     private = signing_key(db)
     key = own_public(db)
     assert key is not None

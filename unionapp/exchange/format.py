@@ -154,16 +154,27 @@ def _member_values(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def derive_columns(spec: EntitySpec, columns: dict[str, list[Any]]) -> None:
-    """``derive`` for many rows at once (values by column)."""
+def derive_columns(spec: EntitySpec, columns: dict[str, list[Any]], *,
+                   cleaned: bool = False) -> None:
+    """``derive`` for many rows at once (values by column; ``cleaned``: names and titles are
+    already clean)."""
     if spec.name == "member":
-        names = columns["full_name"] = list(map(clean, columns["full_name"]))
-        columns["name_folded"] = list(map(fold, names))
+        names = columns["full_name"]
+        if not cleaned:
+            names = columns["full_name"] = list(map(clean, names))
+        # Names repeat a lot: work out each distinct name (and birth) once. A sort key ends
+        # with the 8 characters of the birth, so the two parts are computed apart.
+        folded = {n: fold(n) for n in set(names)}
+        named = {n: person_sort_key(n, None)[:-8] for n in folded}
+        columns["name_folded"] = list(map(folded.__getitem__, names))
         born = [date.fromisoformat(d) if isinstance(d, str) else (d or y)
                 for d, y in zip(columns["date_of_birth"], columns["birth_year"], strict=True)]
-        columns["sort_key"] = list(map(person_sort_key, names, born))
+        births = {b: person_sort_key("", b)[-8:] for b in set(born)}
+        columns["sort_key"] = [named[n] + births[b] for n, b in zip(names, born, strict=True)]
     elif spec.name == "activity":
-        titles = columns["title"] = list(map(clean, columns["title"]))
+        titles = columns["title"]
+        if not cleaned:
+            titles = columns["title"] = list(map(clean, titles))
         columns["title_folded"] = list(map(fold, titles))
     elif spec.derive is not None:  # pragma: no cover - a new derived column needs a line here
         raise NotImplementedError(spec.name)
@@ -449,6 +460,44 @@ def _present(column: list[Any], nullable: bool) -> list[Any] | None:
     return [v for v in column if v is not None] if nullable else None
 
 
+_NOT_HEX = str.maketrans("", "", "0123456789abcdef")
+
+
+def _all_uuids(values: list[str]) -> bool:
+    """Whether every value is a canonical lower-case UUID: all of them in a few passes over
+    one joined string (dashes in place, nothing but hex digits between)."""
+    if not values:
+        return True
+    if set(map(len, values)) != {36}:
+        return False
+    joined = "".join(values)
+    n = len(values)
+    dashes = "-" * n
+    if any(joined[at::36] != dashes for at in (8, 13, 18, 23)):
+        return False
+    return joined.count("-") == 4 * n and joined.translate(_NOT_HEX) == dashes * 4
+
+
+_NOT_DIGIT = str.maketrans("", "", "0123456789")
+
+
+def _all_shaped(values: list[str], shape: str) -> bool:
+    """Whether every value has exactly ``shape`` (``d`` a digit, other characters as they
+    are): checked over one joined string, column of characters by column."""
+    if not values:
+        return True
+    width = len(shape)
+    if set(map(len, values)) != {width}:
+        return False
+    joined = "".join(values)
+    n = len(values)
+    fixed = [(at, ch) for at, ch in enumerate(shape) if ch != "d"]
+    if any(joined[at::width] != ch * n for at, ch in fixed):
+        return False
+    others = sum(1 for _at, ch in fixed if not ch.isdigit())
+    return len(joined.translate(_NOT_DIGIT)) == others * n
+
+
 def _column(field: Field, column: list[Any]) -> list[Any] | None:
     """``column`` checked and canonical, or None when some value needs a closer look."""
     values = _present(column, field.nullable)
@@ -467,9 +516,7 @@ def _column(field: Field, column: list[Any]) -> list[Any] | None:
             return None
         return column
     if kind in ("uuid", "ref"):
-        if not types <= {str} or not all(map(_UUID_LOWER.fullmatch, values)):
-            return None
-        return column
+        return column if types <= {str} and _all_uuids(values) else None
     if kind == "int":
         if not types <= {int} or (values and not (min(values) >= -(2**31)
                                                   and max(values) < 2**31)):
@@ -481,15 +528,17 @@ def _column(field: Field, column: list[Any]) -> list[Any] | None:
         return None
     try:
         if kind == "date":
-            if not all(map(_DATE.fullmatch, values)):
+            if not _all_shaped(values, "dddd-dd-dd"):
                 return None
-            list(map(date.fromisoformat, values))
+            list(map(date.fromisoformat, values))  # real dates (no 31 February)
             return column
-        if not all(map(_UTC_MOMENT.fullmatch, values)):
+        if not _all_shaped(values, "dddd-dd-ddTdd:dd:dd.dddddd+00:00"):
             return None
         list(map(datetime.fromisoformat, values))
     except ValueError:
         return None
+    if None not in column:
+        return [f"{v[:10]} {v[11:26]}" for v in column]
     return [None if v is None else f"{v[:10]} {v[11:26]}" for v in column]
 
 
@@ -497,22 +546,26 @@ def decode_columns(spec: EntitySpec, objects: list[Any], *, strict: bool = True
                    ) -> tuple[dict[str, list[Any]], list[Any]] | None:
     """Every row of ``objects`` checked column by column: canonical values by field name and
     the ``base_version`` of each row; None if any row needs checking one by one."""
-    names = [f.name for f in spec.fields]
-    expected = {*names, "base_version"}
-    shape = set(map(type, objects))
-    if shape != {dict} and objects:
+    order = (*(f.name for f in spec.fields), "base_version")
+    if not objects:
+        return {name: [] for name in order[:-1]}, []
+    if set(map(type, objects)) != {dict}:
         return None
-    if strict and any(o.keys() != expected for o in objects):
+    if all(tuple(o) == order for o in objects):  # as we write them: transpose in one go
+        rows = zip(*map(dict.values, objects), strict=True)
+        transposed = dict(zip(order, map(list, rows), strict=True))
+    elif strict:
         return None
-    try:
-        columns = {f.name: _column(f, list(map(itemgetter(f.name), objects)))
-                   for f in spec.fields}
-        bases = list(map(itemgetter("base_version"), objects))
-    except KeyError:
-        return None
+    else:
+        try:
+            transposed = {name: list(map(itemgetter(name), objects)) for name in order}
+        except KeyError:
+            return None
+    bases = transposed.pop("base_version")
+    columns = {f.name: _column(f, transposed[f.name]) for f in spec.fields}
     if any(c is None for c in columns.values()):
         return None
-    if not set(map(type, bases)) <= {int, _NONE} or (objects and min(columns["version"]) < 1):
+    if not set(map(type, bases)) <= {int, _NONE} or min(columns["version"]) < 1:  # type: ignore[type-var]
         return None
     return columns, bases  # type: ignore[return-value]
 

@@ -55,6 +55,7 @@ from .state import (
     hold,
     last_applied,
     log_attempt,
+    no_gc,
 )
 from .summary import FileCheck, ImportSummary, Message, Outcome, PackageInfo, Status, status_of
 
@@ -92,8 +93,36 @@ def check_package(db: Database, source: Path | str | bytes, **options: Any) -> I
 def import_package(db: Database, source: Path | str | bytes, *, dry_run: bool = False,
                    file_name: str | None = None, limits: Limits = DEFAULT_LIMITS,
                    progress: Progress = NO_PROGRESS, apply_held: bool = True,
-                   from_held: bool = False) -> ImportSummary:
-    """Check a package and, unless ``dry_run``, merge it (see the module docstring)."""
+                   from_held: bool = False, backup: Path | None = None) -> ImportSummary:
+    """Check a package and, unless ``dry_run``, merge it (see the module docstring).
+    ``backup``: one already made just before this batch of packages (none is made again)."""
+    with no_gc():
+        return _import(db, source, dry_run=dry_run, file_name=file_name, limits=limits,
+                       progress=progress, apply_held=apply_held, from_held=from_held,
+                       backup=backup)
+
+
+def import_packages(db: Database, sources: list[Path], *, dry_run: bool = False,
+                    limits: Limits = DEFAULT_LIMITS,
+                    progress: Progress = NO_PROGRESS) -> list[ImportSummary]:
+    """Several packages, each checked and applied in its own transaction, in the order given,
+    with one backup made just before the first that changes anything (a parent union
+    taking in its branches' packages of the month copies its database once, not each time)."""
+    backup: Path | None = None
+    summaries = []
+    for i, source in enumerate(sources):
+        progress(i, len(sources), _("Package {number} of {count}…").format(
+            number=i + 1, count=len(sources)))
+        summary = import_package(db, source, dry_run=dry_run, limits=limits, backup=backup)
+        if summary.backup_file and backup is None:
+            backup = Path(summary.backup_file)
+        summaries.append(summary)
+    return summaries
+
+
+def _import(db: Database, source: Path | str | bytes, *, dry_run: bool, file_name: str | None,
+            limits: Limits, progress: Progress, apply_held: bool,
+            from_held: bool, backup: Path | None) -> ImportSummary:
     if file_name is None:
         file_name = "" if isinstance(source, bytes) else str(source)
     info = PackageInfo()
@@ -115,10 +144,12 @@ def import_package(db: Database, source: Path | str | bytes, *, dry_run: bool = 
     checked.from_held = from_held
     if dry_run:
         with db.read() as s:
-            return _run(db, s, checked, file_name, dry_run=True, progress=progress)
+            return _run(db, s, checked, file_name, dry_run=True, progress=progress,
+                        backup=None)
     try:
         with db.transaction() as s:
-            summary = _run(db, s, checked, file_name, dry_run=False, progress=progress)
+            summary = _run(db, s, checked, file_name, dry_run=False, progress=progress,
+                           backup=backup)
             if summary.outcome != Outcome.COMMITTED:
                 raise _NothingToCommit()
     except _NothingToCommit:
@@ -392,7 +423,7 @@ def _same_sequence(m: Manifest) -> Message:
 
 
 def _run(db: Database, s: Session, checked: _Checked, file_name: str, *, dry_run: bool,
-         progress: Progress) -> ImportSummary:
+         progress: Progress, backup: Path | None) -> ImportSummary:
     m = checked.manifest
     base = dict(dry_run=dry_run, file_name=file_name, package=checked.info, files=checked.files)
     outcome, message = _sequence_outcome(s, db, checked)
@@ -406,6 +437,7 @@ def _run(db: Database, s: Session, checked: _Checked, file_name: str, *, dry_run
 
     plan = Plan()
     frames = decode_files(m, checked.lines, plan, strict=checked.strict)
+    checked.lines = {}  # the frames hold it all now: let the parsed lines go
     merger = Merger(s, m, frames, plan, progress=progress)
     if plan.problem_count == 0:
         merger.plan_merge()
@@ -428,7 +460,8 @@ def _run(db: Database, s: Session, checked: _Checked, file_name: str, *, dry_run
                              entities=plan.counts, conflicts=conflicts,
                              warnings=tuple(warnings), **base)
 
-    backup = backup_before_import(db)
+    if backup is None:
+        backup = backup_before_import(db)
     if backup is None:
         warnings.append(Message("no_backup", _("No backup was made: this database is on a "
                                                "server, whose own backups protect it.")))

@@ -18,6 +18,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -151,7 +152,15 @@ def decode_files(manifest: Manifest, lines: dict[str, list[Any]], plan: Plan, *,
     for name in in_scope:
         plan.counts[name] = Counts()
     for entry in manifest.files:
-        for n, obj in enumerate(lines.get(entry.path, []), start=1):
+        items = lines.get(entry.path, [])
+        plain = LineError not in set(map(type, items))
+        if entry.path != TOMBSTONES and entry.entity in in_scope and plain:
+            objects, origins, tombstones = found[entry.entity]  # the usual case, in one go
+            objects.extend(items)
+            origins.extend(zip(repeat(entry.path), range(1, len(items) + 1)))
+            tombstones.extend(repeat(False, len(items)))
+            continue
+        for n, obj in enumerate(items, start=1):
             if isinstance(obj, LineError):
                 problem(entry.path, n, None, obj.message)
             elif entry.path == TOMBSTONES:
@@ -554,6 +563,10 @@ class Merger:
     # -- applying ---------------------------------------------------------------------------------
 
     def apply(self, *, package_uuid: uuid.UUID) -> None:
+        with self.store.big_cache():
+            self._apply(package_uuid)
+
+    def _apply(self, package_uuid: uuid.UUID) -> None:
         plan = self.plan
         for i, spec in enumerate(ENTITIES):
             self.progress(i, len(ENTITIES), _("Writing {entity}…").format(
@@ -633,7 +646,7 @@ class Merger:
                           else [None if v is None else known[v] for v in values])
             columns[column] = values
         if frame.spec.derive is not None:
-            derive_columns(frame.spec, columns)
+            derive_columns(frame.spec, columns, cleaned=True)  # cleaned when decoded
         return columns
 
     def _write_updates(self, spec: EntitySpec, updates: list[tuple[Incoming, int]]) -> None:

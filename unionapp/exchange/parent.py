@@ -236,3 +236,39 @@ def _local_columns(s: Any, spec: Any, values: dict[str, Any]) -> dict[str, Any]:
             value = local
         out[f.column] = value
     return out
+
+
+# --- history ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One package made or applied here."""
+
+    direction: str
+    kind: str
+    sequence: int
+    base_sequence: int
+    full: bool
+    source_code: str
+    at: datetime
+    made_at: datetime
+    rows: int
+    status: str
+    acked_at: datetime | None
+    file_name: str
+    sha256: str
+
+
+def exchange_log(db: Database, direction: str | None = None, *, limit: int = 100
+                 ) -> list[LogRow]:
+    """The newest packages made (``export``) or applied (``import``) here."""
+    with db.read() as s:
+        codes = {u: c for u, c in s.execute(select(OrgUnit.uuid, OrgUnit.code))}
+        query = select(ExchangeLog)
+        if direction is not None:
+            query = query.where(ExchangeLog.direction == direction)
+        rows = s.scalars(query.order_by(ExchangeLog.id.desc()).limit(limit)).all()
+        return [LogRow(r.direction, r.kind, r.sequence, r.base_sequence, r.full,
+                       codes.get(r.source_uuid, ""), r.at, r.created_at, r.rows, r.status,
+                       r.acked_at, r.file_name, r.sha256) for r in rows]

@@ -1,0 +1,255 @@
+"""File ▸ Export data file… / Import data file…: the exchange with the parent union.
+
+Importing is always two steps in one dialog: *check and preview* (a dry run, in the
+background, with progress and Cancel) shows the summary; only then may the user *import*, which
+runs in the background too. Both steps use the same bytes, read once: the file on the USB stick
+may not change between what was shown and what is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.tasks import Task, run_task
+from unionapp.db import Database
+from unionapp.exchange import (
+    ExportResult,
+    ImportSummary,
+    export_package,
+    import_package,
+    keys,
+)
+from unionapp.exchange.format import BY_NAME
+from unionapp.exchange.reader import Refused, load_bytes
+from unionapp.exchange.summary import Status
+from unionapp.i18n import N_, _
+from unionapp.org import home_unit
+from unionapp.progress import Progress
+
+STATUS_TEXT = {Status.OK: N_("OK"), Status.WARNING: N_("Needs attention"),
+               Status.ERROR: N_("Refused")}
+COUNT_COLUMNS = ("created", "updated", "deleted", "unchanged", "rejected", "conflicts")
+
+
+def count_titles() -> list[str]:
+    return [_("Kind of record"), _("New"), _("Updated"), _("Deleted"), _("Unchanged"),
+            _("Rejected"), _("Conflicts")]
+
+
+class ImportDialog(QDialog):
+    """Check and preview a package, then import it on request."""
+
+    imported = Signal(object)  # the committed ImportSummary
+
+    def __init__(self, db: Database, path: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.path = path
+        self.data: bytes | None = None
+        self.summary: ImportSummary | None = None
+        self.task: Task | None = None
+        self.setWindowTitle(_("Import data file"))
+        self.resize(760, 620)
+        self.headline = QLabel(_("Checking {name}…").format(name=path.name))
+        self.headline.setWordWrap(True)
+        font = self.headline.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.counts = QTableWidget(0, len(COUNT_COLUMNS) + 1)
+        self.counts.setHorizontalHeaderLabels(count_titles())
+        self.counts.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.counts.verticalHeader().hide()
+        self.counts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.buttons = QDialogButtonBox()
+        self.commit_button = QPushButton(_("Import into the database"))
+        self.commit_button.setEnabled(False)
+        self.commit_button.clicked.connect(self.commit)
+        self.buttons.addButton(self.commit_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setText(_("Close"))
+        self.close_button.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.counts, 1)
+        layout.addWidget(self.details, 2)
+        layout.addWidget(self.buttons)
+
+    # -- step 1: check and preview ----------------------------------------------------------
+
+    def check(self) -> None:
+        path = self.path
+
+        def work(progress: Progress) -> ImportSummary | Refused:
+            try:
+                data = load_bytes(path)
+            except Refused as refusal:
+                return refusal
+            self.data = data
+            return import_package(self.db, data, dry_run=True, file_name=str(path),
+                                  progress=progress)
+
+        self.task = run_task(self, work, on_done=self._checked, label=_("Checking the file…"))
+
+    def _checked(self, result: ImportSummary | Refused) -> None:
+        if isinstance(result, Refused):
+            self.headline.setText(result.message)
+            return
+        self.show_summary(result)
+        self.commit_button.setEnabled(not result.refused and result.outcome == "checked")
+        if result.outcome != "checked":
+            self.commit_button.hide()
+
+    # -- step 2: import -------------------------------------------------------------------------
+
+    def commit(self) -> None:
+        data, path = self.data, self.path
+        if data is None:
+            return
+        self.commit_button.setEnabled(False)
+
+        def work(progress: Progress) -> ImportSummary:
+            return import_package(self.db, data, file_name=str(path), progress=progress)
+
+        self.task = run_task(self, work, on_done=self._committed, label=_("Importing…"),
+                             on_cancelled=lambda: self.commit_button.setEnabled(True))
+
+    def _committed(self, summary: ImportSummary) -> None:
+        self.show_summary(summary)
+        self.commit_button.hide()
+        if summary.outcome == "committed":
+            self.imported.emit(summary)
+
+    # -- the summary ----------------------------------------------------------------------------
+
+    def show_summary(self, summary: ImportSummary) -> None:
+        self.summary = summary
+        self.headline.setText(f"{_(STATUS_TEXT[summary.status])} — {summary.as_json()['message']}")
+        color = {"ok": "#1b5e20", "warning": "#8a5300", "error": "#b71c1c"}[summary.status]
+        self.headline.setStyleSheet(f"color: {color}")
+        rows = [(name, counts) for name, counts in summary.entities.items()
+                if any(counts.as_json().values())]
+        self.counts.setRowCount(len(rows))
+        for r, (name, counts) in enumerate(rows):
+            label = _(BY_NAME[name].label) if name in BY_NAME else name
+            self.counts.setItem(r, 0, QTableWidgetItem(label))
+            for c, key in enumerate(COUNT_COLUMNS, start=1):
+                item = QTableWidgetItem(str(getattr(counts, key)))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.counts.setItem(r, c, item)
+        self.details.setPlainText(summary.text())
+
+
+def import_file(parent: QWidget, db: Database, path: Path | None = None,
+                on_imported: Callable[[ImportSummary], None] | None = None) -> ImportDialog | None:
+    """Ask for a package (unless ``path`` is given), then check and preview it."""
+    if path is None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            parent, _("Import data file"), "", _("Data packages (*.zip);;All files (*)"))
+        if not chosen:
+            return None
+        path = Path(chosen)
+    dialog = ImportDialog(db, path, parent)
+    if on_imported is not None:
+        dialog.imported.connect(on_imported)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    dialog.check()
+    return dialog
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+class ExportOptions(QDialog):
+    """Where to write the package and whether whole or only the changes."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(_("Export data file"))
+        parent_mode = db.mode == "parent"
+        text = (_("The package holds this parent union's reference data (units, award and "
+                  "support kinds, emulation movements) for its branches, and confirms the "
+                  "packages received from them.") if parent_mode else
+                _("The package holds this branch's records for the parent union: by default "
+                  "what changed since the last package the parent union confirmed."))
+        info = QLabel(text)
+        info.setWordWrap(True)
+        self.full = QCheckBox(_("Everything, not only the changes"))
+        self.full.setVisible(not parent_mode)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Choose where to save…"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(info)
+        layout.addWidget(self.full)
+        layout.addWidget(buttons)
+
+
+def default_file_name(db: Database) -> str:
+    unit = home_unit(db)
+    return f"{unit.code}-{date.today():%Y%m%d}.zip"
+
+
+def export_file(parent: QWidget, db: Database, path: Path | None = None, *,
+                full: bool | None = None,
+                on_done: Callable[[ExportResult], None] | None = None) -> Task | None:
+    """Ask what and where (unless given), then write the package in the background."""
+    if keys.own_public(db) is None:
+        if QMessageBox.question(parent, _("Export data file"), _(
+                "This database has no signing key yet; packages must be signed. Make the key "
+                "now? (Then give the parent union your public key: File ▸ Signing keys.)")
+                ) != QMessageBox.StandardButton.Yes:
+            return None
+        keys.init_keys(db)
+    if full is None:
+        options = ExportOptions(db, parent)
+        if not options.exec():
+            return None
+        full = options.full.isChecked()
+    if path is None:
+        chosen, _filter = QFileDialog.getSaveFileName(
+            parent, _("Export data file"), default_file_name(db),
+            _("Data packages (*.zip)"))
+        if not chosen:
+            return None
+        path = Path(chosen if chosen.lower().endswith(".zip") else chosen + ".zip")
+    target = path
+
+    def work(progress: Progress) -> ExportResult:
+        return export_package(db, target, full=bool(full), progress=progress)
+
+    def done(result: ExportResult) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, _("Export data file"), result.text(),
+                          QMessageBox.StandardButton.Ok, parent)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        parent.setProperty("last_export", result.sha256)
+        if on_done is not None:
+            on_done(result)
+
+    return run_task(parent, work, on_done=done, label=_("Writing the data file…"))

@@ -1,0 +1,169 @@
+"""The Trao đổi dữ liệu tab: who sent what and when (a parent union sees its branches, the
+late ones first; a branch sees its packages and whether they were confirmed), and the
+conflicts waiting for a person: both versions side by side, keep ours or take theirs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.tasks import show_error
+from unionapp.db import Database
+from unionapp.errors import UserError
+from unionapp.exchange.format import BY_NAME
+from unionapp.exchange.parent import (
+    BranchState,
+    ConflictRow,
+    branch_statuses,
+    exchange_log,
+    open_conflicts,
+    resolve_conflict,
+)
+from unionapp.i18n import N_, _
+from unionapp.text import format_date
+
+STATE_TEXT = {
+    BranchState.OK: N_("Up to date"),
+    BranchState.LATE: N_("Late"),
+    BranchState.NEVER: N_("Nothing received yet"),
+    BranchState.HELD: N_("Waiting for a missing package"),
+    BranchState.NOT_ENROLLED: N_("Key not enrolled"),
+}
+STATE_COLOR = {BranchState.LATE: "#b71c1c", BranchState.HELD: "#8a5300",
+               BranchState.NOT_ENROLLED: "#8a5300", BranchState.NEVER: "#555555"}
+
+
+def _day(moment: datetime | None) -> str:
+    return format_date(moment.astimezone().date()) if moment else "—"
+
+
+def _table(titles: list[str], stretch: int) -> QTableWidget:
+    table = QTableWidget(0, len(titles))
+    table.setHorizontalHeaderLabels(titles)
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[Any]]) -> None:
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
+
+
+class ExchangeTab(QWidget):
+    changed = Signal()  # a conflict was decided: lists elsewhere may show other values
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.parent_mode = db.mode == "parent"
+        if self.parent_mode:
+            self.packages = _table([_("Code"), _("Branch"), _("Last package"), _("Made on"),
+                                    _("Received on"), _("State"), _("Conflicts")], 1)
+            heading = _("Branches and their last package (late ones first)")
+        else:
+            self.packages = _table([_("Direction"), _("Number"), _("Contents"), _("Made on"),
+                                    _("Records"), _("Confirmed by the parent union")], 2)
+            heading = _("Packages made and received")
+        self.conflicts = _table([_("Date"), _("From"), _("Kind of record"), _("Record"),
+                                 _("Conflict")], 4)
+        self.conflicts.itemSelectionChanged.connect(self._show_versions)
+        self.versions = _table([_("Field"), _("Our version"), _("Their version")], 0)
+        self.keep_ours = QPushButton(_("Keep our version"))
+        self.take_theirs = QPushButton(_("Take their version"))
+        self.keep_ours.clicked.connect(lambda: self.resolve("ours"))
+        self.take_theirs.clicked.connect(lambda: self.resolve("theirs"))
+        self.conflict_count = QLabel()
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.addWidget(QLabel("<b>" + heading + "</b>"))
+        top_layout.addWidget(self.packages)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.addWidget(self.conflict_count)
+        bottom_layout.addWidget(self.conflicts, 2)
+        bottom_layout.addWidget(self.versions, 2)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.keep_ours)
+        buttons.addWidget(self.take_theirs)
+        bottom_layout.addLayout(buttons)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self._conflicts: list[ConflictRow] = []
+        self.reload()
+
+    def reload(self) -> None:
+        if self.parent_mode:
+            statuses = branch_statuses(self.db)
+            _fill(self.packages, [[b.code, b.name, b.last_sequence or "—", _day(b.last_made_at),
+                                   _day(b.last_imported_at), _(STATE_TEXT[b.state]),
+                                   b.open_conflicts or ""] for b in statuses])
+            for r, b in enumerate(statuses):
+                if b.state in STATE_COLOR:
+                    self.packages.item(r, 5).setForeground(QColor(STATE_COLOR[b.state]))
+        else:
+            rows = exchange_log(self.db)
+            _fill(self.packages, [[
+                _("Sent") if r.direction == "export" else _("Received from {code}").format(
+                    code=r.source_code),
+                r.sequence,
+                _("Everything") if r.full else _("Changes since number {base}").format(
+                    base=r.base_sequence),
+                _day(r.made_at), r.rows,
+                (_day(r.acked_at) if r.acked_at else _("Not yet")) if r.direction == "export"
+                else "",
+            ] for r in rows])
+        self._conflicts = open_conflicts(self.db)
+        _fill(self.conflicts, [[_day(c.at), c.source_code,
+                                _(BY_NAME[c.entity].label) if c.entity in BY_NAME else c.entity,
+                                c.name, c.message] for c in self._conflicts])
+        waiting = _("Conflicts waiting for a decision: {count}").format(
+            count=len(self._conflicts))
+        self.conflict_count.setText(f"<b>{waiting}</b>")
+        self._show_versions()
+
+    def selected(self) -> ConflictRow | None:
+        rows = self.conflicts.selectionModel().selectedRows()
+        return self._conflicts[rows[0].row()] if rows else None
+
+    def _show_versions(self) -> None:
+        conflict = self.selected()
+        differences = conflict.differences() if conflict else []
+        _fill(self.versions, [[name, ours, theirs] for name, ours, theirs in differences])
+        for button in (self.keep_ours, self.take_theirs):
+            button.setEnabled(conflict is not None)
+
+    def resolve(self, keep: str) -> None:
+        conflict = self.selected()
+        if conflict is None:
+            return
+        try:
+            resolve_conflict(self.db, conflict.id, keep)
+        except UserError as error:
+            show_error(self, error)
+        self.reload()
+        self.changed.emit()
