@@ -181,12 +181,6 @@ def subtree_select(root: uuid.UUID) -> Select[tuple[int]]:
     return select(tree.c.id)
 
 
-def subtree_ids(db: Database, root: uuid.UUID) -> list[int]:
-    """Local ids of the units under ``root`` (for filtering lists by branch)."""
-    with db.read() as s:
-        return sorted(subtree(s, root).values())
-
-
 def branches(db: Database) -> list[OrgUnitView]:
     """The live branches (CĐCS) in this database, by name (a parent union's view)."""
     return list_units(db, OrgKind.BRANCH)

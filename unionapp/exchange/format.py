@@ -304,12 +304,6 @@ def _check_int(value: Any) -> int:
     return value
 
 
-def _check_uuid(value: Any) -> str:
-    if type(value) is not str or not _UUID.fullmatch(value):
-        raise BadValue(_("an identifier (UUID) expected"))
-    return value.lower()
-
-
 def _check_date(value: Any) -> str:
     if type(value) is not str or not _DATE.fullmatch(value):
         raise BadValue(_("a date (YYYY-MM-DD) expected"))
@@ -381,33 +375,6 @@ def _checker(field: Field) -> Callable[[Any], Any]:
                 return None if nullable else required()
             return convert(value)
     return check
-
-
-def decode_value(field: Field, value: Any) -> Any:
-    """``value`` from a line, checked and made canonical (a ref stays its UUID)."""
-    if value is None:
-        if not field.nullable:
-            raise BadValue(_("a value is required"))
-        return None
-    kind = field.kind
-    if kind == "str":
-        text = _check_text(value, field.max_length)
-        if field.choices is not None and text not in field.choices:
-            raise BadValue(_("unknown code “{code}”").format(code=text[:40]))
-        return text
-    if kind in ("uuid", "ref"):
-        return _check_uuid(value)
-    if kind == "int":
-        return _check_int(value)
-    if kind == "date":
-        return _check_date(value)
-    if kind == "datetime":
-        return _check_datetime(value)
-    if kind == "bool":
-        if type(value) is not bool:
-            raise BadValue(_("true or false expected"))
-        return value
-    raise BadValue(kind)  # pragma: no cover
 
 
 def decode_row(

@@ -47,7 +47,7 @@ from .format import (
 from .manifest import Manifest
 from .reader import LineError
 from .state import chunks
-from .storage import Storage, _uuid_text, reader
+from .storage import Storage, reader, uuid_text
 from .summary import CONFLICT_TEXT, Conflict, Counts, Message
 
 MAX_PROBLEMS = 1000
@@ -304,7 +304,7 @@ class Merger:
         for found_uuid, found_id in self.store.select_in(entity, ["uuid", "id"], column, keys,
                                                          kind="uuid" if column == "uuid"
                                                          else "int"):
-            self._know(entity, _uuid_text(found_uuid), found_id)
+            self._know(entity, uuid_text(found_uuid), found_id)
 
     def _targets(self, frame: Frame, ref: Any) -> set[str]:
         """The records a reference column names outside the package."""
@@ -421,8 +421,8 @@ class Merger:
         for record, owner, code in self.store.select_in(
                 entity, ["uuid", "owner_uuid", "code"], "code", sorted(set(codes)),
                 kind="text"):
-            found = {"owner_uuid": _uuid_text(owner), "code": code}
-            taken[tuple(found[f] for f in fields)] = _uuid_text(record)  # type: ignore[assignment]
+            found = {"owner_uuid": uuid_text(owner), "code": code}
+            taken[tuple(found[f] for f in fields)] = uuid_text(record)  # type: ignore[assignment]
         for key, i in mine.items():
             holder = taken.get(key)
             if holder is None or holder == frame.uuids[i]:
@@ -453,7 +453,7 @@ class Merger:
     def _bases(self) -> dict[str, int | None]:
         """The base versions of the package's records already here."""
         known = [u for records in self.existing.values() for u in records]
-        return {_uuid_text(record): version for record, version in self.store.select_in(
+        return {uuid_text(record): version for record, version in self.store.select_in(
             "exchange_record", ["record_uuid", "base_version"], "record_uuid", known)}
 
     def _decide(self) -> None:

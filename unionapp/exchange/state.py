@@ -83,17 +83,6 @@ def last_applied(s: Session, source: uuid.UUID) -> int:
     return last or 0
 
 
-def base_versions(s: Session, uuids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int | None]:
-    found: dict[uuid.UUID, int | None] = {}
-    for part in chunks(list(uuids)):
-        for record_uuid, version in s.execute(
-            select(ExchangeRecord.record_uuid, ExchangeRecord.base_version)
-            .where(ExchangeRecord.record_uuid.in_(part))
-        ):
-            found[record_uuid] = version
-    return found
-
-
 def apply_ack(s: Session, home: uuid.UUID, sequence: int) -> int:
     """The receiver confirms our packages up to ``sequence``: what they carried becomes the
     base of the next delta. Returns how many of our packages became acknowledged."""

@@ -3,10 +3,10 @@
 Packages hold hundreds of thousands of values; turning each into a Python object (UUID, date,
 datetime) and back costs more than the rest of an import. So the exchange works on canonical
 text — UUIDs ``xxxxxxxx-xxxx-…`` in lower case, dates ``YYYY-MM-DD``, moments in UTC
-``YYYY-MM-DD HH:MM:SS.ffffff`` — and reads and writes the tables through column-for-column
-copies without types (``raw_table``), converting only where a database's storage differs:
-SQLite keeps UUIDs as 32 hex digits and moments and dates as exactly that text (SQLAlchemy's
-own storage format); PostgreSQL returns objects and takes text, casting it to the column's type.
+``YYYY-MM-DD HH:MM:SS.ffffff`` — and reads and writes the tables straight through the driver
+(``executemany`` with tuples), converting only where a database's storage differs: SQLite
+keeps UUIDs as 32 hex digits and dates and moments as exactly that text (SQLAlchemy's own
+storage format); PostgreSQL returns objects and takes text, casting it to the column's type.
 """
 
 from __future__ import annotations
@@ -16,26 +16,14 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Integer, MetaData, Table, type_coerce
 from sqlalchemy.orm import Session
-from sqlalchemy.types import NULLTYPE
 
 MOMENT = "%Y-%m-%d %H:%M:%S.%f"
-_RAW_METADATA = MetaData()
 
 
-@cache
-def raw_table(table: Table) -> Table:
-    """``table`` with every column untyped: values go in and come out as the driver has them."""
-    return Table(table.name, _RAW_METADATA,
-                 *[Column(c.name, Integer if c.primary_key and isinstance(c.type, Integer)
-                          else NULLTYPE, primary_key=c.primary_key) for c in table.columns])
-
-
-def _uuid_text(raw: Any) -> str | None:
+def uuid_text(raw: Any) -> str | None:
     if raw is None:
         return None
     if type(raw) is str:
@@ -70,7 +58,7 @@ def moment_canonical(value: datetime) -> str:
 
 
 READERS: dict[str, Callable[[Any], Any]] = {
-    "uuid": _uuid_text, "ref": _uuid_text, "date": _date_text, "datetime": _moment_text,
+    "uuid": uuid_text, "ref": uuid_text, "date": _date_text, "datetime": _moment_text,
     "bool": _bool,
 }
 
@@ -158,18 +146,6 @@ class Storage:
     def uuid_column(self, values: list[str]) -> list[str]:
         """``uuid_out`` for a column of UUIDs, none missing."""
         return [v.replace("-", "") for v in values] if self.sqlite else values
-
-    def writer(self, kind: str) -> Callable[[Any], Any] | None:
-        """How to turn a canonical value of ``kind`` into what the database takes."""
-        if kind == "uuid" and self.sqlite:
-            return self.uuid_out
-        return None
-
-    def uuid_in(self, column: Any, canonicals: Iterable[str]) -> ColumnElement[bool]:
-        """``column IN (…)`` for canonical UUIDs."""
-        if self.sqlite:
-            return type_coerce(column, NULLTYPE).in_([c.replace("-", "") for c in canonicals])
-        return column.in_([uuid.UUID(c) for c in canonicals])
 
 
 def to_python(kind: str, canonical: Any) -> Any:
