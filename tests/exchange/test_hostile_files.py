@@ -278,3 +278,26 @@ def test_rows_with_wrong_types_are_listed_with_file_and_line(pair: Pair, valid: 
 def test_reference_data_in_a_parent_database_is_refused(pair: Pair) -> None:
     # A parent's own package fed back to itself: its own signature, refused.
     pair.refused_unchanged(pair.export(pair.parent), code="own_package")
+
+
+def test_the_same_record_twice_in_a_package(pair: Pair, valid: bytes) -> None:
+    key = signing_key(pair.branch.db)
+
+    def double(parts: dict[str, bytes]) -> None:
+        first = parts["data/member.jsonl"].split(b"\n")[0]
+        parts["data/member.jsonl"] += first + b"\n"
+
+    pair.refused_unchanged(resign(valid, key, files=double), code="duplicate_record",
+                           text="hai lần")
+
+
+def test_a_deleted_record_outside_the_tombstones_file(pair: Pair, valid: bytes) -> None:
+    key = signing_key(pair.branch.db)
+
+    def delete_in_place(parts: dict[str, bytes]) -> None:
+        members_ = rows(parts["data/member.jsonl"])
+        members_[0]["deleted_at"] = "2025-01-01T00:00:00.000000+00:00"
+        parts["data/member.jsonl"] = lines(members_)
+
+    pair.refused_unchanged(resign(valid, key, files=delete_in_place), code="invalid_row",
+                           text="tệp bản ghi đã xóa")
