@@ -254,7 +254,7 @@ def test_members_of_two_branches_are_filtered_by_branch(pair: Pair) -> None:
     everyone = members.find_members(pair.parent.db)
     assert len(everyone) == len(members.find_members(pair.branch.db)) + 3
     other_uuid = pair.other.db.home_unit_uuid
-    assert {r.full_name for r in members.find_members(pair.parent.db, branch=other_uuid)} == {
+    assert {r.full_name for r in members.find_members(pair.parent.db, org_unit=other_uuid)} == {
         "Lê Thị Hoa", "Trần Văn Nam", "Phạm Minh Đức"}
 
 

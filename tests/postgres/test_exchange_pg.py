@@ -59,5 +59,5 @@ def test_a_parent_on_postgresql_imports_merges_and_resolves(pg_url: str,
         resolve_conflict(parent, conflict.id, "ours")
         assert members.get_member(parent, target).phone == "0911000001"
         members.create_member(parent, MemberInput(full_name="Người Cấp Trên"))
-        everyone = members.find_members(parent, branch=home)
+        everyone = members.find_members(parent, org_unit=home)
         assert len(everyone) == 30 and "Người Cấp Trên" not in {m.full_name for m in everyone}

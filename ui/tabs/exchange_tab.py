@@ -84,7 +84,7 @@ class ExchangeTab(QWidget):
             self.packages = _table([_("Direction"), _("Number"), _("Contents"), _("Made on"),
                                     _("Records"), _("Confirmed by the parent union")], 2)
             heading = _("Packages made and received")
-        self.conflicts = _table([_("Date"), _("From"), _("Kind of record"), _("Record"),
+        self.conflicts = _table([_("Date"), _("Sent by"), _("Kind of record"), _("Which record"),
                                  _("Conflict")], 4)
         self.conflicts.itemSelectionChanged.connect(self._show_versions)
         self.versions = _table([_("Field"), _("Our version"), _("Their version")], 0)

@@ -18,7 +18,7 @@ from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Integer, String, Table, Text, Uuid
+from sqlalchemy import BigInteger, Boolean, Date, Integer, String, Table, Text, Uuid
 
 from ..i18n import N_, _
 from ..models import (
@@ -27,8 +27,14 @@ from ..models import (
     Award,
     AwardDecision,
     AwardKind,
+    Certificate,
+    CertificateDesign,
+    CertificatePrint,
     Gender,
+    Initiative,
+    InitiativeAuthor,
     Member,
+    MemberRelative,
     MemberStatus,
     Movement,
     MovementKind,
@@ -37,8 +43,12 @@ from ..models import (
     OrgUnitMove,
     Participation,
     RecipientType,
+    Relation,
+    SupportBatch,
     SupportCase,
     SupportCaseEvent,
+    SupportCorrection,
+    SupportFund,
     SupportKind,
     SupportStatus,
     Synced,
@@ -85,6 +95,8 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("support_case", "status"): SupportStatus.ALL,
     ("support_case_event", "from_status"): SupportStatus.ALL,
     ("support_case_event", "to_status"): SupportStatus.ALL,
+    ("member_relative", "relation"): Relation.ALL,
+    ("certificate_print", "design"): CertificateDesign.ALL,
 }
 
 
@@ -101,6 +113,7 @@ class Field:
     max_length: int | None = None
     target: str | None = None  # the entity a ref points to
     choices: tuple[str, ...] | None = None
+    bits: int = 32  # for whole numbers: the column's size (BigInteger: 64)
 
     @cached_property
     def is_ref(self) -> bool:
@@ -171,7 +184,7 @@ def derive_columns(spec: EntitySpec, columns: dict[str, list[Any]], *,
                 for d, y in zip(columns["date_of_birth"], columns["birth_year"], strict=True)]
         births = {b: person_sort_key("", b)[-8:] for b in set(born)}
         columns["sort_key"] = [named[n] + births[b] for n, b in zip(names, born, strict=True)]
-    elif spec.name == "activity":
+    elif spec.name in ("activity", "initiative"):
         titles = columns["title"]
         if not cleaned:
             titles = columns["title"] = list(map(clean, titles))
@@ -209,6 +222,9 @@ def _fields(model: type[Synced]) -> tuple[Field, ...]:
             kind, length = "bool", None
         elif isinstance(ctype, Integer):
             kind, length = "int", None
+            if isinstance(ctype, BigInteger):
+                out.append(Field(column.name, column.name, kind, nullable, bits=64))
+                continue
         elif isinstance(ctype, Text):
             kind, length = "str", TEXT_MAX
         elif isinstance(ctype, String):
@@ -234,14 +250,22 @@ ENTITIES: tuple[EntitySpec, ...] = (
     _spec(OrgUnitMove, N_("Org unit moves")),
     _spec(AwardKind, N_("Award kinds")),
     _spec(SupportKind, N_("Support kinds")),
+    _spec(SupportFund, N_("Support funds")),
     _spec(Member, N_("Members"), _member_values),
+    _spec(MemberRelative, N_("Members' relatives")),
     _spec(Movement, N_("Member movements")),
     _spec(Activity, N_("Activities"), _activity_values),
     _spec(Participation, N_("Participations")),
+    _spec(Initiative, N_("Initiatives"), _activity_values),
+    _spec(InitiativeAuthor, N_("Initiative authors")),
     _spec(AwardDecision, N_("Award decisions")),
     _spec(Award, N_("Awards")),
+    _spec(Certificate, N_("Certificates (award register)")),
+    _spec(CertificatePrint, N_("Certificate prints")),
+    _spec(SupportBatch, N_("Support batches")),
     _spec(SupportCase, N_("Support cases")),
     _spec(SupportCaseEvent, N_("Support case steps")),
+    _spec(SupportCorrection, N_("Support corrections")),
 )
 BY_NAME = {spec.name: spec for spec in ENTITIES}
 ORDER = {spec.name: i for i, spec in enumerate(ENTITIES)}
@@ -354,10 +378,12 @@ def _checker(field: Field) -> Callable[[Any], Any]:
                 return value if value.islower() or value.isdigit() else value.lower()
             raise BadValue(_("an identifier (UUID) expected"))
     elif kind == "int":
+        low, high = -(2 ** (field.bits - 1)), 2 ** (field.bits - 1)
+
         def check(value: Any) -> Any:
             if value is None:
                 return None if nullable else required()
-            if type(value) is int and -(2**31) <= value < 2**31:
+            if type(value) is int and low <= value < high:
                 return value
             raise BadValue(_("a whole number expected"))
     elif kind == "bool":
@@ -485,8 +511,9 @@ def _column(field: Field, column: list[Any]) -> list[Any] | None:
     if kind in ("uuid", "ref"):
         return column if types <= {str} and _all_uuids(values) else None
     if kind == "int":
-        if not types <= {int} or (values and not (min(values) >= -(2**31)
-                                                  and max(values) < 2**31)):
+        limit = 2 ** (field.bits - 1)
+        if not types <= {int} or (values and not (min(values) >= -limit
+                                                  and max(values) < limit)):
             return None
         return column
     if kind == "bool":

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..bulk import audit_summary
@@ -154,6 +155,14 @@ def _import(db: Database, source: Path | str | bytes, *, dry_run: bool, file_nam
                 raise _NothingToCommit()
     except _NothingToCommit:
         pass  # nothing was written; the transaction is rolled back all the same
+    except IntegrityError as error:
+        # A rule of the database the checks did not foresee: everything is rolled back.
+        summary = ImportSummary(
+            status=Status.ERROR, dry_run=False, outcome=Outcome.REFUSED, file_name=file_name,
+            package=checked.info, files=checked.files,
+            errors=(Message("database_rule", _(
+                "The package clashes with records already here ({detail}); it is refused and "
+                "nothing was changed.").format(detail=str(error.orig)[:200])),))
     _log(summary, dry_run)
     if summary.outcome == Outcome.HELD and not summary.refused:
         home = db.home_unit_uuid

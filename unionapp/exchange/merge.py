@@ -22,12 +22,13 @@ from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import UniqueConstraint, select
 from sqlalchemy.orm import Session
 
+from ..bulk import reindex_members
 from ..i18n import _
-from ..models import ConflictCode, ExchangeConflict, OrgKind, utcnow
-from ..org import subtree
+from ..models import ConflictCode, ExchangeConflict, Member, OrgKind, utcnow
+from ..org import subtree, subtree_select
 from ..progress import NO_PROGRESS, Progress
 from ..text import clean
 from .format import (
@@ -205,7 +206,8 @@ def decode_files(manifest: Manifest, lines: dict[str, list[Any]], plan: Plan, *,
         else:
             frame = Frame(spec, *decoded, origins)
         for column_name in ("full_name", "title"):  # stored clean, as the registers do
-            if spec.name in ("member", "activity") and column_name in frame.columns:
+            if spec.name in ("member", "activity", "initiative") and column_name in (
+                    frame.columns):
                 frame.columns[column_name] = list(map(clean, frame.columns[column_name]))
         frames[name] = frame
     return frames
@@ -227,6 +229,7 @@ class Merger:
         self.ids: dict[str, dict[str, int]] = defaultdict(dict)  # uuid → local id
         self.uuids: dict[str, dict[int, str]] = defaultdict(dict)  # local id → uuid
         self.bad: set[tuple[str, int]] = set()  # rows already refused
+        self.moved_units: set[str] = set()  # units given another parent by the package
 
     # -- problems ------------------------------------------------------------------------------
 
@@ -398,39 +401,63 @@ class Merger:
                                  _("an award goes to one member or to one unit"))
 
     def _check_unique(self) -> None:
-        """Codes unique here as the database demands: unit codes everywhere, kind codes per
-        owner. A clash is refused before anything is written."""
-        self._unique("org_unit", ("code",),
-                     _("the unit code {code} is already used here by another unit"))
-        for name in ("award_kind", "support_kind"):
-            self._unique(name, ("owner_uuid", "code"),
-                         _("the code {code} is already used here by another entry"))
+        """Every unique key of the tables (unit codes, kind codes per owner, register
+        numbers…) stays unique here. A clash is refused before anything is written."""
+        for frame in self.frames.values():
+            for key in _unique_keys(frame.spec):
+                self._unique(frame, key)
 
-    def _unique(self, entity: str, fields: tuple[str, ...], text: str) -> None:
-        frame = self.frames.get(entity)
-        if frame is None or not frame.n:
+    def _unique(self, frame: Frame, key: tuple[str, ...]) -> None:
+        if not frame.n:
             return
+        spec = frame.spec
+        fields = {f.column: f for f in spec.fields}
+        names = [fields[c].name for c in key]
+        if spec.name == "org_unit":
+            text = _("the unit code {code} is already used here by another unit")
+        elif "code" in key:
+            text = _("the code {code} is already used here by another entry")
+        else:
+            text = _("another record here already has the same {fields}").format(
+                fields=", ".join(names))
+        at = names.index("code") if "code" in names else -1
         mine: dict[tuple[Any, ...], int] = {}
-        keys = list(zip(*(frame.columns[f] for f in fields), strict=True))
-        codes = frame.columns["code"]
-        for i, key in enumerate(keys):
-            if key in mine:
-                self.problem(frame, i, "duplicate_code", text.format(code=codes[i]))
-            mine[key] = i
-        taken: dict[tuple[Any, ...], str] = {}
-        for record, owner, code in self.store.select_in(
-                entity, ["uuid", "owner_uuid", "code"], "code", sorted(set(codes)),
-                kind="text"):
-            found = {"owner_uuid": uuid_text(owner), "code": code}
-            taken[tuple(found[f] for f in fields)] = uuid_text(record)  # type: ignore[assignment]
-        for key, i in mine.items():
-            holder = taken.get(key)
-            if holder is None or holder == frame.uuids[i]:
+        keys = list(zip(*(frame.columns[n] for n in names), strict=True))
+        for i, value in enumerate(keys):
+            if value in mine:
+                self.problem(frame, i, "duplicate_key", text.format(code=value[at]))
+            mine[value] = i
+        # The same keys as the database holds them: references by local id.
+        def local(value: tuple[Any, ...]) -> tuple[Any, ...] | None:
+            out = []
+            for column, part in zip(key, value, strict=True):
+                f = fields[column]
+                if f.is_ref and part is not None:
+                    part = self.ids[f.target or ""].get(part)
+                    if part is None:
+                        return None  # refers to a record new here: nothing here can clash
+                out.append(part)
+            return tuple(out)
+
+        wanted = {k: i for k, i in ((local(v), i) for v, i in mine.items()) if k is not None}
+        if not wanted:
+            return
+        first = fields[key[0]]
+        kind = "int" if first.is_ref or first.kind == "int" else (
+            "uuid" if first.kind == "uuid" else "text")
+        readers = [uuid_text if fields[c].kind == "uuid" else None for c in key]
+        for found in self.store.select_in(spec.name, ["uuid", *key], key[0],
+                                          sorted({k[0] for k in wanted}), kind=kind):
+            holder = uuid_text(found[0])
+            held = tuple(r(v) if r is not None and v is not None else v
+                         for r, v in zip(readers, found[1:], strict=True))
+            i = wanted.get(held)
+            if i is None or holder == frame.uuids[i]:
                 continue
-            other = self.index[entity].get(holder)
-            if other is not None and keys[other] != key:
-                continue  # the holder changes its code in the same package
-            self.problem(frame, i, "duplicate_code", text.format(code=codes[i]))
+            other = self.index[spec.name].get(holder)
+            if other is not None and keys[other] != keys[i]:
+                continue  # the holder changes its key in the same package
+            self.problem(frame, i, "duplicate_key", text.format(code=keys[i][at]))
 
     def _check_tree(self) -> None:
         """Units new in the package must not form a loop of parents."""
@@ -580,6 +607,20 @@ class Merger:
                                "record_uuid", ["base_version"],
                                sorted((out(u), e, v) for u, e, v in plan.bases))
         self._queue_conflicts(package_uuid)
+        self._reindex_members()
+
+    def _reindex_members(self) -> None:
+        """Members written here (and those under a unit that moved) into the search index,
+        as the ORM and the bulk path do for theirs."""
+        frame = self.frames.get("member")
+        known = self.ids["member"]
+        changed = {known[frame.uuids[i]] for i in self.plan.creates.get("member", [])} \
+            if frame is not None else set()
+        changed |= {local_id for _row, local_id in self.plan.updates.get("member", [])}
+        for unit in self.moved_units:
+            changed |= set(self.s.scalars(select(Member.id).where(
+                Member.org_unit_id.in_(subtree_select(uuid.UUID(unit))))))
+        reindex_members(self.s, sorted(changed))
 
     def _columns(self, row: Incoming, *, keep_place: bool) -> dict[str, Any]:
         """A row's values as the database takes them (references as local ids)."""
@@ -653,6 +694,9 @@ class Merger:
         shapes: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
         for row, local_id in updates:
             values = self._columns(row, keep_place=self._is_root(row))
+            if spec.name == "org_unit" and "parent_id" in values and values["parent_id"] != (
+                    self.existing["org_unit"][row.uuid]["parent_id"]):
+                self.moved_units.add(row.uuid)
             shapes[tuple(values)].append((*values.values(), local_id))
         for columns, rows in shapes.items():
             self.store.update_many(spec.name, list(columns), rows)
@@ -680,6 +724,15 @@ class Merger:
             open_one.theirs = theirs
             open_one.kept = c.kept
         self.s.flush()
+
+
+def _unique_keys(spec: EntitySpec) -> list[tuple[str, ...]]:
+    """The table's unique keys (columns), the UUID aside."""
+    table = spec.table
+    keys = {tuple(c.name for c in con.columns) for con in table.constraints
+            if isinstance(con, UniqueConstraint)}
+    keys |= {tuple(c.name for c in index.columns) for index in table.indexes if index.unique}
+    return sorted(k for k in keys if k and k != ("uuid",))
 
 
 _PLAIN, _UUID, _REF = 0, 1, 2
