@@ -169,13 +169,10 @@ class Controller(QObject):
             QTimer.singleShot(0, lambda: self.import_package(package))
 
     def import_package(self, path: Path) -> None:
-        """A package opened from the file manager ("Open with" → Công đoàn). Data exchange
-        (issue 6) shows its import preview here; until the window has one, say how to import
-        it from the command line."""
-        show_error(self.window, UserError(
-            _("{name} is an exchange package. This version imports packages from the command "
-              "line: unionapp package import \"{path}\" --dry-run").format(
-                name=path.name, path=path)))
+        """A package opened from the file manager ("Open with" → Công đoàn): checked and
+        previewed in the import dialog, imported only when the user says so."""
+        if self.window is not None:
+            self.window.import_file(path)
 
     # -- language -------------------------------------------------------------------------
 

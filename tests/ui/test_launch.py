@@ -7,13 +7,11 @@ import json
 import zipfile
 from pathlib import Path
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import run_cli
 from ui import app as app_module
 from unionapp.cli import parse
-from unionapp.errors import UserError
 from unionapp.settings import Settings
 
 
@@ -36,15 +34,25 @@ def test_a_database_opened_from_the_file_manager(qtbot: QtBot, demo_path: Path) 
 
 
 def test_a_package_goes_to_the_import_once_a_database_is_open(
-        qtbot: QtBot, demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    shown: list[BaseException] = []
-    monkeypatch.setattr(app_module, "show_error", lambda _parent, error: shown.append(error))
+        qtbot: QtBot, demo_path: Path, tmp_path: Path) -> None:
+    from ui.dialogs.exchange import ImportDialog
+
     package = tmp_path / "goi.zip"
     with zipfile.ZipFile(package, "w") as z:
         z.writestr("manifest.json", "{}")
     controller = _controller(qtbot, "--db", str(demo_path), "--open", str(package))
-    qtbot.waitUntil(lambda: bool(shown), timeout=2000)
-    assert isinstance(shown[0], UserError) and "goi.zip" in shown[0].message
+    window = controller.window
+    assert window is not None
+
+    def dialog() -> ImportDialog | None:
+        found = window.findChildren(ImportDialog)
+        return found[0] if found and found[0].summary is not None else None
+
+    qtbot.waitUntil(lambda: dialog() is not None, timeout=10_000)
+    checked = dialog()
+    assert checked is not None and checked.path == package
+    assert checked.summary.refused and "chữ ký" in checked.details.toPlainText()
+    assert not checked.commit_button.isEnabled()
     controller.shutdown()
 
 
