@@ -14,6 +14,7 @@ from ui.dialogs.keys import KeysDialog
 from ui.state import window_state
 from ui.tabs.activities_tab import ActivitiesTab
 from ui.tabs.exchange_tab import ExchangeTab
+from ui.tabs.list_tab import ListTab
 from ui.tabs.members_tab import MembersTab
 from ui.tabs.support_tab import SupportTab
 from ui.tasks import cancel_all_and_wait
@@ -106,7 +107,7 @@ class MainWindow(QMainWindow):
 
     def after_import(self) -> None:
         """Records came in: every list shows them (and a parent union its new branches)."""
-        for tab in (self.members_tab, self.activities_tab, self.support_tab):
+        for tab in self.findChildren(ListTab):
             tab.fill_branches()
         self.reload_lists()
 

@@ -92,7 +92,7 @@ class ListTab(QWidget):
             self.add_filter(self.branch_filter)
 
     def fill_branches(self) -> None:
-        box = self.branch_filter
+        box = getattr(self, "branch_filter", None)
         if box is None:
             return
         current = box.currentData()
