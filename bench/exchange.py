@@ -6,6 +6,7 @@ into a zip with SHA-256 per file (no joins, no signature, no bookkeeping); *impo
 files parsed and upserted by UUID with ``executemany`` into plain tables, in one transaction.
 
     python -m bench exchange            # 100,000 members, 200 × 500
+    python -m bench exchange big        # only the big branch (or: many)
     BENCH_MEMBERS=20000 BENCH_BRANCHES=40 python -m bench exchange   # quicker
 """
 
@@ -308,10 +309,14 @@ def many_branches(folder: Path) -> list[Figure]:
     ]
 
 
-def main() -> None:
+def main(parts: list[str] | None = None) -> None:
+    """Parts: ``big`` (one 100,000-member branch), ``many`` (200 small branches); both by
+    default."""
+    parts = parts or ["big", "many"]
     with tempfile.TemporaryDirectory(prefix="bench-exchange-") as tmp:
         folder = Path(tmp)
         os.environ["UNIONAPP_DATA_DIR"] = str(folder / "data")
-        figures = big_branch(folder)
-        figures += many_branches(folder)
+        figures = big_branch(folder) if "big" in parts else []
+        if "many" in parts:
+            figures += many_branches(folder)
     print_figures(figures)
