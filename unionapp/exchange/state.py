@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,6 +17,8 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from ..db import Database, backups_dir, timestamp
+from ..errors import UserError
+from ..i18n import _
 from ..models import ExchangeLog, ExchangeRecord, utcnow
 from ..settings import data_dir
 
@@ -148,7 +151,12 @@ def backup_before_import(db: Database) -> Path | None:
     while dest.exists():
         dest = backups_dir() / f"{stem}-{n}.db"
         n += 1
-    db.backup(dest)
+    try:
+        db.backup(dest)
+    except (OSError, sqlite3.Error) as error:
+        raise UserError(_("Could not make the backup taken before every import ({reason}); "
+                          "nothing was imported. Free some disk space and try again.").format(
+            reason=error)) from None
     old = sorted(backups_dir().glob(f"{db.path.stem}-before-import-*.db"),
                  key=lambda p: p.stat().st_mtime)
     for path in old[:-KEEP_IMPORT_BACKUPS]:
