@@ -132,12 +132,14 @@ WHERE {where} ORDER BY m.sort_key {direction}, m.id {direction} LIMIT 1
 
 
 def _neighbour_ranks(conn: Connection, sort_key: str, member_id: int) -> tuple[int, int | None]:
+    # Row values, not "a < k OR (a = k AND id < i)": with the OR, SQLite may plan a
+    # multi-index OR and sort half the table (180 ms a member when many share a name).
     params = {"k": sort_key, "id": member_id}
     before = conn.execute(text(_NEIGHBOUR_SQL.format(
-        where="m.sort_key < :k OR (m.sort_key = :k AND m.id < :id)", direction="DESC")),
+        where="(m.sort_key, m.id) < (:k, :id)", direction="DESC")),
         params).scalar()
     after = conn.execute(text(_NEIGHBOUR_SQL.format(
-        where="m.sort_key > :k OR (m.sort_key = :k AND m.id > :id)", direction="ASC")),
+        where="(m.sort_key, m.id) > (:k, :id)", direction="ASC")),
         params).scalar()
     return int(before or 0), (int(after) if after is not None else None)
 
