@@ -316,7 +316,10 @@ def main(parts: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-exchange-") as tmp:
         folder = Path(tmp)
         os.environ["UNIONAPP_DATA_DIR"] = str(folder / "data")
-        figures = big_branch(folder) if "big" in parts else []
+        figures = []
+        if "big" in parts:
+            figures += big_branch(folder)
+            print_figures(figures)  # long runs: show the first half as soon as it is known
         if "many" in parts:
             figures += many_branches(folder)
     print_figures(figures)
