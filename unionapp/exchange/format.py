@@ -443,7 +443,6 @@ def decode_row(
 # returns None, and the caller checks row by row for precise messages.
 
 _NONE = type(None)
-_UUID_LOWER = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _present(column: list[Any], nullable: bool) -> list[Any] | None:
