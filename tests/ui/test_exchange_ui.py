@@ -14,6 +14,7 @@ from ui.main_window import MainWindow
 from unionapp import members
 from unionapp.db import Database
 from unionapp.exchange import import_package, keys
+from unionapp.i18n import _
 
 
 def _window(qtbot: QtBot, db: Database) -> MainWindow:
@@ -116,7 +117,7 @@ def test_the_conflict_queue_shows_both_versions_and_keeps_ours(qtbot: QtBot,
     rows = {tab.versions.item(r, 0).text(): (tab.versions.item(r, 1).text(),
                                              tab.versions.item(r, 2).text())
             for r in range(tab.versions.rowCount())}
-    assert rows["phone"] == ("0933000001", "0933000002")
+    assert rows[_("Phone")] == ("0933000001", "0933000002")
     tab.keep_ours.click()
     assert tab.conflicts.rowCount() == 0
     assert members.get_member(pair.parent.db, target).phone == "0933000001"

@@ -30,6 +30,8 @@ from unionapp.exchange.parent import (
     ConflictRow,
     branch_statuses,
     exchange_log,
+    field_label,
+    field_value,
     open_conflicts,
     resolve_conflict,
 )
@@ -87,7 +89,11 @@ class ExchangeTab(QWidget):
         self.conflicts = _table([_("Date"), _("Sent by"), _("Kind of record"), _("Which record"),
                                  _("Conflict")], 4)
         self.conflicts.itemSelectionChanged.connect(self._show_versions)
-        self.versions = _table([_("Field"), _("Our version"), _("Their version")], 0)
+        self.versions = _table([_("Field"), _("Our version"), _("Their version")], 1)
+        # The two versions are what the person compares: they share the width equally.
+        self.versions.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.versions.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents)
         self.keep_ours = QPushButton(_("Keep our version"))
         self.take_theirs = QPushButton(_("Take their version"))
         self.keep_ours.clicked.connect(lambda: self.resolve("ours"))
@@ -153,7 +159,9 @@ class ExchangeTab(QWidget):
     def _show_versions(self) -> None:
         conflict = self.selected()
         differences = conflict.differences() if conflict else []
-        _fill(self.versions, [[name, ours, theirs] for name, ours, theirs in differences])
+        _fill(self.versions, [[field_label(name), field_value(name, ours),
+                               field_value(name, theirs)]
+                              for name, ours, theirs in differences])
         for button in (self.keep_ours, self.take_theirs):
             button.setEnabled(conflict is not None)
 

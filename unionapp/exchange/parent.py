@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
 
 from ..db import Database
 from ..errors import NotFound, UserError
-from ..i18n import _
+from ..i18n import N_, _
 from ..models import (
     AuditLog,
     ExchangeConflict,
@@ -25,6 +25,8 @@ from ..models import (
     utcnow,
 )
 from ..org import subtree
+from ..rosters.layout import FIELD_LABELS
+from ..text import format_date, format_vnd
 from .format import BY_NAME, decode_row
 from .state import IMPORT, held_packages, upsert
 from .storage import to_python
@@ -149,6 +151,57 @@ class ConflictRow:
                 "uuid": str(self.record_uuid), "code": self.code, "message": self.message,
                 "name": self.name, "source": self.source_code, "file": self.file,
                 "line": self.line, "kept": self.kept, "ours": self.ours, "theirs": self.theirs}
+
+
+# Names a person comparing two versions understands; roster fields come from the import's
+# own labels, anything else unknown is shown by its column name.
+FIELD_TEXT: dict[str, str] = {
+    "status": N_("Status"), "name": N_("Name"), "code": N_("Code"), "amount": N_("Amount"),
+    "reason": N_("Reason"), "note": N_("Note"), "title": N_("Title"),
+    "description": N_("Description"), "year": N_("Year"), "kind": N_("Kind"),
+    "address": N_("Address"), "place": N_("Place"), "location": N_("Location"),
+    "result": N_("Result"), "role": N_("Role"), "relation": N_("Relation"),
+    "number": N_("Number"), "birth_year": N_("Year of birth"),
+    "occurred_on": N_("Date"), "decided_on": N_("Decision date"),
+    "starts_on": N_("Starts on"), "ends_on": N_("Ends on"),
+    "signer_name": N_("Signer"), "signer_title": N_("Signer's title"),
+    "issuing_body": N_("Issuing body"), "org_unit_uuid": N_("Unit"),
+    "member_uuid": N_("Member"), "activity_uuid": N_("Activity"),
+    "award_kind_uuid": N_("Award kind"), "version": N_("Version"),
+    "updated_at": N_("Last changed"), "deleted_at": N_("Deleted"),
+}
+
+
+def field_label(name: str) -> str:
+    """The field's name in the interface language (its column name when none is known)."""
+    text = FIELD_TEXT.get(name) or FIELD_LABELS.get(name)
+    return _(text) if text else name
+
+
+MONEY_FIELDS = {"amount", "default_amount", "new_amount", "old_amount", "estimated_benefit",
+                "budget"}
+
+
+def field_value(name: str, value: Any) -> str:
+    """A stored value as the interface shows it: dates dd/mm/yyyy, money in đồng."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, int) and name in MONEY_FIELDS:
+        return format_vnd(value)
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
+        try:
+            return format_date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, str) and len(value) >= 19 and value[10] == "T":
+        try:  # a moment (UTC in the package): the local time, to the minute
+            moment = datetime.fromisoformat(value).astimezone()
+        except ValueError:
+            return value
+        return f"{format_date(moment.date())} {moment:%H:%M}"
+    return str(value)
 
 
 def open_conflicts(db: Database, *, source: uuid.UUID | None = None) -> list[ConflictRow]:
