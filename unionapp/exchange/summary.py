@@ -9,10 +9,23 @@ and grouped by code), errors and warnings as ``{"code", "message"}``, the backup
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from ..i18n import N_, _
+from ..text import format_date
 from .format import BY_NAME
+
+
+def _moment(text: str | None) -> str:
+    """The package's creation time (UTC ISO in the manifest) as local dd/mm/yyyy HH:MM."""
+    if not text:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(text).astimezone()
+    except ValueError:
+        return text[:19]
+    return f"{format_date(moment.date())} {moment:%H:%M}"
 
 
 class Status:
@@ -222,7 +235,7 @@ class ImportSummary:
                 uuid=p.uuid, code=p.source_code, name=p.source_name))
             lines.append(_("Number {sequence} (builds on {base}), format {schema}, made {at}")
                          .format(sequence=p.sequence, base=p.base_sequence,
-                                 schema=p.schema_version, at=(p.created_at or "")[:19]))
+                                 schema=p.schema_version, at=_moment(p.created_at)))
             lines.append(_("Signature: {result}; key {fingerprint}").format(
                 result=_(SIGNATURE_TEXT.get(p.signature, p.signature)),
                 fingerprint=p.key_fingerprint or "—"))
