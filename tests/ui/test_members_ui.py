@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -119,3 +120,34 @@ def test_member_dialog_shows_the_support_history(qtbot: QtBot, demo_db: Database
     table = page.findChild(MemberSupportTable)
     assert table is not None and table.model.rowCount() == len(member_cases(demo_db,
                                                                              helped.uuid))
+
+
+def test_import_dialog_mapping_can_be_corrected(qtbot: QtBot, db: Database,
+                                                tmp_path: Path) -> None:
+    dialog = ImportDialog(db, official_form(tmp_path / "ds.xlsx"))
+    qtbot.addWidget(dialog)
+    dialog.load()
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=20_000)
+    assert dialog.sheet.count() >= 1
+    chosen = dialog.chosen_columns()
+    assert "full_name" in chosen.values() or "given_name" in chosen.values()
+    first = dialog.rows_model.index(0, 1)
+    assert dialog.rows_model.data(first)  # the name shows in the preview
+    dialog.only_problems.setChecked(True)
+    flagged = [r for r in dialog.summary.rows
+               if r.action in ("error", "skip") or r.candidate.warnings]
+    assert 0 < len(flagged) < 3  # a year-only birth date is flagged; the others are fine
+    assert dialog.rows_model.rowCount() == len(flagged)
+    dialog.only_problems.setChecked(False)
+    other = next(c for c, f in chosen.items() if f not in ("full_name", "given_name",
+                                                           "family_middle"))
+    for r in range(dialog.mapping.rowCount()):  # the clerk says a column is not to be imported
+        if dialog.mapping.item(r, 0).data(Qt.ItemDataRole.UserRole) == other:
+            box = dialog.mapping.cellWidget(r, 1)
+            box.setCurrentIndex(box.findData("ignore"))
+    assert other not in dialog.chosen_columns()
+    dialog.summary = None
+    dialog.remap()
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=20_000)
+    assert other not in dialog.plan.layout.columns  # read again the way the clerk said
+    assert dialog.rows_model.rowCount() == 3
