@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ui.tables.windowed import CENTER, Column, WindowedModel
 from ui.tabs.list_tab import combo
+from ui.widgets.pause import after_pause
 from unionapp.activities import matching_members
 from unionapp.db import Database
 from unionapp.i18n import N_, _
@@ -95,10 +95,7 @@ class MemberPickerDialog(QDialog):
         layout.addLayout(buttons)
         self.resize(820, 560)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(200)
-        self._timer.timeout.connect(self.reload)
+        self._timer = after_pause(self, self.reload)
         self.search.textChanged.connect(self._timer.start)
         self.group.currentIndexChanged.connect(self.reload)
         self.status.currentIndexChanged.connect(self.reload)

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QMarginsF, QRectF, Qt, QTimer
+from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import QImage, QKeySequence, QPageLayout, QPageSize, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.tasks import run_task, show_error
+from ui.widgets.pause import after_pause
 from unionapp.errors import UserError
 from unionapp.i18n import _
 from unionapp.progress import Progress
@@ -133,10 +134,7 @@ class PdfPreviewDialog(QDialog):
         layout.addLayout(bar)
         layout.addWidget(self.scroll, 1)
         self.resize(1100, 800)
-        self._resize_timer = QTimer(self)
-        self._resize_timer.setSingleShot(True)
-        self._resize_timer.setInterval(120)
-        self._resize_timer.timeout.connect(self._show)
+        self._resize_timer = after_pause(self, self._show, 120)
         self._show()
 
     # -- showing ----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -20,11 +20,10 @@ from PySide6.QtWidgets import (
 
 from ui.state import window_state
 from ui.tables.windowed import Column, RowSource, WindowedModel
+from ui.widgets.pause import after_pause
 from unionapp.db import Database
 from unionapp.i18n import _
 from unionapp.org import branches
-
-SEARCH_DELAY_MS = 200  # wait for the user to pause typing before searching
 
 
 class ListTab(QWidget):
@@ -66,10 +65,7 @@ class ListTab(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.footer)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.reload)
+        self._timer = after_pause(self, self.reload)
         self.search.textChanged.connect(self._timer.start)
 
     # -- for subclasses ------------------------------------------------------------------

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
+from ui.widgets.pause import after_pause
 from unionapp.db import Database
 from unionapp.i18n import _
 from unionapp.members import MemberQuery, MemberRow, get_member, member_list
@@ -40,10 +41,7 @@ class MemberPicker(QLineEdit):
         self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self._completer.activated.connect(self._chosen)
         self.setCompleter(self._completer)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(150)
-        self._timer.timeout.connect(self._suggest)
+        self._timer = after_pause(self, self._suggest, 150)
         self.textEdited.connect(self._edited)
 
     def member(self) -> uuid.UUID | None:
