@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
 # --- clean-up and folding ---------------------------------------------------------------
@@ -163,6 +163,14 @@ def parse_vnd(text: str | int | None) -> int | None:
 def format_date(value: date | None) -> str:
     """``date(2024, 12, 27)`` → ``27/12/2024``; None → ``""``."""
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}" if value else ""
+
+
+def format_moment(value: datetime | None) -> str:
+    """A moment in the computer's local time, to the minute: ``27/12/2024 14:05``."""
+    if value is None:
+        return ""
+    local = value.astimezone()
+    return f"{format_date(local.date())} {local:%H:%M}"
 
 
 def format_birth(value: date | None, year: int | None) -> str:

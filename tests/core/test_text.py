@@ -205,3 +205,13 @@ def test_amount_in_words_reads_back(amount: int) -> None:
     assert words[0].isupper()
     assert words.endswith(" đồng")
     assert _read_back(words) == amount
+
+
+def test_format_moment_is_local_time_to_the_minute() -> None:
+    from datetime import UTC, datetime
+
+    from unionapp.text import format_moment
+
+    moment = datetime(2024, 12, 27, 7, 5, 59, tzinfo=UTC)
+    assert format_moment(moment) == moment.astimezone().strftime("%d/%m/%Y %H:%M")
+    assert format_moment(None) == ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -24,6 +23,7 @@ from ui.tables.windowed import CENTER, RIGHT, Column, WindowedModel
 from ui.tabs.list_tab import combo
 from ui.tabs.sections import tell
 from ui.tasks import show_error
+from ui.widgets.pause import after_pause
 from unionapp.awards import RECIPIENT_TYPE
 from unionapp.certificates import (
     RegisterEntry,
@@ -37,7 +37,7 @@ from unionapp.errors import UserError
 from unionapp.i18n import N_, _
 from unionapp.labels import label
 from unionapp.org import home_unit
-from unionapp.text import format_date
+from unionapp.text import format_date, format_moment
 
 COLUMNS: list[Column[RegisterEntry]] = [
     Column("serial", N_("Register no."), lambda r: r.serial, CENTER, 90),
@@ -100,10 +100,7 @@ class AwardRegisterDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addLayout(bottom)
         self.resize(1100, 600)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(200)
-        self._timer.timeout.connect(self.reload)
+        self._timer = after_pause(self, self.reload)
         self.search.textChanged.connect(self._timer.start)
         self.year.currentIndexChanged.connect(self.reload)
         self.reload()
@@ -121,7 +118,7 @@ class AwardRegisterDialog(QDialog):
         lines = [_("Certificate {serial} — {name}").format(serial=entry.serial,
                                                            name=entry.recipient)]
         for n, row in enumerate(print_log(self.db, entry.uuid), start=1):
-            when = row.printed_at.astimezone().strftime("%d/%m/%Y %H:%M")
+            when = format_moment(row.printed_at)
             kind = _("reprint") if row.reprint else _("first print")
             lines.append(f"{n}. {when} — {row.by_user} — {_(DESIGNS.get(row.design, row.design))}"
                          f" — {kind}")

@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..org import subtree
 from ..rosters.layout import FIELD_LABELS
-from ..text import format_date, format_vnd
+from ..text import format_date, format_moment, format_vnd
 from .format import BY_NAME, decode_row
 from .state import IMPORT, held_packages, upsert
 from .storage import to_python
@@ -197,10 +197,9 @@ def field_value(name: str, value: Any) -> str:
             return value
     if isinstance(value, str) and len(value) >= 19 and value[10] == "T":
         try:  # a moment (UTC in the package): the local time, to the minute
-            moment = datetime.fromisoformat(value).astimezone()
+            return format_moment(datetime.fromisoformat(value))
         except ValueError:
             return value
-        return f"{format_date(moment.date())} {moment:%H:%M}"
     return str(value)
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from ..i18n import N_, _
-from ..text import format_date
+from ..text import format_moment
 from .format import BY_NAME
 
 
@@ -22,10 +22,9 @@ def _moment(text: str | None) -> str:
     if not text:
         return "—"
     try:
-        moment = datetime.fromisoformat(text).astimezone()
+        return format_moment(datetime.fromisoformat(text))
     except ValueError:
         return text[:19]
-    return f"{format_date(moment.date())} {moment:%H:%M}"
 
 
 class Status:
