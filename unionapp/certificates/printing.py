@@ -1,31 +1,52 @@
-"""From an award decision to a PDF of certificates: numbering in the register, one page per
-recipient, streamed to the file, in one transaction.
+"""From an award decision to certificates on paper or in files, and the award register.
 
-Cancelling (or any failure) rolls the register back and leaves no file behind: pages are
-written to a ``.part`` file that takes its real name only after the register is committed.
+Printing happens in three steps, so that the register records what was issued, not what was
+looked at, and never waits on drawing:
+
+1. :func:`draft_certificates` reads a snapshot of the decision and the register and draws
+   the pages with *provisional* serials into temporary files, outside any write
+   transaction. A preview shows such a draft; closing it leaves no trace.
+2. A :class:`Delivery` prepares what the clerk asked for — files beside their targets, a
+   print job — still outside the write lock.
+3. :func:`issue_certificates` opens one short write transaction: it checks that nobody
+   numbered certificates since the snapshot (or draws again with the new numbers), writes
+   the serials and the print log, has the delivery put its work in place (renames a file,
+   hands the job to the printer) and commits. If anything fails, the transaction rolls back
+   and the delivery puts back what was there: neither serials nor files are left, only an
+   audit entry saying the print did not happen.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import secrets
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from ..awards import RECIPIENT_ORDER, recipients_statement
+from .. import permissions
+from ..awards import RECIPIENT_ORDER, recipients_statement, serial_text
+from ..bulk import audit_summary
 from ..db import Database
 from ..errors import NotFound, UserError
 from ..i18n import _
-from ..models import Award, AwardDecision, AwardKind, CertificateDesign
-from ..progress import NO_PROGRESS, Progress
+from ..models import Award, AwardDecision, AwardKind, Certificate, CertificateDesign, OrgUnit
+from ..permissions import Permission
+from ..progress import NO_PROGRESS, Cancelled, Progress
 from ..text import search_words
 from .register import issue
-from .render import CertificateDocument, DecisionText, RecipientText
+from .render import CertificateDocument, DecisionText, RecipientText, write_certificates
 from .templates import Template, load_template
+
+ATTEMPTS = 5  # others printing at the very same moment: draw again with the new numbers
 
 
 @dataclass(frozen=True)
@@ -62,8 +83,8 @@ def certificate_template(kind: AwardKind) -> Template:
     return load_template(kind.template)
 
 
-def _recipients(s: Any, decision: AwardDecision,
-                award_uuids: Iterable[uuid.UUID] | None) -> list[tuple[int, RecipientText]]:
+def _recipients(s: Any, decision: AwardDecision, award_uuids: Iterable[uuid.UUID] | None,
+                ) -> list[tuple[int, uuid.UUID, RecipientText]]:
     stmt = recipients_statement().add_columns(Award.id).where(Award.decision_id == decision.id)
     if award_uuids is not None:
         wanted = list(award_uuids)
@@ -72,8 +93,8 @@ def _recipients(s: Any, decision: AwardDecision,
         stmt = stmt.where(Award.uuid.in_(wanted))
     out = []
     for r in s.execute(stmt.order_by(*RECIPIENT_ORDER)):
-        (_u, kind, name, gender, unit, _m, _ru, reason, *_rest, award_id) = r
-        out.append((award_id, RecipientText(
+        (award_uuid, kind, name, gender, unit, _m, _ru, reason, *_rest, award_id) = r
+        out.append((award_id, award_uuid, RecipientText(
             is_person=kind == "person", name=name, gender=gender, unit=unit,
             reason=reason or decision.reason, serial="")))
     return out
@@ -85,6 +106,369 @@ def file_name(serial: str, name: str) -> str:
     number, _sep, year = serial.partition("/")
     words = "-".join(search_words(name))[:80] or "certificate"
     return f"{int(number):04d}-{year}_{words}.pdf"
+
+
+# --- 1. the draft: pages with provisional serials ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftRequest:
+    """What the clerk asked to print (kept so that the draft can be drawn again)."""
+
+    decision_uuid: uuid.UUID
+    design: str = CertificateDesign.FULL
+    award_uuids: tuple[uuid.UUID, ...] | None = None  # None: the whole decision
+    offset: tuple[float, float] = (0.0, 0.0)
+    whole: bool = True  # one PDF with every page
+    one_per_recipient: bool = False  # and/or one PDF per recipient
+
+
+@dataclass(frozen=True)
+class CertificateDraft:
+    """Certificates drawn with provisional serials; nothing is in the register yet."""
+
+    request: DraftRequest
+    decision_number: str
+    title: str  # GIẤY KHEN
+    decision_version: int
+    year: int  # the register's year (the decision's)
+    award_ids: tuple[int, ...]
+    award_uuids: tuple[uuid.UUID, ...]
+    names: tuple[str, ...]
+    serials: tuple[str, ...]
+    reprints: tuple[bool, ...]
+    last_number: int  # the year's highest number in the register when drawn
+    folder: Path  # temporary, holds the files below; see discard()
+    pdf: Path | None
+    singles: tuple[Path, ...]
+
+    @property
+    def pages(self) -> int:
+        return len(self.award_ids)
+
+    @property
+    def numbered(self) -> int:
+        return self.reprints.count(False)
+
+    def provisional_note(self) -> str:
+        """What the preview says about the numbers on its pages."""
+        new = [s for s, again in zip(self.serials, self.reprints, strict=True) if not again]
+        if not new:
+            return _("All {count} certificates are reprints: they keep their numbers in the "
+                     "award register.").format(count=self.pages)
+        span = new[0] if len(new) == 1 else f"{new[0]} – {new[-1]}"
+        return _("Provisional register numbers {span}: they are written into the award "
+                 "register only when you print or save the PDF. Closing the preview writes "
+                 "nothing.").format(span=span)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _snapshot_last(s: Any, owner: uuid.UUID, year: int) -> int:
+    return s.scalar(select(func.max(Certificate.register_number)).where(
+        Certificate.owner_uuid == owner, Certificate.register_year == year)) or 0
+
+
+def _known_serials(s: Any, award_ids: list[int]) -> dict[int, str]:
+    known: dict[int, str] = {}
+    for start in range(0, len(award_ids), 500):
+        chunk = award_ids[start:start + 500]
+        for award_id, number, year in s.execute(
+                select(Certificate.award_id, Certificate.register_number,
+                       Certificate.register_year).where(Certificate.award_id.in_(chunk))):
+            known[award_id] = serial_text(number, year)
+    return known
+
+
+def draft_certificates(db: Database, request: DraftRequest, *,
+                       progress: Progress = NO_PROGRESS) -> CertificateDraft:
+    """Draw the certificates ``request`` asks for into a temporary folder, numbered as the
+    register would number them now. Reads only: the register is not touched."""
+    if request.design not in CertificateDesign.ALL:
+        raise UserError(_("Unknown certificate design: {design}").format(design=request.design))
+    progress(0, 0, _("Reading the decision…"))
+    with db.read() as s:  # one read transaction: one consistent snapshot
+        decision = s.scalar(select(AwardDecision).where(
+            AwardDecision.uuid == request.decision_uuid))
+        if decision is None or decision.deleted_at is not None:
+            raise NotFound(_("No such award decision."))
+        kind = s.get(AwardKind, decision.award_kind_id)
+        assert kind is not None
+        template = certificate_template(kind)
+        recipients = _recipients(s, decision, request.award_uuids)
+        if not recipients:
+            raise UserError(_("The decision {number} has no recipients to print.").format(
+                number=decision.number))
+        assert db.home_unit_uuid is not None
+        year = decision.decided_on.year
+        last = _snapshot_last(s, db.home_unit_uuid, year)
+        known = _known_serials(s, [a for a, _u, _r in recipients])
+        text = decision_text(decision, kind)
+        version = decision.version
+    serials, reprints, number = [], [], last
+    for award_id, _u, _r in recipients:
+        if award_id in known:
+            serials.append(known[award_id])
+            reprints.append(True)
+        else:
+            number += 1
+            serials.append(serial_text(number, year))
+            reprints.append(False)
+    pages = [replace(r, serial=serial) for (_a, _u, r), serial
+             in zip(recipients, serials, strict=True)]
+    offset = request.offset if request.design == CertificateDesign.BLANK else (0.0, 0.0)
+    folder = Path(tempfile.mkdtemp(prefix="unionapp-certificates-"))
+    try:
+        pdf: Path | None = None
+        total = len(pages) * (int(request.whole) + int(request.one_per_recipient))
+        step = _Steps(progress, total)
+        if request.whole:
+            pdf = folder / "all.pdf"
+            write_certificates(pdf, template, request.design, text, pages, offset=offset,
+                               on_page=step.page)
+        singles = []
+        if request.one_per_recipient:
+            for n, page in enumerate(pages):
+                single = folder / f"{n:06d}.pdf"
+                document = CertificateDocument(single, template, request.design, text,
+                                               offset=offset)
+                document.add(page)
+                document.close()
+                singles.append(single)
+                step.page()
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return CertificateDraft(
+        request=request, decision_number=text.decision_number, title=text.title,
+        decision_version=version, year=year,
+        award_ids=tuple(a for a, _u, _r in recipients),
+        award_uuids=tuple(u for _a, u, _r in recipients),
+        names=tuple(r.name for _a, _u, r in recipients), serials=tuple(serials),
+        reprints=tuple(reprints), last_number=last, folder=folder, pdf=pdf,
+        singles=tuple(singles))
+
+
+class _Steps:
+    """Counts pages drawn across the whole run (one PDF, then the single files)."""
+
+    def __init__(self, progress: Progress, total: int):
+        self.progress, self.total, self.done = progress, total, 0
+
+    def page(self) -> None:
+        self.done += 1
+        self.progress(self.done, self.total, _("Certificate {done} of {total}").format(
+            done=self.done, total=self.total))
+
+
+# --- 2. deliveries: files, print jobs ------------------------------------------------------------
+
+
+class Delivery(Protocol):
+    """Where a draft goes. ``prepare`` does the slow part outside the write lock; ``finish``
+    (inside the register's transaction) puts the work in place quickly and raises if it
+    can't; ``undo`` puts back what was there (after a failed ``finish`` or commit); ``done``
+    tidies up after the commit."""
+
+    def prepare(self, draft: CertificateDraft, progress: Progress) -> None: ...
+
+    def finish(self) -> None: ...
+
+    def undo(self) -> None: ...
+
+    def done(self) -> None: ...
+
+
+def _replace(source: Path, target: Path) -> None:
+    """Rename ``source`` over ``target`` (one place, so tests can play Windows' refusal to
+    rename a file another program holds open)."""
+    os.replace(source, target)
+
+
+def cant_write(path: Path, error: OSError) -> UserError:
+    """A file that can't be written, said plainly (nothing was printed or numbered)."""
+    if isinstance(error, PermissionError) and path.exists():
+        return UserError(_("{path} can't be replaced: it is probably open in another program "
+                           "(a PDF reader). Close it and try again; nothing was printed or "
+                           "numbered.").format(path=path))
+    return UserError(_("Can't write to {path}: {error}. Nothing was printed or "
+                       "numbered.").format(path=path, error=error.strerror or error))
+
+
+class FileDelivery:
+    """Files in place of their targets, all or none: each is first copied beside its target
+    (``.part``); at ``finish`` an old file of the same name is moved aside (a file open in a
+    viewer on Windows refuses here, before anything is committed) and the new one renamed
+    in; ``undo`` brings the old ones back."""
+
+    def __init__(self, out: Path | None = None, folder: Path | None = None,
+                 sources: list[tuple[Path, Path]] | None = None):
+        self.out, self.folder = out, folder
+        self.pairs: list[tuple[Path, Path]] = list(sources or [])  # (source, final)
+        self.parts: list[tuple[Path, Path]] = []  # (.part, final)
+        self.asides: list[tuple[Path, Path]] = []  # (moved-aside old file, final)
+        self.placed: list[Path] = []
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return tuple(final for _source, final in self.pairs)
+
+    def prepare(self, draft: CertificateDraft | None, progress: Progress) -> None:
+        if draft is not None:
+            self.pairs = []
+            if self.out is not None and draft.pdf is not None:
+                self.pairs.append((draft.pdf, self.out))
+            if self.folder is not None:
+                self.pairs += [(single, self.folder / file_name(serial, name))
+                               for single, serial, name
+                               in zip(draft.singles, draft.serials, draft.names, strict=True)]
+        self.parts, self.asides, self.placed = [], [], []
+        token = secrets.token_hex(3)
+        for n, (source, final) in enumerate(self.pairs):
+            part = final.with_name(f".{final.name}.{token}.part")
+            try:
+                final.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, part)
+            except OSError as error:
+                part.unlink(missing_ok=True)
+                self._drop_parts()
+                raise cant_write(final, error) from None
+            self.parts.append((part, final))
+            if n % 50 == 0:
+                progress.check()
+
+    def finish(self) -> None:
+        token = secrets.token_hex(3)
+        for part, final in self.parts:
+            try:
+                if final.exists():
+                    aside = final.with_name(f".{final.name}.{token}.old")
+                    _replace(final, aside)
+                    self.asides.append((aside, final))
+                _replace(part, final)
+            except OSError as error:
+                raise cant_write(final, error) from None
+            self.placed.append(final)
+
+    def undo(self) -> None:
+        for final, (part, _f) in zip(self.placed, self.parts, strict=False):
+            try:
+                _replace(final, part)
+            except OSError:
+                final.unlink(missing_ok=True)
+        for aside, final in self.asides:
+            with contextlib.suppress(OSError):  # else left beside it, hidden, never deleted
+                _replace(aside, final)
+        self.placed, self.asides = [], []
+        self._drop_parts()
+
+    def done(self) -> None:
+        for aside, _final in self.asides:
+            with contextlib.suppress(OSError):
+                aside.unlink()
+        self._drop_parts()
+
+    def _drop_parts(self) -> None:
+        for part, _final in self.parts:
+            with contextlib.suppress(OSError):
+                part.unlink(missing_ok=True)
+
+
+# --- 3. into the register, in one short transaction ---------------------------------------------
+
+
+class _Stale(Exception):
+    """Someone numbered certificates (or changed the decision) since the draft."""
+
+
+def _unchanged(s: Any, draft: CertificateDraft, owner: uuid.UUID) -> bool:
+    s.execute(select(OrgUnit.id).where(OrgUnit.uuid == owner).with_for_update())
+    decision = s.scalar(select(AwardDecision).where(
+        AwardDecision.uuid == draft.request.decision_uuid))
+    if decision is None or decision.deleted_at is not None \
+            or decision.version != draft.decision_version:
+        return False
+    ids = list(draft.award_ids)
+    live = 0
+    for start in range(0, len(ids), 500):
+        live += s.scalar(select(func.count(Award.id)).where(
+            Award.id.in_(ids[start:start + 500]), Award.deleted_at.is_(None))) or 0
+    if live != len(ids):
+        return False
+    known = _known_serials(s, ids)
+    expected = {a: serial for a, serial, again
+                in zip(draft.award_ids, draft.serials, draft.reprints, strict=True) if again}
+    return known == expected and _snapshot_last(s, owner, draft.year) == draft.last_number
+
+
+def issue_certificates(db: Database, draft: CertificateDraft, delivery: Delivery, *,
+                       progress: Progress = NO_PROGRESS,
+                       ) -> tuple[PrintSummary, CertificateDraft]:
+    """Deliver ``draft`` and write it into the award register, both or neither.
+
+    If someone numbered certificates since the draft was drawn, the same recipients are
+    drawn again with the numbers they get now (and that draft, which the caller must
+    discard too, is returned with the summary)."""
+    permissions.require(db, Permission.CERTIFICATES_PRINT)
+    owner = db.home_unit_uuid
+    assert owner is not None
+    original = draft
+    try:
+        for _attempt in range(ATTEMPTS):
+            try:
+                delivery.prepare(draft, progress)
+                with db.transaction() as s:
+                    if not _unchanged(s, draft, owner):
+                        raise _Stale
+                    issued = issue(s, list(draft.award_ids), year=draft.year,
+                                   design=draft.request.design,
+                                   user=s.info.get("user", db.user), owner=owner,
+                                   summary=f"{draft.decision_number}: {draft.pages} certificates")
+                    if tuple(issued[a].serial for a in draft.award_ids) != draft.serials:
+                        raise _Stale  # can't happen after the check; never a wrong number
+                    delivery.finish()
+            except _Stale:
+                delivery.undo()
+                fresh = draft_certificates(
+                    db, replace(draft.request, award_uuids=draft.award_uuids), progress=progress)
+                if draft is not original:
+                    draft.discard()
+                draft = fresh
+                continue
+            except BaseException as error:
+                delivery.undo()
+                _log_not_printed(db, draft, error)
+                raise
+            delivery.done()
+            files = delivery.files if isinstance(delivery, FileDelivery) else ()
+            summary = PrintSummary(
+                decision_number=draft.decision_number, design=draft.request.design,
+                pages=draft.pages, numbered=draft.numbered,
+                reprinted=draft.pages - draft.numbered, first_serial=draft.serials[0],
+                last_serial=draft.serials[-1], files=files)
+            return summary, draft
+    except BaseException:
+        if draft is not original:
+            draft.discard()
+        raise
+    if draft is not original:
+        draft.discard()
+    raise UserError(_("Others keep printing certificates at this very moment; nothing was "
+                      "printed. Try again in a minute."))
+
+
+def _log_not_printed(db: Database, draft: CertificateDraft, error: BaseException) -> None:
+    """The one trace a cancelled or failed print leaves: an audit entry."""
+    why = "cancelled" if isinstance(error, Cancelled) else "failed"
+    # Suppressed: the original error is what the clerk must see.
+    with contextlib.suppress(Exception), db.transaction() as s:
+        audit_summary(s, user=s.info.get("user", db.user), action=f"print-{why}",
+                      entity="certificate",
+                      summary=f"{draft.decision_number}: {draft.pages} certificates "
+                              f"not printed ({why})",
+                      details={"design": draft.request.design, "pages": draft.pages,
+                               "error": str(error)[:300]})
 
 
 def print_certificates(
@@ -100,6 +484,7 @@ def print_certificates(
 ) -> PrintSummary:
     """Print a decision's certificates (all, or the ``award_uuids`` chosen) into ``out`` and/or
     one file per recipient in ``per_recipient_dir``, numbering them in the award register."""
+    permissions.require(db, Permission.CERTIFICATES_PRINT)
     if design not in CertificateDesign.ALL:
         raise UserError(_("Unknown certificate design: {design}").format(design=design))
     if out is None and per_recipient_dir is None:
@@ -112,67 +497,18 @@ def print_certificates(
     except OSError as error:
         raise UserError(_("Can't write to {path}: {error}").format(
             path=error.filename or out, error=error.strerror or error)) from None
-    offset = offset if design == CertificateDesign.BLANK else (0.0, 0.0)
-    written: list[tuple[Path, Path]] = []  # (.part file, final name)
+    request = DraftRequest(decision_uuid, design,
+                           tuple(award_uuids) if award_uuids is not None else None, offset,
+                           whole=out is not None, one_per_recipient=per_recipient_dir is not None)
+    draft = draft_certificates(db, request, progress=progress)
+    final = draft
     try:
-        with db.transaction() as s:
-            decision = s.scalar(select(AwardDecision).where(AwardDecision.uuid == decision_uuid))
-            if decision is None or decision.deleted_at is not None:
-                raise NotFound(_("No such award decision."))
-            kind = s.get(AwardKind, decision.award_kind_id)
-            assert kind is not None
-            template = certificate_template(kind)
-            recipients = _recipients(s, decision, award_uuids)
-            if not recipients:
-                raise UserError(_("The decision {number} has no recipients to print.").format(
-                    number=decision.number))
-            assert db.home_unit_uuid is not None
-            issued = issue(s, [a for a, _r in recipients], year=decision.decided_on.year,
-                           design=design, user=s.info.get("user", db.user),
-                           owner=db.home_unit_uuid,
-                           summary=f"{decision.number}: {len(recipients)} certificates")
-            text = decision_text(decision, kind)
-            total = len(recipients)
-            progress(0, total, _("Printing certificates…"))
-            whole = None
-            if out is not None:
-                part = out.with_name(out.name + ".part")
-                written.append((part, out))
-                whole = CertificateDocument(part, template, design, text, offset=offset)
-            for done, (award_id, recipient) in enumerate(recipients, start=1):
-                numbered = RecipientText(recipient.is_person, recipient.name, recipient.gender,
-                                         recipient.unit, recipient.reason,
-                                         issued[award_id].serial)
-                if whole is not None:
-                    whole.add(numbered)
-                if per_recipient_dir is not None:
-                    final = per_recipient_dir / file_name(numbered.serial, numbered.name)
-                    part = final.with_name(final.name + ".part")
-                    written.append((part, final))
-                    single = CertificateDocument(part, template, design, text, offset=offset)
-                    single.add(numbered)
-                    single.close()
-                progress(done, total, _("Certificate {done} of {total}").format(
-                    done=done, total=total))
-            if whole is not None:
-                whole.close()
-            serials = [issued[a].serial for a, _r in recipients]
-            reprinted = sum(1 for a, _r in recipients if issued[a].reprint)
-        for part, final in written:
-            part.replace(final)
-    except OSError as error:  # a full disk, a file open in another program…
-        for part, _final in written:
-            part.unlink(missing_ok=True)
-        raise UserError(_("Can't write to {path}: {error}").format(
-            path=error.filename or out, error=error.strerror or error)) from None
-    except BaseException:
-        for part, _final in written:
-            part.unlink(missing_ok=True)
-        raise
-    return PrintSummary(decision_number=decision.number, design=design, pages=total,
-                        numbered=total - reprinted, reprinted=reprinted,
-                        first_serial=serials[0], last_serial=serials[-1],
-                        files=tuple(final for _part, final in written))
+        summary, final = issue_certificates(db, draft, FileDelivery(out, per_recipient_dir),
+                                            progress=progress)
+    finally:
+        draft.discard()
+        final.discard()
+    return summary
 
 
 def sample_texts(title: str = "GIẤY KHEN") -> tuple[DecisionText, list[RecipientText]]:
