@@ -1,4 +1,5 @@
-"""Certificates: 1,000 pages in one PDF against raw ReportLab, and memory as the batch grows.
+"""Certificates: 1,000 pages in one PDF against raw ReportLab, and memory and speed of long
+runs (1,000 and 10,000 pages, each in a fresh child process so its peak RSS is its own).
 
 Baseline ("raw"): the same page's text — every line of the full design, same fonts, sizes
 and positions — drawn straight onto a canvas with ``drawString``, with no template, no
@@ -8,14 +9,22 @@ shared form), fit every text to its box and go through the template.
 
 End to end: ``print_certificates`` on a database with a 1,000-recipient decision: reading
 the recipients, numbering them in the award register (and logging the prints), rendering.
+
+Memory (issue 14, point 4): peak RSS of a fresh process that opens a branch database (built
+beforehand by another process) and prints its decision of N certificates end to end.
+Target: peak at 10,000 ≤ peak at 1,000 + 20 MB, at ≥ 0.5× the pages/s of raw ReportLab
+writing the same 10,000 pages.
 """
 
 from __future__ import annotations
 
 import gc
 import io
+import json
+import subprocess
+import sys
 import tempfile
-import tracemalloc
+import time
 from datetime import date
 from pathlib import Path
 
@@ -75,47 +84,84 @@ def ours(target: io.BytesIO | str, people: list[RecipientText], design: str = "f
     document.close()
 
 
-def peak_mb(count: int) -> tuple[float, int]:
-    """Peak traced memory (MB) while rendering ``count`` pages to a file, and the file size."""
-    people = recipients(count)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = str(Path(tmp) / "c.pdf")
-        gc.collect()
-        tracemalloc.start()
-        ours(path, people)
-        _current, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        return peak / 1e6, Path(path).stat().st_size
+def _rss_mb(field: str) -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
 
 
-def end_to_end(count: int) -> float:
-    """Seconds for ``print_certificates`` of a decision with ``count`` people."""
+def _branch_with_decision(folder: Path, count: int) -> tuple[object, object]:
     from unionapp import awards, org
     from unionapp.bulk import insert_records
     from unionapp.db import open_database
     from unionapp.models import Member, OrgUnit
 
+    db = open_database(folder / "b.db", create=True, user="bench")
+    org.init_database(db, code="B", name="Công đoàn cơ sở Thử", place="Hà Nội")
+    group = org.add_group(db, code="T1", name="Tổ công đoàn Văn phòng")
+    with db.transaction() as s:
+        unit_id = s.scalar(select(OrgUnit.id).where(OrgUnit.uuid == group.uuid))
+        insert_records(s, Member, ({"org_unit_id": unit_id, "full_name":
+                                    f"Nguyễn Thị Thu Hằng {i}", "gender": "female"}
+                                   for i in range(count)), owner=db.home_unit_uuid)
+        member_uuids = list(s.scalars(select(Member.uuid)))
+    data = awards.decision_defaults(db, today=date(2024, 12, 27))
+    data.number, data.signer_name = "15/QĐ-CĐCS", "Lê Hồng Hạnh"
+    data.reason = "Đã có thành tích xuất sắc trong phong trào thi đua năm 2024"
+    decision = awards.create_decision(db, data).uuid
+    awards.add_member_recipients(db, decision, member_uuids)
+    return db, decision
+
+
+def end_to_end(count: int) -> float:
+    """Seconds for ``print_certificates`` of a decision with ``count`` people."""
     with tempfile.TemporaryDirectory() as tmp:
-        db = open_database(Path(tmp) / "b.db", create=True, user="bench")
+        db, decision = _branch_with_decision(Path(tmp), count)
         try:
-            org.init_database(db, code="B", name="Công đoàn cơ sở Thử", place="Hà Nội")
-            group = org.add_group(db, code="T1", name="Tổ công đoàn Văn phòng")
-            with db.transaction() as s:
-                unit_id = s.scalar(select(OrgUnit.id).where(OrgUnit.uuid == group.uuid))
-                insert_records(s, Member, ({"org_unit_id": unit_id, "full_name":
-                                            f"Nguyễn Thị Thu Hằng {i}", "gender": "female"}
-                                           for i in range(count)), owner=db.home_unit_uuid)
-                member_uuids = list(s.scalars(select(Member.uuid)))
-            data = awards.decision_defaults(db, today=date(2024, 12, 27))
-            data.number, data.signer_name = "15/QĐ-CĐCS", "Lê Hồng Hạnh"
-            data.reason = "Đã có thành tích xuất sắc trong phong trào thi đua năm 2024"
-            decision = awards.create_decision(db, data).uuid
-            awards.add_member_recipients(db, decision, member_uuids)
             seconds, _summary = timed(lambda: print_certificates(
-                db, decision, out=Path(tmp) / "all.pdf"))
+                db, decision, out=Path(tmp) / "all.pdf"))  # type: ignore[arg-type]
             return seconds
         finally:
-            db.close()
+            db.close()  # type: ignore[attr-defined]
+
+
+def child(kind: str, count: int, folder: str) -> dict[str, float]:
+    """One measurement in this (fresh) process: ``make`` builds a branch with a decision of
+    ``count`` recipients in ``folder``; ``e2e`` opens it and prints the decision; ``raw``
+    draws the same number of pages with raw ReportLab into one file."""
+    from unionapp.awards import find_decision
+    from unionapp.db import open_database
+
+    if kind == "make":
+        db, _decision = _branch_with_decision(Path(folder), count)
+        db.close()  # type: ignore[attr-defined]
+        return {}
+    out = Path(folder) / f"{kind}.pdf"
+    if kind == "e2e":
+        db = open_database(Path(folder) / "b.db", user="bench")
+        decision = find_decision(db, "15/QĐ-CĐCS").uuid
+        people = []
+    else:
+        people = recipients(count)
+    gc.collect()
+    base = _rss_mb("VmRSS")
+    start = time.perf_counter()
+    if kind == "e2e":
+        print_certificates(db, decision, out=out)
+        db.close()
+    else:
+        raw(str(out), people)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "peak_mb": _rss_mb("VmHWM"), "base_mb": base,
+            "size_mb": out.stat().st_size / 1e6}
+
+
+def _in_child(kind: str, count: int, folder: Path) -> dict[str, float]:
+    done = subprocess.run([sys.executable, "-m", "bench.certificates", "--child", kind,
+                           str(count), str(folder)], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -150,14 +196,28 @@ def speed() -> list[Figure]:
 
 
 def memory() -> list[Figure]:
-    figures = []
-    sizes = {}
-    for count in (250, 500, 1000, 2000):
-        peak, size = peak_mb(count)
-        sizes[count] = (peak, size)
-        figures.append(Figure(f"peak memory rendering {count} pages", peak, None, "MB"))
-    growth = (sizes[2000][0] - sizes[500][0]) / 1500 * 1000
-    per_page = (sizes[2000][1] - sizes[500][1]) / 1500 / 1000
-    figures.append(Figure("memory growth per page (ReportLab's page tree)", growth, None, "kB",
-                          f"the file grows {per_page:.2f} kB/page"))
+    """Each figure from a fresh process: its peak RSS is the whole run's (the database is
+    built beforehand by another process, so building it does not count)."""
+    runs = {}
+    for n in (1000, 10000):
+        with tempfile.TemporaryDirectory() as tmp:
+            _in_child("make", n, Path(tmp))
+            runs[("e2e", n)] = _in_child("e2e", n, Path(tmp))
+            runs[("raw", n)] = _in_child("raw", n, Path(tmp))
+    small, big, raw_big = runs[("e2e", 1000)], runs[("e2e", 10000)], runs[("raw", 10000)]
+    figures = [Figure(f"peak RSS printing {n:,} certificates end to end".replace(",", "."),
+                      runs[("e2e", n)]["peak_mb"], runs[("raw", n)]["peak_mb"], "MB",
+                      "baseline: raw ReportLab, one document")
+               for n in (1000, 10000)]
+    figures += [
+        Figure("peak RSS growth 1.000 → 10.000 certificates", big["peak_mb"] - small["peak_mb"],
+               None, "MB", "≤ 20 MB"),
+        Figure("10.000 certificates end to end (pages/s)", 10000 / big["seconds"],
+               10000 / raw_big["seconds"], "pages/s", "≥ 0.5× raw"),
+        Figure("10.000 certificates, file size", big["size_mb"], raw_big["size_mb"], "MB"),
+    ]
     return figures
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--child"]:
+    print(json.dumps(child(sys.argv[2], int(sys.argv[3]), sys.argv[4])))

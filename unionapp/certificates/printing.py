@@ -30,7 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from .. import permissions
 from ..awards import RECIPIENT_ORDER, recipients_statement, serial_text
@@ -43,7 +43,7 @@ from ..permissions import Permission
 from ..progress import NO_PROGRESS, Cancelled, Progress
 from ..text import search_words
 from .register import issue
-from .render import CertificateDocument, DecisionText, RecipientText, write_certificates
+from .render import CertificateDocument, CertificateRun, DecisionText, RecipientText
 from .templates import Template, load_template
 
 ATTEMPTS = 5  # others printing at the very same moment: draw again with the new numbers
@@ -83,21 +83,13 @@ def certificate_template(kind: AwardKind) -> Template:
     return load_template(kind.template)
 
 
-def _recipients(s: Any, decision: AwardDecision, award_uuids: Iterable[uuid.UUID] | None,
-                ) -> list[tuple[int, uuid.UUID, RecipientText]]:
-    stmt = recipients_statement().add_columns(Award.id).where(Award.decision_id == decision.id)
+def _recipients(decision: AwardDecision, award_uuids: Iterable[uuid.UUID] | None,
+                ) -> Select[Any]:
+    stmt = (recipients_statement().add_columns(Award.id)
+            .where(Award.decision_id == decision.id).order_by(*RECIPIENT_ORDER))
     if award_uuids is not None:
-        wanted = list(award_uuids)
-        if not wanted:
-            return []
-        stmt = stmt.where(Award.uuid.in_(wanted))
-    out = []
-    for r in s.execute(stmt.order_by(*RECIPIENT_ORDER)):
-        (award_uuid, kind, name, gender, unit, _m, _ru, reason, *_rest, award_id) = r
-        out.append((award_id, award_uuid, RecipientText(
-            is_person=kind == "person", name=name, gender=gender, unit=unit,
-            reason=reason or decision.reason, serial="")))
-    return out
+        stmt = stmt.where(Award.uuid.in_(list(award_uuids)))
+    return stmt
 
 
 def file_name(serial: str, name: str) -> str:
@@ -184,69 +176,83 @@ def _known_serials(s: Any, award_ids: list[int]) -> dict[int, str]:
 def draft_certificates(db: Database, request: DraftRequest, *,
                        progress: Progress = NO_PROGRESS) -> CertificateDraft:
     """Draw the certificates ``request`` asks for into a temporary folder, numbered as the
-    register would number them now. Reads only: the register is not touched."""
+    register would number them now. Reads only: the register is not touched. Pages are
+    drawn as the recipients are read, so memory does not grow with their number."""
     if request.design not in CertificateDesign.ALL:
         raise UserError(_("Unknown certificate design: {design}").format(design=request.design))
     progress(0, 0, _("Reading the decision…"))
-    with db.read() as s:  # one read transaction: one consistent snapshot
-        decision = s.scalar(select(AwardDecision).where(
-            AwardDecision.uuid == request.decision_uuid))
-        if decision is None or decision.deleted_at is not None:
-            raise NotFound(_("No such award decision."))
-        kind = s.get(AwardKind, decision.award_kind_id)
-        assert kind is not None
-        template = certificate_template(kind)
-        recipients = _recipients(s, decision, request.award_uuids)
-        if not recipients:
-            raise UserError(_("The decision {number} has no recipients to print.").format(
-                number=decision.number))
-        assert db.home_unit_uuid is not None
-        year = decision.decided_on.year
-        last = _snapshot_last(s, db.home_unit_uuid, year)
-        known = _known_serials(s, [a for a, _u, _r in recipients])
-        text = decision_text(decision, kind)
-        version = decision.version
-    serials, reprints, number = [], [], last
-    for award_id, _u, _r in recipients:
-        if award_id in known:
-            serials.append(known[award_id])
-            reprints.append(True)
-        else:
-            number += 1
-            serials.append(serial_text(number, year))
-            reprints.append(False)
-    pages = [replace(r, serial=serial) for (_a, _u, r), serial
-             in zip(recipients, serials, strict=True)]
+    ids: list[int] = []
+    uuids: list[uuid.UUID] = []
+    names: list[str] = []
+    serials: list[str] = []
+    reprints: list[bool] = []
+    singles: list[Path] = []
     offset = request.offset if request.design == CertificateDesign.BLANK else (0.0, 0.0)
     folder = Path(tempfile.mkdtemp(prefix="unionapp-certificates-"))
+    run: CertificateRun | None = None
     try:
-        pdf: Path | None = None
-        total = len(pages) * (int(request.whole) + int(request.one_per_recipient))
-        step = _Steps(progress, total)
-        if request.whole:
-            pdf = folder / "all.pdf"
-            write_certificates(pdf, template, request.design, text, pages, offset=offset,
-                               on_page=step.page)
-        singles = []
-        if request.one_per_recipient:
-            for n, page in enumerate(pages):
-                single = folder / f"{n:06d}.pdf"
-                document = CertificateDocument(single, template, request.design, text,
-                                               offset=offset)
-                document.add(page)
-                document.close()
-                singles.append(single)
-                step.page()
+        # One read transaction: one consistent snapshot of the decision and the register
+        # (a reader in WAL mode keeps no writer waiting).
+        with db.read() as s:
+            decision = s.scalar(select(AwardDecision).where(
+                AwardDecision.uuid == request.decision_uuid))
+            if decision is None or decision.deleted_at is not None:
+                raise NotFound(_("No such award decision."))
+            kind = s.get(AwardKind, decision.award_kind_id)
+            assert kind is not None
+            template = certificate_template(kind)
+            assert db.home_unit_uuid is not None
+            year, version = decision.decided_on.year, decision.version
+            last = number = _snapshot_last(s, db.home_unit_uuid, year)
+            text = decision_text(decision, kind)
+            stmt = _recipients(decision, request.award_uuids)
+            total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+            if not total:
+                raise UserError(_("The decision {number} has no recipients to print.").format(
+                    number=decision.number))
+            step = _Steps(progress, total * (int(request.whole)
+                                             + int(request.one_per_recipient)))
+            if request.whole:
+                run = CertificateRun(folder / "all.pdf", template, request.design, text,
+                                     offset=offset)
+            for row in s.execute(stmt.execution_options(yield_per=500)):
+                (award_uuid, kind_, name, gender, unit, _m, _ru, reason, _amount, _note,
+                 known_number, known_year, _prints, award_id) = row
+                if known_number is not None:
+                    serial, again = serial_text(known_number, known_year), True
+                else:
+                    number += 1
+                    serial, again = serial_text(number, year), False
+                page = RecipientText(is_person=kind_ == "person", name=name, gender=gender,
+                                     unit=unit, reason=reason or decision.reason, serial=serial)
+                ids.append(award_id)
+                uuids.append(award_uuid)
+                names.append(name)
+                serials.append(serial)
+                reprints.append(again)
+                if run is not None:
+                    run.add(page)
+                    step.page()
+                if request.one_per_recipient:
+                    single = folder / f"{len(ids):06d}.pdf"
+                    document = CertificateDocument(single, template, request.design, text,
+                                                   offset=offset)
+                    document.add(page)
+                    document.close()
+                    singles.append(single)
+                    step.page()
+        if run is not None:
+            run.close()
     except BaseException:
+        if run is not None:
+            run.abort()
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return CertificateDraft(
         request=request, decision_number=text.decision_number, title=text.title,
-        decision_version=version, year=year,
-        award_ids=tuple(a for a, _u, _r in recipients),
-        award_uuids=tuple(u for _a, u, _r in recipients),
-        names=tuple(r.name for _a, _u, r in recipients), serials=tuple(serials),
-        reprints=tuple(reprints), last_number=last, folder=folder, pdf=pdf,
+        decision_version=version, year=year, award_ids=tuple(ids), award_uuids=tuple(uuids),
+        names=tuple(names), serials=tuple(serials), reprints=tuple(reprints),
+        last_number=last, folder=folder, pdf=run.path if run is not None else None,
         singles=tuple(singles))
 
 

@@ -54,33 +54,40 @@ class Issued:
 def issue(s: Session, award_ids: list[int], *, year: int, design: str, user: str,
           owner: uuid.UUID, summary: str = "") -> dict[int, Issued]:
     """Number the awards not yet in the register (in the order given), and log one print of
-    every award. Runs inside the caller's transaction."""
+    every award. Runs inside the caller's transaction, a chunk of awards at a time (memory
+    stays small for a run of 10,000)."""
     s.execute(select(OrgUnit.id).where(OrgUnit.uuid == owner).with_for_update())
-    known: dict[int, tuple[int, int, int]] = {}  # award id → certificate id, number, year
-    for start in range(0, len(award_ids), CHUNK):
-        chunk = award_ids[start:start + CHUNK]
-        for cert_id, award_id, number, cert_year in s.execute(
-                select(Certificate.id, Certificate.award_id, Certificate.register_number,
-                       Certificate.register_year).where(Certificate.award_id.in_(chunk))):
-            known[award_id] = (cert_id, number, cert_year)
     last = s.scalar(select(func.max(Certificate.register_number)).where(
         Certificate.owner_uuid == owner, Certificate.register_year == year)) or 0
     now = utcnow()
-    new = [a for a in dict.fromkeys(award_ids) if a not in known]
-    rows = [{"award_id": award_id, "register_year": year, "register_number": last + i,
-             "first_printed_at": now} for i, award_id in enumerate(new, start=1)]
-    for row, cert_id in zip(rows, insert_records(s, Certificate, rows, owner=owner),
-                            strict=True):
-        known[row["award_id"]] = (cert_id, row["register_number"], year)
-    reprinted = set(award_ids) - set(new)
-    insert_records(s, CertificatePrint, ({
-        "certificate_id": known[a][0], "printed_at": now, "by_user": user, "design": design,
-        "reprint": a in reprinted} for a in award_ids), owner=owner)
+    out: dict[int, Issued] = {}
+    numbered = 0
+    for start in range(0, len(award_ids), CHUNK):
+        chunk = [a for a in dict.fromkeys(award_ids[start:start + CHUNK]) if a not in out]
+        known: dict[int, tuple[int, int, int]] = {  # award id → certificate id, number, year
+            award_id: (cert_id, number, cert_year) for cert_id, award_id, number, cert_year
+            in s.execute(select(Certificate.id, Certificate.award_id,
+                                Certificate.register_number, Certificate.register_year)
+                         .where(Certificate.award_id.in_(chunk)))}
+        reprinted = set(known)
+        rows = [{"award_id": award_id, "register_year": year,
+                 "register_number": last + numbered + i, "first_printed_at": now}
+                for i, award_id in enumerate((a for a in chunk if a not in known), start=1)]
+        numbered += len(rows)
+        for row, cert_id in zip(rows, insert_records(s, Certificate, rows, owner=owner),
+                                strict=True):
+            known[row["award_id"]] = (cert_id, row["register_number"], year)
+        insert_records(s, CertificatePrint, ({
+            "certificate_id": known[a][0], "printed_at": now, "by_user": user, "design": design,
+            "reprint": a in reprinted} for a in chunk), owner=owner)
+        out.update((a, Issued(serial_text(known[a][1], known[a][2]), a in reprinted))
+                   for a in chunk)
+    reprints = len(out) - numbered
     audit_summary(s, user=user, action="print", entity="certificate",
                   summary=summary or f"{len(award_ids)} certificates printed",
-                  details={"numbered": len(new), "reprinted": len(reprinted), "year": year,
+                  details={"numbered": numbered, "reprinted": reprints, "year": year,
                            "design": design})
-    return {a: Issued(serial_text(known[a][1], known[a][2]), a in reprinted) for a in award_ids}
+    return out
 
 
 # --- reading the register -----------------------------------------------------------------------

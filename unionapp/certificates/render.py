@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -299,31 +298,57 @@ class CertificateDocument:
         self.canvas.save()
 
 
-def write_certificates(path: Path, template: Template, design: str, decision: DecisionText,
-                       pages: Sequence[RecipientText], *, offset: tuple[float, float] = (0.0, 0.0),
-                       on_page: Callable[[], None] = lambda: None) -> int:
-    """Every page of a run into ``path``. ReportLab holds a document's pages in memory until
-    it saves it, so a long run is written as documents of :data:`CHUNK_PAGES` pages, joined
-    at the end: memory stays flat however many pages (issue 14: 10,000 certificates)."""
-    title = f"{decision.title} — {decision.decision_number}"
-    if len(pages) <= CHUNK_PAGES:
-        document = CertificateDocument(path, template, design, decision, offset=offset)
-        for page in pages:
-            document.add(page)
-            on_page()
-        document.close()
-        return len(pages)
-    folder = Path(tempfile.mkdtemp(prefix=".parts-", dir=path.parent))
-    try:
-        parts = []
-        for start in range(0, len(pages), CHUNK_PAGES):
-            part = folder / f"{start:08d}.pdf"
-            document = CertificateDocument(part, template, design, decision, offset=offset)
-            for page in pages[start:start + CHUNK_PAGES]:
-                document.add(page)
-                on_page()
-            document.close()
-            parts.append(part)
-        return join_pdfs(parts, path, title=title, author=decision.issuing_body)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+class CertificateRun:
+    """Every page of a run into one file, however long. ReportLab holds a document's pages
+    in memory until it saves it, so a run is written as documents of :data:`CHUNK_PAGES`
+    pages, joined at :meth:`close`: memory stays flat (issue 14: 10,000 certificates)."""
+
+    def __init__(self, path: Path, template: Template, design: str, decision: DecisionText,
+                 *, offset: tuple[float, float] = (0.0, 0.0)):
+        self.path, self.template, self.design, self.decision = path, template, design, decision
+        self.offset = offset
+        self.pages = 0
+        self.parts: list[Path] = []
+        self.folder: Path | None = None
+        self.document: CertificateDocument | None = None
+
+    def add(self, recipient: RecipientText) -> None:
+        if self.document is None:
+            if self.pages == 0:
+                target = self.path
+            else:  # a long run: the first document becomes the first of the parts
+                if self.folder is None:
+                    self.folder = Path(tempfile.mkdtemp(prefix=".parts-", dir=self.path.parent))
+                    first = self.folder / "00000000.pdf"
+                    self.path.replace(first)
+                    self.parts.append(first)
+                target = self.folder / f"{self.pages:08d}.pdf"
+                self.parts.append(target)
+            self.document = CertificateDocument(target, self.template, self.design,
+                                                self.decision, offset=self.offset)
+        self.document.add(recipient)
+        self.pages += 1
+        if self.document.pages >= CHUNK_PAGES:
+            self.document.close()
+            self.document = None
+
+    def close(self) -> int:
+        """Save (joining the parts of a long run); returns the number of pages."""
+        if self.document is not None:
+            self.document.close()
+            self.document = None
+        if self.parts:
+            try:
+                join_pdfs(self.parts, self.path,
+                          title=f"{self.decision.title} — {self.decision.decision_number}",
+                          author=self.decision.issuing_body)
+            finally:
+                self.abort()
+        return self.pages
+
+    def abort(self) -> None:
+        """Remove the parts (the caller removes ``path``)."""
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+        self.parts = []
