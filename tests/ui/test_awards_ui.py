@@ -34,13 +34,24 @@ def _decision(db: Database, number: str = "15/QĐ-CĐCS") -> awards.DecisionRow:
     return awards.find_decision(db, number)
 
 
+class Shown(list):
+    """(path, printer) of each PDF the GUI asked to preview, and what printing it does."""
+
+    outputs: list[pdf_preview.PreviewOutput | None]
+
+
 @pytest.fixture
-def previews(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, str]]:
+def previews(monkeypatch: pytest.MonkeyPatch) -> Shown:
     """The PDFs the GUI asked to preview (the modal dialog itself is not opened)."""
-    shown: list[tuple[Path, str]] = []
-    monkeypatch.setattr(pdf_preview, "preview_pdf",
-                        lambda parent, path, title="", printer_name="": shown.append(
-                            (Path(path), printer_name)))
+    shown = Shown()
+    shown.outputs = []
+
+    def record(parent: object, path: Path, title: str = "", printer_name: str = "",
+               output: pdf_preview.PreviewOutput | None = None) -> None:
+        shown.append((Path(path), printer_name))
+        shown.outputs.append(output)
+
+    monkeypatch.setattr(pdf_preview, "preview_pdf", record)
     return shown
 
 
@@ -138,8 +149,8 @@ def test_recipients_pane_adds_collectives_and_edits_one(qtbot: QtBot, demo_db: D
     assert awards.award_list(demo_db, pane.decision.uuid).all()[0].amount == 1_500_000
 
 
-def test_printing_a_decision_numbers_it_and_opens_the_preview(
-        qtbot: QtBot, demo_db: Database, previews: list, tmp_path: Path,
+def test_printing_a_decision_previews_then_numbers_it_when_saved(
+        qtbot: QtBot, demo_db: Database, previews: Shown, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     from ui.dialogs import certificate_dialogs
 
@@ -149,11 +160,24 @@ def test_printing_a_decision_numbers_it_and_opens_the_preview(
     dialog = PrintCertificatesDialog(demo_db, decision, [])
     qtbot.addWidget(dialog)
     assert dialog.all.isChecked() and not dialog.some.isEnabled()
-    with qtbot.waitSignal(dialog.printed, timeout=20000):
-        dialog.start()
+    dialog.start()
+    qtbot.waitUntil(lambda: bool(previews), timeout=20000)
     path, _printer = previews[0]
+    output = previews.outputs[0]
     assert pdf_pages(path) == 27
+    # Issue 12.5: the preview alone takes no number and logs no print.
+    assert dialog.summary is None and _decision(demo_db).printed == 0
+    assert output is not None and "Số vào sổ dự kiến 1/" in output.note
+    # The clerk saves the PDF from the preview: now the register is written.
+    preview = pdf_preview.PdfPreviewDialog(None, path, "Giấy khen", output=output)
+    qtbot.addWidget(preview)
+    with qtbot.waitSignal(dialog.printed, timeout=20000):
+        preview.save_copy(tmp_path / "gk.pdf")
+    qtbot.waitUntil(lambda: preview.printed == 27, timeout=20000)
     assert dialog.summary is not None and dialog.summary.numbered == 27
+    assert _decision(demo_db).printed == 27 and pdf_pages(tmp_path / "gk.pdf") == 27
+    assert "Đã ghi vào sổ khen thưởng" in preview.note.text()
+    preview.reject()
     # Two chosen recipients again, onto blanks, as one file: reprints, same numbers.
     chosen = [r.uuid for r in awards.award_list(demo_db, decision.uuid).all()[3:5]]
     again = PrintCertificatesDialog(demo_db, _decision(demo_db), chosen)
@@ -182,9 +206,13 @@ def test_preview_shows_pages_saves_and_prints(qtbot: QtBot, tmp_path: Path,
     dialog.zoom.setCurrentIndex(4)  # 100 %
     assert dialog.canvas.pixmap().width() > 800
     saved = tmp_path / "copy.pdf"
+    proposed: list[str] = []
     monkeypatch.setattr(pdf_preview.QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (str(saved), ""))
-    assert dialog.save_copy() == saved and saved.read_bytes() == source.read_bytes()
+                        lambda parent, title, start, filters: proposed.append(start) or
+                        (str(saved), ""))
+    assert dialog.save_copy() == saved
+    qtbot.waitUntil(lambda: dialog.printed == 3, timeout=20000)
+    assert saved.read_bytes() == source.read_bytes()
     printer = dialog.make_printer()
     assert printer.pageLayout().orientation() == pdf_preview.QPageLayout.Orientation.Landscape
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)

@@ -1,10 +1,16 @@
 """Printing a decision's certificates (full design or onto blanks, all or some recipients,
-preview or files) and calibrating a printer for pre-printed blanks."""
+preview or files) and calibrating a printer for pre-printed blanks.
+
+A preview shows the certificates with provisional register numbers and writes nothing; the
+numbers are taken, and the print logged, only when the clerk prints or saves from it
+(:class:`CertificateOutput`), in the same transaction as the delivery."""
 
 from __future__ import annotations
 
 import tempfile
 import uuid
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -27,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from ui.dialogs import pdf_preview
 from ui.dialogs.activity_dialogs import ok_cancel
+from ui.dialogs.pdf_preview import MakeDelivery, PreviewOutput
 from ui.tabs.sections import tell
 from ui.tasks import Task, run_task
 from unionapp.awards import DecisionRow
@@ -38,12 +45,18 @@ from unionapp.certificates import (
     save_printer_offset,
 )
 from unionapp.certificates.calibration import MAX_OFFSET
+from unionapp.certificates.printing import (
+    CertificateDraft,
+    DraftRequest,
+    draft_certificates,
+    issue_certificates,
+)
 from unionapp.db import Database
+from unionapp.filenames import documents_dir, proposed_path
 from unionapp.i18n import _
 from unionapp.models import CertificateDesign
-from unionapp.progress import Progress
+from unionapp.progress import NO_PROGRESS, Progress
 from unionapp.settings import Settings
-from unionapp.text import search_words
 
 LAST_CHOICES = "certificate_last"  # Settings.extra: {"design": …, "printer": …}
 
@@ -82,6 +95,56 @@ def printer_combo(selected: str = "") -> QComboBox:
             index = box.count() - 1
         box.setCurrentIndex(index)
     return box
+
+
+class CertificateOutput(PreviewOutput):
+    """Printing or saving previewed certificates: only then are they numbered in the award
+    register and the print logged, in the transaction that hands over the pages. Pages
+    chosen in the print dialog are drawn again for just those recipients, so that each
+    carries the number it gets."""
+
+    def __init__(self, db: Database, draft: CertificateDraft,
+                 on_issued: Callable[[PrintSummary], None] = lambda summary: None):
+        assert draft.pdf is not None
+        super().__init__(draft.pdf, save_name=f"{draft.title.capitalize()} — "
+                                              f"{draft.decision_number}")
+        self.db, self.draft, self.on_issued = db, draft, on_issued
+        self.drafts = [draft]  # every draft drawn, removed when the preview closes
+        self.note = draft.provisional_note()
+        self.summaries: list[PrintSummary] = []
+
+    def deliver(self, make: MakeDelivery, pages: list[int] | None,
+                progress: Progress = NO_PROGRESS) -> str:
+        draft = self.draft
+        if pages is not None:
+            chosen = tuple(draft.award_uuids[p - 1] for p in pages)
+            draft = draft_certificates(self.db, replace(draft.request, award_uuids=chosen),
+                                       progress=progress)
+            self.drafts.append(draft)
+        assert draft.pdf is not None
+        summary, used = issue_certificates(self.db, draft, make(draft.pdf, None),
+                                           progress=progress)
+        if used is not draft:
+            self.drafts.append(used)
+        if pages is None and used.pdf is not None:
+            self.draft, self.path = used, used.pdf  # the preview shows the numbers given
+        self.summaries.append(summary)
+        span = summary.first_serial if summary.pages == 1 else \
+            f"{summary.first_serial} – {summary.last_serial}"
+        self.note = _("Written into the award register: {span} ({numbered} newly numbered, "
+                      "{reprinted} reprints).").format(span=span, numbered=summary.numbered,
+                                                       reprinted=summary.reprinted)
+        if used.serials != draft.serials:
+            self.note += " " + _("Someone printed other certificates meanwhile, so these "
+                                 "got the next free numbers.")
+        return self.note
+
+    def delivered(self) -> None:
+        self.on_issued(self.summaries[-1])
+
+    def close(self) -> None:
+        for draft in self.drafts:
+            draft.discard()
 
 
 class PrintCertificatesDialog(QDialog):
@@ -180,26 +243,27 @@ class PrintCertificatesDialog(QDialog):
         self.settings = Settings.load()
         self._show_offset()
 
+    def save_name(self) -> str:
+        return _("Certificates — {number}").format(number=self.decision.number)
+
     def start(self, target: Path | None = None) -> Task | None:
-        """Ask where (unless ``target`` is given), then print off the GUI thread."""
-        name = "-".join(search_words(self.decision.number)) or "certificates"
+        """Ask where (unless ``target`` is given), then draw (and, for files, print) off
+        the GUI thread."""
         out: Path | None = None
         folder: Path | None = None
-        if self.preview.isChecked():
-            out = print_folder() / f"giay-khen-{name}.pdf"
-        elif self.one_file.isChecked():
+        if self.one_file.isChecked():
             if target is None:
                 chosen, _filter = QFileDialog.getSaveFileName(
-                    self, _("Save certificates"), str(Path.home() / f"giay-khen-{name}.pdf"),
+                    self, _("Save certificates"), str(proposed_path(self.save_name(), ".pdf")),
                     _("PDF files (*.pdf)"))
                 if not chosen:
                     return None
                 target = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
             out = target
-        else:
+        elif self.per_recipient.isChecked():
             if target is None:
                 chosen = QFileDialog.getExistingDirectory(self, _("Folder for the certificates"),
-                                                          str(Path.home()))
+                                                          str(documents_dir()))
                 if not chosen:
                     return None
                 target = Path(chosen)
@@ -210,31 +274,44 @@ class PrintCertificatesDialog(QDialog):
         db, decision = self.db, self.decision.uuid
         awards = list(self.selected) if self.some.isChecked() else None
         offset = self.current_offset() if design == CertificateDesign.BLANK else (0.0, 0.0)
+        label = _("Printing the certificates of {number}…").format(number=self.decision.number)
+        if self.preview.isChecked():
+            request = DraftRequest(decision, design, tuple(awards) if awards is not None
+                                   else None, offset)
+
+            def draw(progress: Progress) -> CertificateDraft:
+                return draft_certificates(db, request, progress=progress)
+
+            self.task = run_task(self, draw, on_done=self._preview, label=label)
+            return self.task
 
         def work(progress: Progress) -> PrintSummary:
             return print_certificates(db, decision, out=out, design=design, award_uuids=awards,
                                       per_recipient_dir=folder, offset=offset,
                                       progress=progress)
 
-        self.task = run_task(self, work, on_done=self._done,
-                             label=_("Printing the certificates of {number}…").format(
-                                 number=self.decision.number))
+        self.task = run_task(self, work, on_done=self._done, label=label)
         return self.task
 
-    def _done(self, summary: PrintSummary) -> None:
+    def _issued(self, summary: PrintSummary) -> None:
         self.summary = summary
         self.printed.emit()
+
+    def _preview(self, draft: CertificateDraft) -> None:
+        self.accept()
+        output = CertificateOutput(self.db, draft, on_issued=self._issued)
+        pdf_preview.preview_pdf(self.parentWidget(), output.path, self.save_name(),
+                                printer_name=self.printer.currentText(), output=output)
+
+    def _done(self, summary: PrintSummary) -> None:
+        self._issued(summary)
         self.accept()
         parent = self.parentWidget()
-        if self.preview.isChecked():
-            pdf_preview.preview_pdf(parent, summary.files[0], _("Certificates — {number}").format(
-                number=summary.decision_number), printer_name=self.printer.currentText())
-        else:
-            where = summary.files[0].parent if self.per_recipient.isChecked() else summary.files[0]
-            tell(parent or self, _("Certificates"), _(
-                "{pages} certificates written ({numbered} newly numbered, {reprinted} reprints) "
-                "to {path}.").format(pages=summary.pages, numbered=summary.numbered,
-                                     reprinted=summary.reprinted, path=where))
+        where = summary.files[0].parent if self.per_recipient.isChecked() else summary.files[0]
+        tell(parent or self, _("Certificates"), _(
+            "{pages} certificates written ({numbered} newly numbered, {reprinted} reprints) "
+            "to {path}.").format(pages=summary.pages, numbered=summary.numbered,
+                                 reprinted=summary.reprinted, path=where))
 
 
 class CalibrationDialog(QDialog):

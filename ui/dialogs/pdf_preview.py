@@ -1,9 +1,18 @@
-"""Showing a PDF we made (certificates, signature lists, slips) and printing it.
+"""Showing a PDF we made (certificates, signature lists, slips) and printing or saving it.
 
 ``preview_pdf(parent, path, title)`` is the one entry point the tabs call. The dialog shows
-the real pages, rendered by PDFium (pypdfium2), one at a time at the window's zoom; it prints
-through the system's print dialog, each page rendered at the printer's resolution (in bands,
-so memory stays small), off the GUI thread with progress and Cancel; and it saves a copy.
+the real pages, rendered by PDFium (pypdfium2), one at a time at the window's zoom. What
+printing or saving does is a :class:`PreviewOutput`: for papers, the file as it is; for
+certificates (``ui.dialogs.certificate_dialogs``), also the award register, written only
+then, in the same transaction.
+
+Printing goes through the system's print dialog (issue 16, point 2):
+- to a file ("Print to File (PDF)"): our own vector PDF (the chosen pages of it), never
+  pages rendered as pictures;
+- to a printer where the system spools PDF (CUPS, on Linux and macOS): the vector PDF goes
+  to the print queue as it is, and the printer draws it at its own resolution;
+- elsewhere (Windows): each page is rendered at the printer's resolution (capped), in bands
+  so memory stays small, off the GUI thread with progress and Cancel.
 
 PDFium is not thread-safe: every call into it holds ``PDFIUM_LOCK``.
 """
@@ -11,9 +20,14 @@ PDFium is not thread-safe: every call into it holds ``PDFIUM_LOCK``.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 from PySide6.QtCore import QMarginsF, QRectF, Qt
@@ -25,6 +39,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -35,9 +50,11 @@ from PySide6.QtWidgets import (
 
 from ui.tasks import run_task, show_error
 from ui.widgets.pause import after_pause
+from unionapp.certificates.printing import Delivery, FileDelivery
 from unionapp.errors import UserError
+from unionapp.filenames import proposed_path, safe_file_name
 from unionapp.i18n import _
-from unionapp.progress import Progress
+from unionapp.progress import NO_PROGRESS, Progress
 
 PDFIUM_LOCK = threading.Lock()
 MAX_PRINT_DPI = 600
@@ -73,20 +90,182 @@ def page_size(document: pdfium.PdfDocument, index: int) -> tuple[float, float]:
             page.close()
 
 
+# --- where a previewed PDF goes ---------------------------------------------------------------
+
+MakeDelivery = Callable[[Path, "list[int] | None"], Delivery]
+
+
+def page_subset(source: Path, pages: list[int] | None, folder: Path) -> Path:
+    """The chosen pages (1-based) of ``source`` as a PDF of their own: the same vector
+    pages, copied by PDFium, never rendered."""
+    if pages is None:
+        return source
+    target = folder / f"pages-{pages[0]}-{pages[-1]}.pdf"
+    with PDFIUM_LOCK:
+        whole = pdfium.PdfDocument(str(source))
+        subset = pdfium.PdfDocument.new()
+        try:
+            subset.import_pages(whole, [p - 1 for p in pages])
+            subset.save(str(target))
+        finally:
+            subset.close()
+            whole.close()
+    return target
+
+
+class PdfFileDelivery(FileDelivery):
+    """"Print to file" and "Save PDF…": our vector PDF (or its chosen pages) at ``target``,
+    replacing an old file only once everything else has worked."""
+
+    def __init__(self, source: Path, target: Path, pages: list[int] | None = None):
+        super().__init__(out=target)
+        self.source, self.target, self.pages = source, target, pages
+        self._scratch = Path(tempfile.mkdtemp(prefix="unionapp-pages-"))
+
+    def prepare(self, draft: Any, progress: Progress) -> None:
+        source = draft.pdf if draft is not None else self.source
+        self.pairs = [(page_subset(source, self.pages, self._scratch), self.target)]
+        super().prepare(None, progress)
+
+    def done(self) -> None:
+        super().done()
+        shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def undo(self) -> None:
+        super().undo()
+        shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+def system_spooler() -> str | None:
+    """The command that queues a PDF for a printer as it is (CUPS ``lp``, on Linux and
+    macOS), or None where printing goes through the printer driver (Windows)."""
+    if sys.platform == "win32":
+        return None
+    return shutil.which("lp")
+
+
+def spooler_command(lp: str, printer: QPrinter, pdf: Path, pages: list[int] | None,
+                    title: str) -> list[str]:
+    """``lp`` with what the print dialog chose: printer, copies, pages, sides, colour. No
+    scaling: certificates on pre-printed blanks must land where they were calibrated."""
+    command = [lp, "-t", title or pdf.stem, "-n", str(max(printer.copyCount(), 1)),
+               "-o", "print-scaling=none"]
+    if printer.printerName():
+        command += ["-d", printer.printerName()]
+    if pages is not None:
+        command += ["-P", ",".join(str(p) for p in pages)]
+    sides = {QPrinter.DuplexMode.DuplexLongSide: "two-sided-long-edge",
+             QPrinter.DuplexMode.DuplexShortSide: "two-sided-short-edge",
+             QPrinter.DuplexMode.DuplexAuto: "two-sided-long-edge"}.get(printer.duplex())
+    if sides:
+        command += ["-o", f"sides={sides}"]
+    if printer.colorMode() == QPrinter.ColorMode.GrayScale:
+        command += ["-o", "print-color-mode=monochrome"]
+    if printer.collateCopies():
+        command += ["-o", "collate=true"]
+    return [*command, "--", str(pdf)]
+
+
+class PrinterDelivery:
+    """Pages to a printer. Where the system queues PDF (CUPS), the vector file is handed to
+    the queue at ``finish`` (the spool is the PDF itself, a few kB a page). Otherwise pages
+    are painted at the printer's resolution in ``prepare`` (the slow part, outside the
+    register's transaction) and the job is released at ``finish``; ``undo`` aborts it."""
+
+    def __init__(self, source: Path, printer: QPrinter, pages: list[int] | None = None, *,
+                 spooler: str | None = None, title: str = ""):
+        self.source, self.printer, self.pages = source, printer, pages
+        self.spooler, self.title = spooler, title
+        self.painter: QPainter | None = None
+        self.pdf = source
+
+    def prepare(self, draft: Any, progress: Progress) -> None:
+        self.pdf = draft.pdf if draft is not None else self.source
+        if self.spooler is not None:
+            return
+        with PDFIUM_LOCK:
+            document = pdfium.PdfDocument(str(self.pdf))
+            count = len(document)
+        try:
+            wanted = self.pages or list(range(1, count + 1))
+            self.painter = paint_pages(document, self.printer, wanted, progress)
+        finally:
+            with PDFIUM_LOCK:
+                document.close()
+
+    def finish(self) -> None:
+        if self.spooler is not None:
+            done = subprocess.run(
+                spooler_command(self.spooler, self.printer, self.pdf, self.pages, self.title),
+                capture_output=True, text=True, timeout=60)
+            if done.returncode != 0:
+                raise UserError(_("The printer did not take the job: {error}").format(
+                    error=(done.stderr or done.stdout).strip() or done.returncode))
+            return
+        painter, self.painter = self.painter, None
+        if painter is not None and not painter.end():
+            raise UserError(_("The printer could not finish the job. Check that it is on "
+                              "and connected."))
+
+    def undo(self) -> None:
+        if self.painter is not None:
+            self.printer.abort()
+            self.painter.end()
+            self.painter = None
+
+    def done(self) -> None:
+        pass
+
+
+class PreviewOutput:
+    """What printing or saving the previewed PDF does: for a paper, deliver the file as it
+    is. Runs off the GUI thread; returns what to tell the clerk."""
+
+    note = ""
+
+    def __init__(self, path: Path, save_name: str = ""):
+        self.path = Path(path)
+        self.save_name = save_name or self.path.stem
+
+    def deliver(self, make: MakeDelivery, pages: list[int] | None,
+                progress: Progress = NO_PROGRESS) -> str:
+        delivery = make(self.path, pages)
+        try:
+            delivery.prepare(None, progress)
+            delivery.finish()
+        except BaseException:
+            delivery.undo()
+            raise
+        delivery.done()
+        return ""
+
+    def delivered(self) -> None:
+        """Back on the GUI thread after a delivery."""
+
+    def close(self) -> None:
+        """The preview is closing."""
+
+
 class PdfPreviewDialog(QDialog):
     """The pages of one PDF, with page navigation, zoom, Print and Save."""
 
     def __init__(self, parent: QWidget | None, path: Path, title: str = "", *,
-                 printer_name: str = ""):
+                 printer_name: str = "", output: PreviewOutput | None = None):
         super().__init__(parent)
         self.path = Path(path)
+        self.output = output or PreviewOutput(self.path, title or self.path.stem)
         self.printer_name = printer_name
-        self.setWindowTitle(title or self.path.name)
+        self.printed = 0  # pages printed or saved by the last action (-1: running)
+        self.told = ""
+        self.setWindowTitle(title or self.path.stem)
         with PDFIUM_LOCK:
             self.document = pdfium.PdfDocument(str(self.path))
             self.pages = len(self.document)
         self._cache: OrderedDict[tuple[int, float], QPixmap] = OrderedDict()
-
+        self.note = QLabel(self.output.note)
+        self.note.setWordWrap(True)
+        self.note.setVisible(bool(self.output.note))
+        self.note.setStyleSheet("QLabel { background: #fff4ce; padding: 4px; }")
         self.page_box = QSpinBox()
         self.page_box.setRange(1, max(self.pages, 1))
         self.page_box.valueChanged.connect(self._show)
@@ -108,7 +287,7 @@ class PdfPreviewDialog(QDialog):
         self.print_button.setShortcut(QKeySequence.StandardKey.Print)
         self.print_button.clicked.connect(self.choose_printer_and_print)
         self.save_button = QPushButton(_("Save PDF…"))
-        self.save_button.clicked.connect(self.save_copy)
+        self.save_button.clicked.connect(lambda: self.save_copy())
         close = QPushButton(_("Close"))
         close.clicked.connect(self.accept)
 
@@ -132,6 +311,7 @@ class PdfPreviewDialog(QDialog):
         self.scroll.setStyleSheet("QScrollArea { background: #7f7f7f; }")
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.note)
         layout.addWidget(self.scroll, 1)
         self.resize(1100, 800)
         self._resize_timer = after_pause(self, self._show, 120)
@@ -177,27 +357,49 @@ class PdfPreviewDialog(QDialog):
         if self.zoom.currentData() in (0.0, -1.0):
             self._resize_timer.start()
 
+    def show_document(self, path: Path) -> None:
+        """Show another PDF in place of this one (the certificates drawn again)."""
+        with PDFIUM_LOCK:
+            self.document.close()
+            self.document = pdfium.PdfDocument(str(path))
+            self.pages = len(self.document)
+        self.path = Path(path)
+        self._cache.clear()
+        self.page_box.setRange(1, max(self.pages, 1))
+        self.page_count.setText(_("of {count}").format(count=self.pages))
+        self._show()
+
+    def show_note(self) -> None:
+        self.note.setText(self.output.note)
+        self.note.setVisible(bool(self.output.note))
+
     # -- saving and printing -----------------------------------------------------------------
 
-    def save_copy(self) -> Path | None:
-        target, _filter = QFileDialog.getSaveFileName(
-            self, _("Save PDF"), str(Path.home() / self.path.name), _("PDF files (*.pdf)"))
-        if not target:
-            return None
-        dest = Path(target if target.lower().endswith(".pdf") else target + ".pdf")
-        try:
-            shutil.copyfile(self.path, dest)
-        except OSError as error:
-            show_error(self, UserError(_("Can't save {path}: {error}").format(
-                path=dest, error=error.strerror or error)))
-            return None
+    def save_copy(self, target: Path | None = None) -> Path | None:
+        """Save the PDF (for certificates: and write them into the register)."""
+        if target is None:
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self, _("Save PDF"), str(proposed_path(self.output.save_name, ".pdf")),
+                _("PDF files (*.pdf)"))
+            if not chosen:
+                return None
+            target = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
+        dest = target
+
+        def make(source: Path, pages: list[int] | None) -> Delivery:
+            return PdfFileDelivery(source, dest, pages)
+
+        self._deliver(make, None, _("Saving the PDF…"), _("Saved to {path}.").format(path=dest))
         return dest
 
     def make_printer(self) -> QPrinter:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if self.printer_name:
             printer.setPrinterName(self.printer_name)
-        printer.setDocName(self.windowTitle())
+        # The print queue shows it, and Qt's dialog builds its "print to file" name from it.
+        printer.setDocName(safe_file_name(self.output.save_name))
+        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:  # no printer installed
+            printer.setOutputFileName(str(proposed_path(self.output.save_name, ".pdf")))
         if self.pages:
             width, height = page_size(self.document, 0)
             printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4) if self._is_a4(width, height)
@@ -219,6 +421,9 @@ class PdfPreviewDialog(QDialog):
         dialog = QPrintDialog(printer, self)
         dialog.setMinMax(1, max(self.pages, 1))
         dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, True)
+        field = dialog.findChild(QLineEdit, "filename")  # Qt's own dialog (Linux)
+        if field is not None:
+            field.setText(str(proposed_path(self.output.save_name, ".pdf")))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         first, last = printer.fromPage(), printer.toPage()
@@ -227,45 +432,81 @@ class PdfPreviewDialog(QDialog):
         self.print_pages(printer, first, last)
 
     def print_pages(self, printer: QPrinter, first: int, last: int) -> None:
-        """Print pages ``first``…``last`` (1-based) off the GUI thread."""
-        document = self.document
+        """Print pages ``first``…``last`` (1-based) as the print dialog set ``printer``:
+        to a file, our vector PDF; to a printer, see :class:`PrinterDelivery`."""
+        pages = None if (first, last) == (1, self.pages) else list(range(first, last + 1))
+        to_file = (printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
+                   and bool(printer.outputFileName()))
+        if to_file:
+            target = Path(printer.outputFileName())
+            if target.suffix.lower() != ".pdf":
+                target = target.with_name(target.name + ".pdf")
 
-        def work(progress: Progress) -> int:
-            return print_document(document, printer, first, last, progress)
+            def make(source: Path, chosen: list[int] | None) -> Delivery:
+                return PdfFileDelivery(source, target, chosen)
 
-        def done(count: int) -> None:
+            self._deliver(make, pages, _("Saving the PDF…"),
+                          _("Saved to {path}.").format(path=target))
+            return
+        spooler = system_spooler()
+        title = printer.docName()
+
+        def make_job(source: Path, chosen: list[int] | None) -> Delivery:
+            return PrinterDelivery(source, printer, chosen, spooler=spooler, title=title)
+
+        self._deliver(make_job, pages, _("Printing…"), _("Sent to the printer."))
+
+    def _deliver(self, make: MakeDelivery, pages: list[int] | None, label: str,
+                 told: str) -> None:
+        output = self.output
+        count = len(pages) if pages is not None else self.pages
+
+        def work(progress: Progress) -> str:
+            return output.deliver(make, pages, progress)
+
+        def done(message: str) -> None:
             self.printed = count
+            self.told = message or told
+            self.show_note()
+            output.delivered()
+            if output.path != self.path:
+                self.show_document(output.path)
 
         def cancelled() -> None:
             self.printed = 0
 
+        def failed(error: BaseException) -> None:
+            self.printed = 0
+            show_error(self, error)
+
         self.printed = -1
-        run_task(self, work, on_done=done, on_cancelled=cancelled, label=_("Printing…"),
-                 cancellable=True)
+        run_task(self, work, on_done=done, on_cancelled=cancelled, on_failed=failed,
+                 label=label, cancellable=True)
 
     def done(self, result: int) -> None:
         with PDFIUM_LOCK:
             self.document.close()
+        self.output.close()
         super().done(result)
 
 
-def print_document(document: pdfium.PdfDocument, printer: QPrinter, first: int, last: int,
-                   progress: Progress) -> int:
-    """Paint pages onto ``printer`` at its resolution (capped), band by band. QPainter may
-    paint on a QPrinter outside the GUI thread; no widget is touched here."""
+def paint_pages(document: pdfium.PdfDocument, printer: QPrinter, pages: list[int],
+                progress: Progress) -> QPainter:
+    """Paint ``pages`` (1-based) onto ``printer`` at its resolution (capped), band by band,
+    and return the painter still open: ending it releases the job. QPainter may paint on a
+    QPrinter outside the GUI thread; no widget is touched here."""
     dpi = min(printer.resolution(), MAX_PRINT_DPI)
     painter = QPainter()
     if not painter.begin(printer):
         raise UserError(_("The printer could not be started. Check that it is on and "
                           "connected."))
-    printed = 0
     try:
         device = printer.resolution() / 72  # points → device pixels
-        total = last - first + 1
-        for number in range(first, last + 1):
-            progress(printed, total, _("Printing page {page} of {total}…").format(
-                page=printed + 1, total=total))
-            if printed:
+        total = len(pages)
+        for done, number in enumerate(pages):
+            progress(done, total, _("Printing page {page} of {total}…").format(
+                page=done + 1, total=total))
+            if done:
                 printer.newPage()
             width, height = page_size(document, number - 1)
             scale = dpi / 72
@@ -278,22 +519,24 @@ def print_document(document: pdfium.PdfDocument, printer: QPrinter, first: int, 
                 target = QRectF(0, top * device, width * device, (bottom - top) * device)
                 painter.drawImage(target, image)
                 top = bottom
-            printed += 1
         progress(total, total, "")
     except BaseException:
         printer.abort()
-        raise
-    finally:
         painter.end()
-    return printed
+        raise
+    return painter
 
 
 def preview_pdf(parent: QWidget | None, path: Path, title: str = "", *,
-                printer_name: str = "") -> None:
-    """Show ``path`` in the preview dialog (``printer_name``: the printer offered first)."""
+                printer_name: str = "", output: PreviewOutput | None = None) -> None:
+    """Show ``path`` in the preview dialog (``printer_name``: the printer offered first;
+    ``output``: what printing or saving does, the file as it is by default)."""
     try:
-        dialog = PdfPreviewDialog(parent, path, title, printer_name=printer_name)
+        dialog = PdfPreviewDialog(parent, path, title, printer_name=printer_name,
+                                  output=output)
     except pdfium.PdfiumError as error:
+        if output is not None:
+            output.close()
         QMessageBox.warning(parent, _("Preview"), _("The PDF {path} can't be opened: "
                                                     "{error}").format(path=path, error=error))
         return
