@@ -192,3 +192,78 @@ def join_pdfs(parts: list[Path], out: Path, *, title: str = "", author: str = ""
                 b"startxref\n%d\n%%%%EOF\n" % (len(offsets), ident.encode(), ident.encode(),
                                                xref))
     return len(kids)
+
+
+# --- names set on several lines ----------------------------------------------------------------
+
+NBSP = "\u00a0"  # ReportLab's paragraphs never break a line here
+# Vietnamese writes every syllable apart, so a line may fall inside a word: "PHÁT / TRIỂN".
+# These two-syllable words of unit names are kept whole (folded, as search keys).
+_COMPOUNDS = frozenset(tuple(pair.split()) for pair in (
+    "bao hiem", "benh vien", "buu dien", "cao dang", "chi minh", "co phan", "co so",
+    "cong doan", "cong nghe", "cong nghiep", "cong ty", "da khoa", "dai hoc", "dao tao",
+    "dich vu", "dien luc", "du lich", "duoc pham", "giao duc", "giao thong", "ha noi",
+    "hanh chinh", "ho chi", "hoc vien", "huu han", "ke toan", "khoa hoc", "kinh te",
+    "ky thuat", "lam nghiep", "lao dong", "moi truong", "ngan hang", "nghien cuu",
+    "ngoai ngu", "nhan dan", "nong nghiep", "phat trien", "phu nu", "quan ly", "quoc gia",
+    "quoc te", "san xuat", "su pham", "tai chinh", "tai nguyen", "thanh nien", "thanh pho",
+    "thanh vien", "the thao", "thong tin", "thuong mai", "thuy loi", "tong cong",
+    "trach nhiem", "trung tam", "trung uong", "truyen thong", "van hoa", "van tai",
+    "vien chuc", "vien thong", "xa hoi", "xay dung", "y hoc", "y te"))
+# A line may well start with these: the head of a unit's name ("… / VIỆN NGHIÊN CỨU …").
+_HEADS = frozenset(("vien", "truong", "benh", "trung", "cong", "tong", "ban", "phong",
+                    "khoa", "so", "cuc", "lien", "hoc", "to", "chi"))
+
+
+def keep_words_together(text: str, font: str, size: float, width: float) -> str:
+    """``text`` with non-breaking spaces where a line must not break, so that a paragraph
+    of ``width`` points breaks it into even lines at good places: between words, not
+    inside one ("PHÁT TRIỂN"), preferably before the head of a unit's name or after
+    punctuation, and never leaving one syllable alone."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from .text import fold
+
+    register_fonts()
+    words = nfc(text).split()
+    if len(words) < 2 or stringWidth(" ".join(words), font, size) <= width:
+        return " ".join(words)
+    keys = [fold(w) for w in words]
+    n = len(words)
+
+    def cost_of_break(i: int) -> float:  # a line break before words[i]
+        pair = (keys[i - 1], keys[i])
+        cost = 0.0
+        if pair in _COMPOUNDS:
+            cost += 2 * width ** 2  # only when nothing else fits
+        if keys[i] in _HEADS:
+            cost -= (0.15 * width) ** 2
+        if words[i - 1][-1:] in ",;:)" or words[i] in ("–", "-"):
+            cost -= (0.2 * width) ** 2
+        return cost
+
+    inf = float("inf")
+    best: list[float] = [inf] * (n + 1)  # best[i]: the cheapest way to set words[:i]
+    back = [0] * (n + 1)
+    best[0] = 0.0
+    extra_line = (0.5 * width) ** 2  # one more line costs less than a word cut in two
+    for i in range(1, n + 1):
+        for j in range(i - 1, -1, -1):
+            line = stringWidth(" ".join(words[j:i]), font, size)
+            if line > width:
+                break
+            if best[j] == inf:
+                continue
+            lonely = (0.5 * width) ** 2 if i - j == 1 else 0.0
+            value = (best[j] + (width - line) ** 2 + extra_line + lonely
+                     + (cost_of_break(j) if j else 0.0))
+            if value < best[i]:
+                best[i], back[i] = value, j
+    if best[n] == inf:  # a single word wider than the column: leave it to the paragraph
+        return " ".join(words)
+    lines, i = [], n
+    while i:
+        j = back[i]
+        lines.append(NBSP.join(words[j:i]))
+        i = j
+    return " ".join(reversed(lines))

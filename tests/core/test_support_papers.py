@@ -50,8 +50,9 @@ def test_the_signature_list_reads_back(db: Database, tmp_path: Path) -> None:
     assert_fonts_embedded(path)
     text = pdf_text(path)
     flat = re.sub(r"\s+", " ", text)
-    # The header's two columns interleave in the text: the issuing body's lines, apart.
-    assert "CÔNG ĐOÀN VIÊN CHỨC THÀNH PHỐ" in flat and "HÀ NỘI" in flat
+    # The header's two columns interleave in the text: the issuing body's lines, apart,
+    # broken between words ("THÀNH PHỐ HÀ NỘI" whole on its line).
+    assert "CÔNG ĐOÀN VIÊN CHỨC" in flat and "THÀNH PHỐ HÀ NỘI" in flat
     for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                      "Độc lập - Tự do - Hạnh phúc", f"Hà Nội, ngày 18 tháng 01 năm {YEAR}",
                      "DANH SÁCH KÝ NHẬN", f"Quà Tết Nguyên đán năm {YEAR}", "STT", "Ký nhận",
@@ -59,7 +60,7 @@ def test_the_signature_list_reads_back(db: Database, tmp_path: Path) -> None:
                      "Bằng chữ: Một triệu năm trăm nghìn đồng.", "TM. BAN CHẤP HÀNH", "CHỦ TỊCH",
                      "NGƯỜI LẬP DANH SÁCH", "KẾ TOÁN"):
         assert expected in flat, expected
-    assert "CÔNG ĐOÀN CƠ SỞ TRƯỜNG THỬ" in flat
+    assert "CÔNG ĐOÀN CƠ SỞ" in flat and "TRƯỜNG THỬ NGHIỆM" in flat
     rows = [line for line in text.splitlines() if re.match(r"\s*[123]\s+\S", line)]
     assert [r.split()[0] for r in rows] == ["1", "2", "3"]
     assert all(r.rstrip().endswith("500.000") for r in rows)
@@ -144,3 +145,76 @@ def test_the_export_opens_in_libreoffice(db: Database, tmp_path: Path) -> None:
     rows = list(csv.reader(csv_path.open(encoding="utf-8-sig")))
     assert rows[0][:3] == ["STT", "Ngày", "Đoàn viên"]
     assert rows[1][2] == "Lê Văn Bình" and rows[1][-2] == "'=HYPERLINK(\"x\")"
+
+
+def _paid(db: Database, name: str, on: date, amount: int = 500_000, *,
+          pay: bool = True) -> object:
+    case = create_case(db, case_input(db, member(db, name), amount=amount, on=on))
+    transition_case(db, case.uuid, SupportStatus.APPROVED)
+    if pay:
+        transition_case(db, case.uuid, SupportStatus.PAID)
+    return case
+
+
+def test_the_slip_is_dated_as_decree_30_writes_dates(db: Database, tmp_path: Path) -> None:
+    """Issue 17.13: "tháng 03" on main; only days below 10 and months 1–2 take a zero."""
+    case = _paid(db, "Nguyễn Thị Hạnh", date(YEAR, 1, 2), pay=False)  # dated by the slip
+    for day, expected in ((date(2025, 3, 5), "Ngày 05 tháng 3 năm 2025"),
+                          (date(2025, 1, 27), "Ngày 27 tháng 01 năm 2025"),
+                          (date(2024, 9, 30), "Ngày 30 tháng 9 năm 2024")):
+        path = tmp_path / f"slip-{day}.pdf"
+        payment_slips_pdf(db, path, [case.uuid],  # type: ignore[attr-defined]
+                          setup=replace(paper_setup(db), day=day))
+        text = re.sub(r"\s+", " ", pdf_text(path))
+        assert expected in text, text[:400]
+        assert not re.search(r"tháng 0[3-9]", text)
+
+
+def test_the_slip_header_breaks_the_unit_name_between_words(tmp_path: Path) -> None:
+    """Issue 16.8: on main the unit's name broke inside a word, "PHÁT / TRIỂN"."""
+    from unionapp.db import open_database
+    from unionapp.org import init_database
+
+    with open_database(tmp_path / "vien.db", create=True, user="tester") as db:
+        init_database(db, code="CDCS-VIEN",
+                      name="Công đoàn cơ sở Viện Nghiên cứu Phát triển Kinh tế – Xã hội",
+                      parent_code="LDLD-HN", parent_name="Liên đoàn Lao động thành phố Hà Nội",
+                      place="Hà Nội")
+        case = _paid(db, "Nguyễn Thị Hạnh", date(YEAR, 1, 2))
+        path = tmp_path / "slip.pdf"
+        payment_slips_pdf(db, path, [case.uuid])  # type: ignore[attr-defined]
+    lines = [line.strip() for line in pdf_text(path).splitlines()]
+    # The header's left column is the start of each of its lines.
+    words_at_ends = {re.split(r"\s{2,}", line)[0].split()[-1] for line in lines[:6] if line}
+    words_at_starts = {re.split(r"\s{2,}", line)[0].split()[0] for line in lines[:6] if line}
+    assert "PHÁT" not in words_at_ends and "TRIỂN" not in words_at_starts, lines[:6]
+    assert "ĐOÀN" not in words_at_starts and "HỘI" not in words_at_starts
+    assert any("PHÁT TRIỂN" in line for line in lines[:6]), lines[:6]
+
+
+def test_the_signature_list_prints_only_the_chosen_cases(db: Database, tmp_path: Path) -> None:
+    """Issue 16.7: one case selected printed the whole year on main."""
+    cases = [_paid(db, f"Trần Văn Khoa {i:02d}", date(YEAR, 1, 2)) for i in range(12)]
+    path = tmp_path / "one.pdf"
+    chosen = [cases[4].uuid]  # type: ignore[attr-defined]
+    result = signature_list_pdf(db, path, CaseQuery(), case_uuids=chosen)
+    assert (result.count, result.total) == (1, 500_000)
+    text = re.sub(r"\s+", " ", pdf_text(path))
+    assert "Trần Văn Khoa 04" in text and "Trần Văn Khoa 05" not in text
+    assert pdf_pages(path) == 1
+
+
+def test_the_total_and_signatures_never_stand_alone_on_a_page(db: Database,
+                                                             tmp_path: Path) -> None:
+    """Issue 16.7: a last page carrying only the total in words and the signatures."""
+    cases = [_paid(db, f"Phạm Thị Lan {i:02d}", date(YEAR, 1, 2)) for i in range(45)]
+    uuids = [c.uuid for c in cases]  # type: ignore[attr-defined]
+    for size in range(12, 46):
+        path = tmp_path / f"list-{size}.pdf"
+        signature_list_pdf(db, path, CaseQuery(), case_uuids=uuids[:size])
+        pages = pdf_pages(path)
+        last = pdf_text(path, page=pages)
+        rows = re.findall(r"^\s*\d+\s+Phạm Thị Lan", last, re.M)
+        assert len(rows) >= 2, (size, pages, last[:300])
+        assert "Tổng cộng" in last and "Bằng chữ" in last and "CHỦ TỊCH" in last, size
+        assert re.findall(r"^\s*(\d+)\s+Phạm", last, re.M)[-1] == str(size)

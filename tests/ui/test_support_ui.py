@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from tests.pdfcheck import pdf_text
+from tests.pdfcheck import pdf_pages, pdf_text
 from ui.dialogs import support_common
 from ui.dialogs.support_batch import BatchDialog
 from ui.dialogs.support_case import CaseDialog
@@ -36,7 +36,7 @@ from unionapp.support import (
     member_cases,
     save_fund,
 )
-from unionapp.text import amount_in_words
+from unionapp.text import amount_in_words, format_vnd
 
 YEAR = date.today().year
 
@@ -249,7 +249,7 @@ def test_printing_the_signature_list_and_slips(tab: SupportTab, qtbot: QtBot,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[Path] = []
     monkeypatch.setattr(tab_module, "preview_pdf",
-                        lambda parent, path, title="": shown.append(path))
+                        lambda parent, path, title="", **kwargs: shown.append(path))
     monkeypatch.setattr(PrintListDialog, "exec", lambda self: 1)
     tet = next(i for i in range(tab.batches.count())
                if "Nguyên đán" in tab.batches.item(i).text())
@@ -265,6 +265,56 @@ def test_printing_the_signature_list_and_slips(tab: SupportTab, qtbot: QtBot,
     tab.print_slips()
     qtbot.waitUntil(lambda: len(shown) == 2, timeout=20_000)
     assert pdf_text(shown[1]).count("PHIẾU CHI") == 2
+
+
+def test_the_signature_list_prints_what_is_selected_and_says_so_first(
+        tab: SupportTab, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 16.7: one case selected printed the whole year (362 cases, 22 pages) on main."""
+    shown: list[tuple[Path, str]] = []
+    monkeypatch.setattr(tab_module, "preview_pdf",
+                        lambda parent, path, title="", **kwargs: shown.append((path, title)))
+    said: list[str] = []
+
+    def look(dialog: PrintListDialog) -> int:
+        said.extend(radio.text() for radio in dialog.choices)
+        said.append(dialog.summary.text())
+        return 1
+
+    monkeypatch.setattr(PrintListDialog, "exec", look)
+    row = _row_of(tab, SupportStatus.PAID)
+    _select(tab, row)
+    chosen = tab.model.row_at(row)
+    assert chosen is not None
+    tab.print_list()
+    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    assert said[0] == "Chỉ các hồ sơ đang chọn (1)"
+    assert said[-1] == f"Sẽ in 1 hồ sơ, tổng cộng {format_vnd(chosen.amount)}."
+    assert tab.last_paper is not None and tab.last_paper.count == 1
+    path, title = shown[0]
+    assert pdf_pages(path) == 1 and chosen.member_name in pdf_text(path)
+    assert title.startswith("Danh sách ký nhận")
+    # Nothing selected: the list as shown, counted before printing.
+    tab.view.clearSelection()
+    said.clear()
+    tab.print_list()
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=20_000)
+    assert said[0].startswith("Mọi hồ sơ của danh sách đang hiển thị")
+    assert "Sẽ in " in said[-1] and "chưa được duyệt" in said[-1]
+
+
+def test_the_slip_preview_is_titled_with_the_person(tab: SupportTab, qtbot: QtBot,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 16.8: the window was titled with a file name (phieu-chi-20261204-035305)."""
+    shown: list[str] = []
+    monkeypatch.setattr(tab_module, "preview_pdf",
+                        lambda parent, path, title="", **kwargs: shown.append(title))
+    row = _row_of(tab, SupportStatus.PAID)
+    _select(tab, row)
+    chosen = tab.model.row_at(row)
+    assert chosen is not None
+    tab.print_slips()
+    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    assert shown[0] == f"Phiếu chi — {chosen.member_name}"
 
 
 def test_export_from_the_tab(tab: SupportTab, qtbot: QtBot, tmp_path: Path,

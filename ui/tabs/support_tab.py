@@ -44,6 +44,7 @@ from ui.tasks import run_task, show_error
 from ui.widgets.inputs import index_of
 from unionapp.db import Database
 from unionapp.errors import UserError
+from unionapp.filenames import proposed_path
 from unionapp.i18n import N_, _
 from unionapp.labels import SUPPORT_STATUS, label
 from unionapp.models import OrgKind, SupportStatus
@@ -64,7 +65,9 @@ from unionapp.support import (
 from unionapp.support.batches import batch_list
 from unionapp.support.export import export_cases
 from unionapp.support.papers import (
+    ListScope,
     PaperResult,
+    list_scope,
     paper_path,
     paper_setup,
     payment_slips_pdf,
@@ -469,21 +472,43 @@ class SupportTab(ListTab):
             parts.append(_("year {year}").format(year=year))
         return " – ".join(parts), self.group.currentText() if self.group.currentData() else ""
 
+    def list_scopes(self) -> list[ListScope]:
+        """What a signature list may hold: the selected cases first (when any are), then
+        the batch or the list as shown."""
+        query, rows = self.query(), self.selected_rows()
+        scopes = []
+        if rows:
+            scopes.append(list_scope(self.db, _("Only the selected cases ({count})").format(
+                count=len(rows)), query, rows))
+        if self.scope is not None and self.scope.what == "batch":
+            label = _("The whole batch “{title}”").format(title=self.scope.title)
+        else:
+            label = _("Every case of the list as shown ({count})").format(
+                count=self.model.rowCount())
+        scopes.append(list_scope(self.db, label, query))
+        return scopes
+
     def print_list(self) -> None:
         title, subtitle = self._default_title()
         dialog = PrintListDialog(paper_setup(self.db), title=title, subtitle=subtitle,
-                                 parent=self)
+                                 scopes=self.list_scopes(), parent=self)
         if not dialog.exec():
             return
-        setup, query, db = dialog.chosen_setup(), self.query(), self.db
+        scope = dialog.chosen_scope()
+        assert scope is not None
+        setup, db = dialog.chosen_setup(), self.db
         title, subtitle = dialog.title.text(), dialog.subtitle.text()
         path = paper_path("danh-sach-ky-nhan")
 
         def work(progress: Progress) -> PaperResult:
-            return signature_list_pdf(db, path, query, title=title, subtitle=subtitle,
-                                      setup=setup, progress=progress)
+            return signature_list_pdf(db, path, scope.query, case_uuids=scope.case_uuids,
+                                      title=title, subtitle=subtitle, setup=setup,
+                                      progress=progress)
 
-        run_task(self, work, on_done=self._show_paper, label=_("Preparing the signature list…"))
+        window = _("Signature list — {title}").format(title=title) if title else \
+            _("Signature list")
+        run_task(self, work, on_done=lambda result: self._show_paper(result, window),
+                 label=_("Preparing the signature list…"))
 
     def print_slips(self) -> None:
         rows = self.selected_rows()
@@ -495,16 +520,21 @@ class SupportTab(ListTab):
         def work(progress: Progress) -> PaperResult:
             return payment_slips_pdf(db, path, cases, progress=progress)
 
-        run_task(self, work, on_done=self._show_paper, label=_("Preparing the payment slips…"))
+        window = (_("Payment slip — {name}").format(name=rows[0].member_name) if len(rows) == 1
+                  else _("Payment slips — {count} cases").format(count=len(rows)))
+        run_task(self, work, on_done=lambda result: self._show_paper(result, window),
+                 label=_("Preparing the payment slips…"))
 
-    def _show_paper(self, result: PaperResult) -> None:
+    def _show_paper(self, result: PaperResult, title: str) -> None:
+        """The preview, titled with what the paper is (its file name is nobody's business);
+        saving it proposes that title as the file's name, in Documents."""
         self.last_paper = result
-        preview_pdf(self, result.path, result.path.stem)
+        preview_pdf(self, result.path, title)
 
     def export(self) -> None:
         title, _subtitle = self._default_title()
         name, chosen = QFileDialog.getSaveFileName(
-            self, _("Export the list"), str(Path.home() / "cham-lo-ho-tro.xlsx"),
+            self, _("Export the list"), str(proposed_path("cham-lo-ho-tro", ".xlsx")),
             _("Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)"))
         if not name:
             return

@@ -31,18 +31,21 @@ from sqlalchemy import select
 
 from ..db import Database, timestamp
 from ..errors import UserError
+from ..filenames import safe_file_name
 from ..i18n import _
 from ..letterhead import NumberedCanvas, PaperSetup, Signer, header, para, signatures
 from ..models import Member, MemberStatus, OrgUnit, SupportStatus
 from ..org import home_unit
-from ..pdf import SERIF, SERIF_BOLD, new_document, nfc
+from ..pdf import SERIF, SERIF_BOLD, keep_words_together, new_document, nfc
 from ..progress import NO_PROGRESS, Progress
 from ..settings import data_dir
-from ..text import amount_in_words, format_date, format_vnd
-from .cases import CaseDetail, CaseQuery, CaseRow, case_detail, case_rows_in_order
+from ..text import amount_in_words, format_date, format_vnd, place_date
+from .cases import CaseDetail, CaseQuery, CaseRow, case_detail, case_rows_in_order, case_totals
 
 CHAIR_ROLE = "Chủ tịch"
 ROW_PAD = 8  # points above and below each name: room to sign
+KEEP_ROWS = 2  # rows of the list that stay on the page of its total and signatures
+HEAD_SHARE = 0.44  # letterhead.header's left column, where the issuing body is set
 
 
 def papers_dir() -> Path:
@@ -54,7 +57,7 @@ def papers_dir() -> Path:
 
 def paper_path(stem: str) -> Path:
     """A new file for a paper, named by what it is and when it was made."""
-    base = papers_dir() / f"{stem}-{timestamp()}"
+    base = papers_dir() / safe_file_name(f"{stem}-{timestamp()}")
     path, n = base.with_suffix(".pdf"), 1
     while path.exists():  # two papers in the same second
         n += 1
@@ -91,6 +94,63 @@ class PaperResult:
     total: int
 
 
+def date_line(day: date) -> str:
+    """``Ngày 05 tháng 3 năm 2026``: the date of a paper without a place (Decree 30, as
+    :func:`unionapp.text.place_date` writes it)."""
+    return place_date("", day).removeprefix(", ").capitalize()
+
+
+def _header(setup: PaperSetup, width: float, *, size: float = 11.5, **kwargs: object) -> Table:
+    """The letterhead, with the unit's names broken into lines at good places (never
+    inside a word: "PHÁT / TRIỂN")."""
+    column = width * HEAD_SHARE - 1
+    names = replace(
+        setup,
+        issuing_superior=keep_words_together(setup.issuing_superior.upper(), SERIF, size,
+                                             column),
+        issuing_body=keep_words_together(setup.issuing_body.upper(), SERIF_BOLD, size, column))
+    return header(names, width, size=size, **kwargs)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class ListScope:
+    """One choice of what a signature list holds, counted before printing: the cases
+    ``query`` selects, or only ``case_uuids`` of them."""
+
+    label: str
+    query: CaseQuery
+    case_uuids: tuple[uuid.UUID, ...] | None
+    count: int  # cases that will be printed (approved, paid or closed)
+    total: int
+    left_out: int  # proposals and refusals: nobody signs for them
+
+
+def list_scope(db: Database, label: str, query: CaseQuery,
+               chosen: Sequence[CaseRow] | None = None) -> ListScope:
+    """Count a choice: from the rows themselves when they were chosen, with one
+    aggregate query for a whole list (a year of cases, a parent's lists)."""
+    if chosen is not None:
+        printed = [r for r in chosen if r.status in SupportStatus.COMMITTED]
+        return ListScope(label, query, tuple(r.uuid for r in chosen), len(printed),
+                         sum(r.amount for r in printed), len(chosen) - len(printed))
+    totals = case_totals(db, query)
+    count = sum(totals.by_status.get(s, (0, 0))[0] for s in SupportStatus.COMMITTED)
+    total = sum(totals.by_status.get(s, (0, 0))[1] for s in SupportStatus.COMMITTED)
+    return ListScope(label, query, None, count, total, totals.count - count)
+
+
+def signature_rows(db: Database, query: CaseQuery,
+                   case_uuids: Sequence[uuid.UUID] | None = None) -> tuple[list[CaseRow], int]:
+    """The cases a signature list holds — those ``query`` selects (only ``case_uuids`` of
+    them, when given) whose money is spoken for — and how many others were left out."""
+    rows = case_rows_in_order(db, query)
+    if case_uuids is not None:
+        wanted = set(case_uuids)
+        rows = [r for r in rows if r.uuid in wanted]
+    printed = [r for r in rows if r.status in SupportStatus.COMMITTED]
+    return printed, len(rows) - len(printed)
+
+
 def _short_group(name: str) -> str:
     """The column says "Tổ công đoàn": the group's name without it."""
     return name.removeprefix("Tổ công đoàn ").removeprefix("Công đoàn bộ phận ")
@@ -107,17 +167,19 @@ def signature_list_pdf(
     path: Path,
     query: CaseQuery,
     *,
+    case_uuids: Sequence[uuid.UUID] | None = None,
     title: str = "",
     subtitle: str = "",
     setup: PaperSetup | None = None,
     progress: Progress = NO_PROGRESS,
 ) -> PaperResult:
-    """The danh sách ký nhận of the cases ``query`` selects (approved, paid or closed), by
-    group and name: STT, name, group, what for, amount, a signature column; the total in
-    figures and in words; the signer blocks."""
+    """The danh sách ký nhận of the cases ``query`` selects (only ``case_uuids`` of them,
+    when given; approved, paid or closed), by group and name: STT, name, group, what for,
+    amount, a signature column; the total in figures and in words; the signer blocks, on
+    the page of the last rows (never a page of signatures alone)."""
     setup = setup or paper_setup(db)
     progress(0, 0, _("Reading the cases…"))
-    rows = [r for r in case_rows_in_order(db, query) if r.status in SupportStatus.COMMITTED]
+    rows, _left_out = signature_rows(db, query, case_uuids)
     if not rows:
         raise UserError(_("There is no approved or paid case in this list to sign for."))
     total = sum(r.amount for r in rows)
@@ -125,7 +187,7 @@ def signature_list_pdf(
     left, right = 20 * mm, 15 * mm
     width = page[0] - left - right
 
-    story: list[Flowable] = [header(setup, width), Spacer(1, 6 * mm),
+    story: list[Flowable] = [_header(setup, width), Spacer(1, 6 * mm),
                              para("DANH SÁCH KÝ NHẬN", 14, bold=True)]
     for line in (title, subtitle):
         if line:
@@ -201,27 +263,41 @@ def signature_list_pdf(
         return tallest + 2 * pad
 
     head_h = height(head, 3)
-    pages: list[list[list[object]]] = [[]]
+    closing: list[Flowable] = [
+        Spacer(1, 3 * mm),
+        para(f"Bằng chữ: {amount_in_words(total)}.", 12, italic=True, align=0),
+        Spacer(1, 6 * mm),
+        signatures(setup.signers, width),
+    ]
+    # The last page holds its rows, the total row, the total in words and the signatures.
+    closing_h = height(total_row, 3) + sum(f.wrap(width, usable)[1] for f in closing) + 6
+    pages: list[list[tuple[list[object], float]]] = [[]]  # rows with their heights
     room, used = first, head_h
     for cells in body:
         h = height(cells, ROW_PAD)
         if pages[-1] and used + h > room:
             pages.append([])
             room, used = usable, head_h
-        pages[-1].append(cells)
+        pages[-1].append((cells, h))
         used += h
-    if used + height(total_row, 3) > room:
-        pages.append([])  # the total goes over, under the header, on a page of its own
-    for i, chunk in enumerate(pages):
+    # The last page holds at least KEEP_ROWS rows with the total row, the total in words and
+    # the signatures: rows move over from the page before when there is too little of either.
+    if used + closing_h > room or (len(pages) > 1 and len(pages[-1]) < KEEP_ROWS):
+        tail: list[tuple[list[object], float]] = []
+        while pages and len(tail) < KEEP_ROWS:
+            if pages[-1]:
+                tail.insert(0, pages[-1].pop())
+            if not pages[-1]:
+                pages.pop()
+        pages.append(tail)
+    for i, page_rows in enumerate(pages):
+        chunk = [cells for cells, _h in page_rows]
         if i:
             story.append(PageBreak())
-        story.append(table(chunk, with_total=i == len(pages) - 1))
-    story.append(KeepTogether([
-        Spacer(1, 3 * mm),
-        para(f"Bằng chữ: {amount_in_words(total)}.", 12, italic=True, align=0),
-        Spacer(1, 6 * mm),
-        signatures(setup.signers, width),
-    ]))
+        if i == len(pages) - 1:
+            story.append(KeepTogether([table(chunk, with_total=True), *closing]))
+        else:
+            story.append(table(chunk, with_total=False))
     doc.build(story, canvasmaker=NumberedCanvas)
     return PaperResult(path, len(rows), total)
 
@@ -235,12 +311,11 @@ def _slip(case: CaseDetail, setup: PaperSetup, width: float) -> list[Flowable]:
     paid_on = next((e.effective_on for e in reversed(case.events)
                     if e.to_status == SupportStatus.PAID), setup.day)
     story: list[Flowable] = [
-        header(replace(setup, day=paid_on), width, number=case.paper_ref, dated=False,
-               size=10),
+        _header(replace(setup, day=paid_on), width, number=case.paper_ref, dated=False,
+                size=10),
         Spacer(1, 1 * mm),
         para("PHIẾU CHI", 14, bold=True),
-        para(f"Ngày {paid_on.day:02d} tháng {paid_on.month:02d} năm {paid_on.year}", 11,
-             italic=True),
+        para(date_line(paid_on), 11, italic=True),
         Spacer(1, 2 * mm),
     ]
     lines = [
