@@ -34,6 +34,7 @@ from unionapp.certificates import (
 )
 from unionapp.db import Database
 from unionapp.errors import UserError
+from unionapp.filenames import proposed_path
 from unionapp.i18n import N_, _
 from unionapp.labels import label
 from unionapp.org import home_unit
@@ -132,9 +133,9 @@ class AwardRegisterDialog(QDialog):
     def export(self, target: Path | None = None) -> Path | None:
         if target is None:
             year = self.year.currentData()
-            name = f"so-khen-thuong-{year}.xlsx" if year else "so-khen-thuong.xlsx"
+            name = f"so-khen-thuong-{year}" if year else "so-khen-thuong"
             chosen, _filter = QFileDialog.getSaveFileName(
-                self, _("Export the award register"), str(Path.home() / name),
+                self, _("Export the award register"), str(proposed_path(name, ".xlsx")),
                 _("Excel workbooks (*.xlsx);;CSV (*.csv)"))
             if not chosen:
                 return None

@@ -41,6 +41,7 @@ from unionapp.exchange import (
 from unionapp.exchange.format import BY_NAME
 from unionapp.exchange.reader import Refused, load_bytes
 from unionapp.exchange.summary import Status
+from unionapp.filenames import proposed_path
 from unionapp.i18n import N_, _
 from unionapp.org import home_unit
 from unionapp.progress import Progress
@@ -211,8 +212,9 @@ class ExportOptions(QDialog):
 
 
 def default_file_name(db: Database) -> str:
+    """The package's proposed path: the unit's code and the day, in Documents."""
     unit = home_unit(db)
-    return f"{unit.code}-{date.today():%Y%m%d}.zip"
+    return str(proposed_path(f"{unit.code}-{date.today():%Y%m%d}", ".zip"))
 
 
 def export_file(parent: QWidget, db: Database, path: Path | None = None, *,

@@ -27,6 +27,7 @@ from ui.tasks import show_error
 from unionapp.db import Database
 from unionapp.errors import UserError
 from unionapp.exchange import keys
+from unionapp.filenames import proposed_path
 from unionapp.i18n import _
 
 
@@ -151,7 +152,8 @@ class KeysDialog(QDialog):
         if path is None:
             info = keys.own_public(self.db)
             chosen, _filter = QFileDialog.getSaveFileName(
-                self, _("Save my public key"), f"{info.code if info else 'key'}.key",
+                self, _("Save my public key"),
+                str(proposed_path(info.code if info else "key", ".key")),
                 _("Public key files (*.key)"))
             if not chosen:
                 return None

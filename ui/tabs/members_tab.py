@@ -15,6 +15,7 @@ from ui.tabs.list_tab import ListTab, combo
 from ui.tasks import run_task
 from unionapp import members as members_service
 from unionapp.db import Database
+from unionapp.filenames import proposed_path
 from unionapp.i18n import N_, _
 from unionapp.labels import GENDER, MEMBER_STATUS, label
 from unionapp.members import MemberQuery, MemberRow
@@ -146,7 +147,7 @@ class MembersTab(ListTab):
 
     def export_file(self) -> None:
         name, _filter = QFileDialog.getSaveFileName(
-            self, _("Export the roster"), "danh-sach-doan-vien.xlsx",
+            self, _("Export the roster"), str(proposed_path("danh-sach-doan-vien", ".xlsx")),
             _("Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)"))
         if not name:
             return
