@@ -16,10 +16,11 @@ from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..audit import write_entries
 from ..db import Database
 from ..errors import Conflict, NotFound, Problem, UserError, ValidationError
 from ..i18n import _
-from ..models import AuditLog, SupportBatch, SupportCase, SupportFund, SupportStatus, utcnow
+from ..models import SupportBatch, SupportCase, SupportFund, SupportStatus, utcnow
 from ..text import clean, format_vnd
 
 MAX_BUDGET = 10**13  # VND: a sanity bound
@@ -235,19 +236,15 @@ def charge(s: Session, fund_id: int, amount: int, *, override: bool = False) -> 
         )
     _bump_version(s, fund)
     if over:  # the user confirmed spending past the budget: that decision is kept
-        s.add(
-            AuditLog(
-                at=utcnow(),
-                user=s.info.get("user") or "unknown",
-                action="over_budget",
-                entity=SupportFund.__tablename__,
-                entity_uuid=fund.uuid,
-                summary=f"{fund.name} {fund.year}: {format_vnd(used)} + {format_vnd(amount)}"
-                f" > {format_vnd(fund.budget)}",
-                after={"budget": fund.budget, "committed": used, "amount": amount,
-                       "shortfall": used + amount - fund.budget},
-            )
-        )
+        write_entries(s, [{
+            "action": "over_budget",
+            "entity": SupportFund.__tablename__,
+            "entity_uuid": fund.uuid,
+            "summary": f"{fund.name} {fund.year}: {format_vnd(used)} + {format_vnd(amount)}"
+                       f" > {format_vnd(fund.budget)}",
+            "after": {"budget": fund.budget, "committed": used, "amount": amount,
+                      "shortfall": used + amount - fund.budget},
+        }])
     return over
 
 
