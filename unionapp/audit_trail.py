@@ -253,7 +253,7 @@ def record_names(db: Database, rows: list[AuditRow]) -> dict[uuid.UUID, str]:
             else:
                 continue
             for chunk in _chunks(sorted(uuids), 500):
-                names.update(s.execute(stmt.where(table.c.uuid.in_(chunk))).tuples().all())
+                names.update(s.execute(stmt.where(table.c.uuid.in_(chunk))).all())
     return names
 
 

@@ -19,6 +19,7 @@ from .i18n import _
 from .labels import GENDER_JSON, MEMBER_STATUS, MOVEMENT, label
 from .models import Gender, Member, MemberStatus, Movement, MovementKind, OrgUnit, utcnow
 from .paging import ListQuery
+from .permissions import Permission, require
 from .text import clean, format_date, search_words, title_name
 
 # --- what callers get back ---------------------------------------------------------------
@@ -451,6 +452,7 @@ def create_member(
     from_unit: str = "",
 ) -> MemberRow:
     """Add a member, who arrives by admission (kết nạp) or by transfer in (chuyển đến)."""
+    require(db, Permission.MEMBERS_EDIT)
     if movement not in (MovementKind.ADMISSION, MovementKind.TRANSFER_IN):
         raise UserError(_("A new member arrives by admission or by transfer."))
     data = data.cleaned()
@@ -479,6 +481,7 @@ def create_member(
 def update_member(db: Database, member_uuid: uuid.UUID, data: MemberInput) -> MemberRow:
     """Change a member's facts. Moving to another group is kept in the history as a change
     of group dated today (use :func:`record_movement` to give another date)."""
+    require(db, Permission.MEMBERS_EDIT)
     data = data.cleaned()
     with db.transaction() as s:
         member = _load(s, member_uuid)
@@ -536,6 +539,7 @@ def record_movement(
     note: str = "",
 ) -> MemberRow:
     """Record a dated movement and apply the status it brings, in one transaction."""
+    require(db, Permission.MEMBERS_EDIT)
     if kind not in MovementKind.ALL:
         raise UserError(_("Unknown kind of movement: {kind}").format(kind=kind))
     if occurred_on > date.today():
@@ -586,6 +590,7 @@ def record_movement(
 def delete_member(db: Database, member_uuid: uuid.UUID) -> None:
     """Remove a member entered by mistake (a tombstone: the row stays, marked deleted).
     A member who leaves the union is not deleted: record a movement instead."""
+    require(db, Permission.MEMBERS_EDIT)
     with db.transaction() as s:
         member = _load(s, member_uuid)
         if member.deleted_at is None:
