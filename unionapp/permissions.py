@@ -172,6 +172,15 @@ def accounts_exist(db: Database) -> bool:
         return False  # no such column yet: an old schema, which has no accounts
 
 
+def granted(db: Database) -> frozenset[Permission]:
+    """Everything the signed-in account (or, with no accounts, anybody) may do."""
+    account = getattr(db, "account", None)
+    if account is None:
+        return frozenset() if accounts_exist(db) else frozenset(Permission)
+    role = ROLES.get(account.role)
+    return role.permissions if role is not None else frozenset()
+
+
 def allows(db: Database, permission: Permission) -> bool:
     """Whether the signed-in account (or, with no accounts, anybody) may do ``permission``
     (for hiding buttons; the services check with :func:`require`)."""
