@@ -46,9 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("use the demo database, kept apart from your real one"),
     )
     parser.add_argument("--lang", choices=sorted(LANGUAGES), help=_("interface language"))
-    parser.add_argument("--user", help=_(
-        "your username, once the database has accounts (the password in UNIONAPP_PASSWORD, "
-        "or typed when asked); before that, the name recorded in the audit log"))
+    parser.add_argument("--user", help=_("name recorded in the audit log") + "; " + _(
+        "once the database has accounts: your username (the password in UNIONAPP_PASSWORD, "
+        "or typed when asked)"))
     parser.add_argument("--open", metavar="FILE", dest="open_file",
                         help=_("open the window on this file: a database (.db) or an exchange "
                                "package (.zip) to import"))
