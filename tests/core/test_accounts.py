@@ -27,7 +27,7 @@ def test_without_accounts_everything_works_as_before(db: Database) -> None:
 
 
 def test_the_first_account_must_be_the_chair_and_gets_a_recovery_code(db: Database) -> None:
-    with pytest.raises(UserError, match="Chủ tịch|chair"):
+    with pytest.raises(UserError, match="Chủ tịch"):
         accounts.add_user(db, "hang.nt", "clerk", "mat-khau-dai")
     assert not accounts_exist(db)
     made = accounts.add_user(db, "Hai.NT", "chair", "mat-khau-dai", full_name="Ngô Thành Hải")
@@ -114,7 +114,7 @@ def test_a_disabled_account_cant_sign_in_and_the_last_chair_stays(db: Database) 
     with pytest.raises(UserError):
         accounts.sign_in(db, "treasurer", password("treasurer"))
     as_role(db, "chair")
-    with pytest.raises(UserError, match="Chủ tịch|chủ tịch"):
+    with pytest.raises(UserError, match="Chủ tịch"):
         accounts.disable_user(db, "chair")
     with pytest.raises(UserError):
         accounts.set_role(db, "chair", "clerk")
