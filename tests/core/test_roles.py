@@ -6,7 +6,6 @@ person."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from sqlalchemy import select
 
 from tests.accounts_helpers import ROLE_NAMES, as_role
 from tests.role_office import CHANGES, Office, build_office, copy_office, state
-from tests.support_helpers import YEAR, case_input, kind_uuid
+from tests.support_helpers import case_input, kind_uuid
 from unionapp import accounts, members
 from unionapp.db import Database, open_database
 from unionapp.errors import UserError
