@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, distinct, select
+from sqlalchemy import Select, select
 
 from .audit import ChainCheck, check_chain
 from .db import Database
@@ -217,13 +217,13 @@ def audit_users(db: Database) -> list[str]:
     """Every name the log records (for a choice of user)."""
     require(db, Permission.AUDIT_READ)
     with db.read() as s:
-        return sorted(s.scalars(select(distinct(AuditLog.user))))
+        return sorted(s.scalars(select(AuditLog.user).distinct()))
 
 
 def audit_entities(db: Database) -> list[str]:
     require(db, Permission.AUDIT_READ)
     with db.read() as s:
-        return sorted(s.scalars(select(distinct(AuditLog.entity))),
+        return sorted(s.scalars(select(AuditLog.entity).distinct()),
                       key=lambda e: entity_label(e).lower())
 
 
