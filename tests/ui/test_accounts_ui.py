@@ -317,3 +317,39 @@ def test_a_read_only_dialog_keeps_close_only(qtbot: QtBot, office_db: Database,
 def test_make_accounts_helper_leaves_the_chair_signed_in(db: Database) -> None:
     make_accounts(db)
     assert db.account is not None and db.account.role == "chair"
+
+
+def test_the_program_asks_to_sign_in_at_start(qtbot: QtBot, office: Office, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ui import app as app_module
+    from unionapp.cli import parse
+    from unionapp.settings import Settings
+
+    path = copy_office(office, tmp_path)
+    asked: list[str] = []
+
+    def answer(self: SignInDialog) -> int:
+        asked.append(self.username.text())
+        self.password.setText(password("treasurer"))
+        self.try_sign_in()
+        return self.result()
+
+    monkeypatch.setattr(SignInDialog, "exec", answer)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    controller = app_module.Controller(app, parse(["--user", "treasurer", "--db", str(path)]),
+                                       Settings())
+    controller.start()
+    assert asked == ["treasurer"] and controller.window is not None
+    qtbot.addWidget(controller.window)
+    assert controller.db is not None and controller.db.account is not None
+    assert "Kế toán – thủ quỹ" in controller.window.account_label.text()
+    # signing out asks again; giving up leaves the program
+    monkeypatch.setattr(SignInDialog, "exec", lambda self: 0)
+    quits: list[bool] = []
+    monkeypatch.setattr(app, "quit", lambda: quits.append(True))
+    controller.window.sign_out()
+    assert quits == [True] and controller.db.account is None
+    controller.shutdown()
