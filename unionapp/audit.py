@@ -116,11 +116,25 @@ def entry_hash(prev_hash: str, at: datetime, user: str, role: str, action: str, 
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` is already what the JSON column gives back (the usual case)."""
+    if isinstance(value, _SCALARS):
+        return not isinstance(value, float) or value == value  # NaN is not JSON
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    return False
+
+
 def _as_stored(value: Any) -> Any:
     """``value`` as the JSON column gives it back (tuples become lists, keys strings…), so
     the seal computed now matches the one recomputed from the stored row."""
-    if value is None:
-        return None
+    if _plain(value):
+        return value
     return json.loads(json.dumps(value, ensure_ascii=False, default=to_json))
 
 
@@ -172,9 +186,15 @@ def write_entries(session: Session, entries: Iterable[Mapping[str, Any]]) -> int
         rows.append(row)
     if not rows:
         return 0
-    conn.execute(insert(AuditLog), rows)
-    # We hold the write lock: the highest id is the row just written.
-    head = f"{conn.execute(select(func.max(AuditLog.id))).scalar_one()} {prev}"
+    if conn.dialect.name == "sqlite":
+        from .bulk import _sqlite_insert  # the fast path the bulk writers use (no cycle here)
+
+        last_id = _sqlite_insert(session, AuditLog.__table__, rows)[-1]  # type: ignore[arg-type]
+    else:
+        conn.execute(insert(AuditLog), rows)
+        # We hold the write lock: the highest id is the row just written.
+        last_id = conn.execute(select(func.max(AuditLog.id))).scalar_one()
+    head = f"{last_id} {prev}"
     done = conn.execute(update(DatabaseInfo).where(DatabaseInfo.key == HEAD_KEY)
                         .values(value=head))
     if done.rowcount == 0:
