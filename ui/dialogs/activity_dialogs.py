@@ -128,6 +128,7 @@ class ParticipantDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.resize(520, 180)
+        read_only_unless(self, db, Permission.ACTIVITIES_EDIT)
 
     def save(self) -> None:
         activities.set_participation(self.db, self.row.uuid, role=self.role.text(),

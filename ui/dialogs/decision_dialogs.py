@@ -170,6 +170,7 @@ class AwardEditDialog(QDialog):
         layout.addWidget(self.problems)
         layout.addWidget(buttons)
         self.resize(560, 260)
+        read_only_unless(self, db, Permission.AWARDS_EDIT)
 
     def save(self) -> None:
         problems: list[Problem] = []
