@@ -31,7 +31,15 @@ from .db import Database, set_info
 from .errors import NotFound, Problem, UserError, ValidationError
 from .i18n import _
 from .models import DatabaseInfo, User, utcnow
-from .permissions import CHAIR, ROLES, Permission, accounts_exist, require, role_label
+from .permissions import (
+    CHAIR,
+    ROLES,
+    Permission,
+    accounts_exist,
+    forget_accounts_answer,
+    require,
+    role_label,
+)
 from .text import format_moment
 
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -176,6 +184,7 @@ def add_user(db: Database, username: str, role: str, password: str, *,
     problems += password_problems(password, name)
     if problems:
         raise ValidationError(problems)
+    forget_accounts_answer(db)
     first = not accounts_exist(db)
     if not first:
         require(db, Permission.USERS_MANAGE)
@@ -206,6 +215,7 @@ def add_user(db: Database, username: str, role: str, password: str, *,
             name=name, role=role_label(role)), after={"full_name": user.full_name, "role": role},
             user=name if first else None)
         row = _row(user)
+    forget_accounts_answer(db)
     return NewAccount(row, code)
 
 

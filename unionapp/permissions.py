@@ -42,6 +42,7 @@ a union that divides the work differently changes it here, in one place.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -159,17 +160,34 @@ def role_label(code: str) -> str:
     return role.display if role is not None else code
 
 
+NO_ACCOUNTS_FOR = 1.0  # seconds a "no accounts yet" answer is trusted before asking again
+
+
 def accounts_exist(db: Database) -> bool:
     """Whether anyone has an account (a password) in this database. A database made before
-    accounts existed, opened read-only without upgrading, has none."""
+    accounts existed, opened read-only without upgrading, has none.
+
+    Once seen, accounts stay (the last chair can't be disabled); "none yet" is asked again
+    after a second, so another copy of the program making the first account is noticed
+    while a service's several checks cost one query."""
+    known = getattr(db, "_accounts_seen", None)
+    if known is True or (known is not None and time.monotonic() - known < NO_ACCOUNTS_FOR):
+        return known is True
     from .models import User
 
     try:
         with db.read() as s:
-            return s.scalar(select(User.id).where(User.password_hash.is_not(None),
-                                                  User.active.is_(True)).limit(1)) is not None
+            found = s.scalar(select(User.id).where(User.password_hash.is_not(None),
+                                                   User.active.is_(True)).limit(1)) is not None
     except (exc.OperationalError, exc.ProgrammingError):
-        return False  # no such column yet: an old schema, which has no accounts
+        found = False  # no such column yet: an old schema, which has no accounts
+    db._accounts_seen = True if found else time.monotonic()  # type: ignore[attr-defined]
+    return found
+
+
+def forget_accounts_answer(db: Database) -> None:
+    """After this program made the first account: ask the database again."""
+    db._accounts_seen = None  # type: ignore[attr-defined]
 
 
 def granted(db: Database) -> frozenset[Permission]:
