@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
              QEvent.Type.Wheel, QEvent.Type.TouchBegin}
@@ -49,3 +49,27 @@ class IdleWatcher(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+
+
+class Curtain(QWidget):
+    """An opaque cover over a window's content while the program is locked (the window
+    stays open underneath: a dialog in the middle of an edit keeps what was typed)."""
+
+    def __init__(self, window: QWidget):
+        super().__init__(window)
+        self.setAutoFillBackground(True)
+        self.window_ = window
+        window.installEventFilter(self)
+        self.setGeometry(window.rect())
+        self.show()
+        self.raise_()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.window_.rect())
+        return False
+
+    def lift(self) -> None:
+        self.window_.removeEventFilter(self)
+        self.hide()
+        self.deleteLater()

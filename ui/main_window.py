@@ -7,14 +7,22 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
 
 from ui.dialogs.accounts import AccountsDialog
 from ui.dialogs.audit_view import open_audit
 from ui.dialogs.exchange import ImportDialog, export_file, import_file
 from ui.dialogs.keys import KeysDialog
 from ui.dialogs.sign_in import ChangePasswordDialog, LockDialog, ask_first_account
-from ui.idle import IdleWatcher
+from ui.idle import Curtain, IdleWatcher
 from ui.roles import apply_role, needs
 from ui.state import window_state
 from ui.tabs.activities_tab import ActivitiesTab
@@ -172,7 +180,13 @@ class MainWindow(QMainWindow):
         self.idle.pause()
         self.centralWidget().setVisible(False)
         self.menuBar().setEnabled(False)
+        # Other windows left open (a member's record…) are covered, not closed: nothing
+        # typed in them is lost, nothing in them shows.
+        curtains = [Curtain(w) for w in QApplication.topLevelWidgets()
+                    if w is not self and w.isVisible() and not isinstance(w, QMenu)]
         result = LockDialog(self.db, self).exec()
+        for curtain in curtains:
+            curtain.lift()
         self.centralWidget().setVisible(True)
         self.menuBar().setEnabled(True)
         if result == LockDialog.SWITCH:

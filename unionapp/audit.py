@@ -207,7 +207,7 @@ class BrokenEntry:
     """The first row where the chain does not hold, and why."""
 
     id: int
-    problem: str  # changed / unsealed / missing_before / missing_after
+    problem: str  # changed / unsealed / missing_before / missing_after / no_head
     at: datetime | None
     user: str
     action: str
@@ -274,6 +274,8 @@ def check_chain(session: Session) -> ChainCheck:
         at_end = (last.id, last.hash) if last is not None else (0, "")
         if head_hash and (head_id, head_hash) != at_end:
             bad = BrokenEntry(head_id, "missing_after", None, "", "", "", None)
+        elif not head_hash and last is not None:  # the program's own record of it removed
+            bad = BrokenEntry(last.id, "no_head", None, "", "", "", None)
     sealed = session.execute(
         select(DatabaseInfo.value).where(DatabaseInfo.key == SEALED_KEY)).scalar() or "0"
     sealed_rows = sealed.partition(" ")[0]

@@ -329,6 +329,8 @@ def problem_text(check: ChainCheck) -> str:
                             "inserted)"),
         "missing_after": _("the newest entries were deleted (the program last wrote entry "
                            "{id})"),
+        "no_head": _("the program's record of its newest entry was deleted (entries after "
+                     "entry {id} may be missing)"),
     }[bad.problem].format(id=bad.id)
     where = ""
     if bad.at is not None:

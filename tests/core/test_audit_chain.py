@@ -97,6 +97,17 @@ def test_deleting_the_newest_rows_is_caught(demo_db: Database) -> None:
     assert bad["problem"] == "missing_after" and bad["id"] == ids[-1]  # type: ignore[index]
 
 
+def test_deleting_the_programs_record_of_the_newest_row_is_caught(demo_db: Database) -> None:
+    path = demo_db.path
+    assert path is not None
+    ids = _ids(path)
+    _raw(path, "delete from audit_log where id >= ?", ids[-2])
+    _raw(path, "delete from database_info where key = 'audit_head'")
+    assert _verify(demo_db)["first_bad"]["problem"] == "no_head"  # type: ignore[index]
+    members.create_member(demo_db, MemberInput(full_name="Lý Văn Tiếp"))  # writing goes on
+    assert _verify(demo_db)["first_bad"]["problem"] == "missing_before"  # type: ignore[index]
+
+
 def test_an_inserted_row_is_caught_and_never_sealed_afterwards(demo_db: Database) -> None:
     path = demo_db.path
     assert path is not None

@@ -137,9 +137,17 @@ def test_the_window_locks_and_only_the_password_opens_it(
     assert window.idle.timer.isActive()  # counting down the idle minutes
     assert window.idle.timer.interval() == accounts.idle_minutes(office_db) * 60_000
     seen: list[bool] = []
+    record = MemberDialog(office_db, None, window)  # left open by the clerk
+    qtbot.addWidget(record)
+    record.show()
+    record.full_name.setText("Đang gõ dở")
 
     def unlock(self: LockDialog) -> int:
+        from ui.idle import Curtain
         seen.append(window.centralWidget().isVisible())
+        covers = record.findChildren(Curtain)
+        seen.append(bool(covers) and covers[0].isVisible()
+                    and covers[0].geometry() == record.rect())
         self.password.setText("sai-mat-khau")
         self._unlock()
         assert "Sai" in self.message.text()
@@ -149,8 +157,9 @@ def test_the_window_locks_and_only_the_password_opens_it(
 
     monkeypatch.setattr(LockDialog, "exec", unlock)
     window.idle.idle.emit()  # the idle time has passed
-    assert seen == [False]  # nothing showed while locked
+    assert seen == [False, True]  # nothing showed while locked
     assert window.centralWidget().isVisible() and window.idle.timer.isActive()
+    assert record.isVisible() and record.full_name.text() == "Đang gõ dở"  # nothing lost
 
 
 def test_the_chairs_accounts_dialog(qtbot: QtBot, office_db: Database,
