@@ -76,6 +76,7 @@ class AccountsDialog(QDialog):
 
         close = QPushButton(_("Close"))
         close.clicked.connect(self.accept)
+        self.accepted.connect(self._save_idle)  # a value typed but not yet confirmed
         bottom = QHBoxLayout()
         bottom.addStretch(1)
         bottom.addWidget(close)
