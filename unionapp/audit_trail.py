@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,16 @@ from sqlalchemy import Select, select
 from .audit import ChainCheck, check_chain
 from .db import Database
 from .i18n import N_, _
+from .labels import (
+    ACTIVITY_KIND,
+    GENDER,
+    MEMBER_STATUS,
+    MOVEMENT,
+    ORG_KIND,
+    RELATION,
+    SUPPORT_STATUS,
+    label,
+)
 from .models import AuditLog, Base, Member, Synced
 from .paging import ListQuery
 from .permissions import Permission, require, role_label
@@ -92,9 +103,25 @@ def field_label(name: str) -> str:
     return _(text) if text else exchange_label(name)
 
 
-def field_value(name: str, value: Any) -> str:
+# Codes shown by their Vietnamese names.
+CODES: dict[tuple[str, str], dict[str, str]] = {
+    ("member", "status"): MEMBER_STATUS, ("member", "gender"): GENDER,
+    ("movement", "kind"): MOVEMENT, ("activity", "kind"): ACTIVITY_KIND,
+    ("org_unit", "kind"): ORG_KIND, ("member_relative", "relation"): RELATION,
+    ("support_case", "status"): SUPPORT_STATUS,
+    ("support_case_event", "from_status"): SUPPORT_STATUS,
+    ("support_case_event", "to_status"): SUPPORT_STATUS,
+}
+
+
+def field_value(name: str, value: Any, entity: str = "") -> str:
     from .exchange.parent import field_value as exchange_value
 
+    codes = CODES.get((entity, name))
+    if codes is not None and isinstance(value, str):
+        return label(codes, value)
+    if entity == "app_user" and name == "role" and isinstance(value, str):
+        return role_label(value)
     if isinstance(value, dict | list):
         return ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) \
             else ", ".join(str(v) for v in value)
@@ -142,10 +169,19 @@ class AuditRow:
         names += [k for k in before if k not in names and k not in _BOOKKEEPING]
         return names
 
-    def changes(self) -> list[Change]:
+    def changes(self, names: dict[tuple[str, int], str] | None = None) -> list[Change]:
+        """The changed fields with Vietnamese names and values; ``names`` (from
+        :func:`linked_names`) shows a reference (``kind_id`` 5) by its name."""
         before, after = self.before or {}, self.after or {}
-        return [Change(f, field_label(f), field_value(f, before.get(f)),
-                       field_value(f, after.get(f))) for f in self.fields]
+
+        def shown(f: str, value: Any) -> str:
+            target = _reference(self.entity, f)
+            if names is not None and target is not None and isinstance(value, int):
+                return names.get((target, value), str(value))
+            return field_value(f, value, self.entity)
+
+        return [Change(f, field_label(f), shown(f, before.get(f)), shown(f, after.get(f)))
+                for f in self.fields]
 
     @property
     def role_label(self) -> str:
@@ -257,6 +293,53 @@ def record_names(db: Database, rows: list[AuditRow]) -> dict[uuid.UUID, str]:
     return names
 
 
+@cache
+def _tables() -> dict[str, Any]:
+    return {m.local_table.name: m.local_table for m in Base.registry.mappers}
+
+
+def _reference(entity: str, field: str) -> str | None:
+    """The table a column of ``entity`` refers to (``support_case.kind_id`` →
+    ``support_kind``), or None."""
+    table = _tables().get(entity)
+    if table is None or field not in table.c:
+        return None
+    keys = list(table.c[field].foreign_keys)
+    return keys[0].column.table.name if keys else None
+
+
+def _name_column(table: Any) -> Any:
+    return next((table.c[c] for c in ("full_name", "title", "number", "name", "code")
+                 if c in table.c), None)
+
+
+def linked_names(db: Database, rows: list[AuditRow]) -> dict[tuple[str, int], str]:
+    """The names of the records the changes of ``rows`` refer to by local id (a kind, a
+    fund, a unit, a member…), for :meth:`AuditRow.changes`."""
+    wanted: dict[str, set[int]] = {}
+    for r in rows:
+        for f in r.fields:
+            target = _reference(r.entity, f)
+            if target is None:
+                continue
+            for value in ((r.before or {}).get(f), (r.after or {}).get(f)):
+                if isinstance(value, int):
+                    wanted.setdefault(target, set()).add(value)
+    tables = _tables()
+    names: dict[tuple[str, int], str] = {}
+    with db.read() as s:
+        for target, ids in wanted.items():
+            table = tables[target]
+            column = _name_column(table)
+            if column is None:
+                continue
+            for chunk in _chunks(sorted(ids), 500):
+                for row_id, name in s.execute(select(table.c.id, column)
+                                              .where(table.c.id.in_(chunk))):
+                    names[(target, row_id)] = str(name)
+    return names
+
+
 def _chunks(values: list[Any], size: int) -> list[list[Any]]:
     return [values[i:i + size] for i in range(0, len(values), size)]
 
@@ -267,7 +350,7 @@ def describe(row: AuditRow, name: str = "") -> str:
     return f"{text} “{name}”" if name else text
 
 
-HEADERS = [N_("No."), N_("Time"), N_("User"), N_("Role"), N_("Action"), N_("Record"),
+HEADERS = [N_("No."), N_("Time"), N_("User"), N_("Role"), N_("Action"), N_("Record concerned"),
            N_("Field"), N_("Before"), N_("After"), N_("Summary")]
 WIDTHS = [7, 17, 16, 20, 18, 36, 22, 30, 30, 40]
 PAGE = 1000
@@ -285,12 +368,13 @@ def export_audit(db: Database, path: Path, query: AuditQuery = AuditQuery(), *,
             progress(offset, total, _("Writing the audit trail…"))
             page = entries.page(offset, PAGE)
             names = record_names(db, page)
+            linked = linked_names(db, page)
             for r in page:
                 head: list[Cell] = [r.id, format_moment(r.at), r.user, r.role_label,
                                     action_label(r.action),
                                     describe(r, names.get(r.entity_uuid, "")
                                              if r.entity_uuid else "")]
-                changes = r.changes()
+                changes = r.changes(linked)
                 if not changes:
                     yield [*head, "", "", "", r.summary]
                 for i, c in enumerate(changes):

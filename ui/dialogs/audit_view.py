@@ -41,6 +41,7 @@ from unionapp.audit_trail import (
     audit_users,
     entity_label,
     export_audit,
+    linked_names,
     problem_text,
     verify_audit,
 )
@@ -55,7 +56,7 @@ COLUMNS: list[Column[AuditRow]] = [
     Column("user", N_("User"), lambda r: r.user, width=110),
     Column("role", N_("Role"), lambda r: r.role_label, width=140),
     Column("action", N_("Action"), lambda r: action_label(r.action), width=130),
-    Column("entity", N_("Record"), lambda r: entity_label(r.entity), width=150),
+    Column("entity", N_("Kind of record"), lambda r: entity_label(r.entity), width=150),
     Column("fields", N_("Changed fields"), lambda r: ", ".join(c.label for c in r.changes())
            or r.summary, width=380),
 ]
@@ -210,7 +211,7 @@ class AuditDialog(QDialog):
         if row.entity_uuid:
             text += "<br><small>" + str(row.entity_uuid) + "</small>"
         self.summary.setText(text)
-        changes = row.changes()
+        changes = row.changes(linked_names(self.db, [row]))
         self.changes.setRowCount(len(changes))
         for i, c in enumerate(changes):
             for j, value in enumerate((c.label, c.before, c.after)):

@@ -10,6 +10,7 @@ from ..audit_trail import (
     action_label,
     audit_list,
     describe,
+    linked_names,
     problem_text,
     record_names,
     verify_audit,
@@ -67,6 +68,7 @@ def run_list(args: argparse.Namespace) -> int:
         entries = audit_list(db, query)
         rows = entries.page(0, args.limit) if args.limit > 0 else entries.all()
         names = record_names(db, rows)
+        linked = linked_names(db, rows)
     if args.json:
         print_json([{**r.as_json(),
                      "record_name": names.get(r.entity_uuid) if r.entity_uuid else None}
@@ -74,7 +76,8 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     for r in rows:
         record = describe(r, names.get(r.entity_uuid, "") if r.entity_uuid else "")
-        fields = ", ".join(c.label for c in r.changes())
+        fields = ", ".join(f"{c.label}: {c.before} → {c.after}" if c.before else
+                           f"{c.label}: {c.after}" for c in r.changes(linked))
         print("\t".join([format_moment(r.at), r.user, action_label(r.action), record,
                          fields or r.summary]))
     print(_("{count} entries.").format(count=len(rows)))
