@@ -212,9 +212,11 @@ def test_the_audit_view(qtbot: QtBot, office_db: Database, office: Office,
     target = tmp_path / "nhat-ky.xlsx"
     monkeypatch.setattr("ui.dialogs.audit_view.QFileDialog.getSaveFileName",
                         lambda *a, **k: (str(target), ""))
-    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    done: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: done.append(a[2]))
     dialog.export()
-    qtbot.waitUntil(target.exists, timeout=10_000)
+    qtbot.waitUntil(lambda: bool(done), timeout=20_000)  # the task has finished the file
+    assert "nhat-ky.xlsx" in done[0]
     from python_calamine import CalamineWorkbook
     sheet = CalamineWorkbook.from_path(str(target)).get_sheet_by_index(0).to_python()
     assert any("NHẬT KÝ THAY ĐỔI" in str(c) for row in sheet for c in row)
