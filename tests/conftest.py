@@ -79,12 +79,16 @@ def demo_db(demo_path: Path) -> Iterator[Database]:
 
 
 def run_cli(*args: str, check: bool = False, env: dict[str, str] | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run the real ``unionapp`` program in a child process."""
+            timeout: float = 120, input: str | None = None,
+            ) -> subprocess.CompletedProcess[str]:
+    """Run the real ``unionapp`` program in a child process (standard input: ``input``, or
+    nothing — never the terminal the tests run in)."""
     full_env = {**os.environ, **(env or {}), "PYTHONIOENCODING": "utf-8"}
+    feed: dict[str, object] = {"input": input} if input is not None else {
+        "stdin": subprocess.DEVNULL}
     result = subprocess.run([sys.executable, "-m", "ui.launch", *args], capture_output=True,
                             text=True, encoding="utf-8", env=full_env, timeout=timeout,
-                            cwd=ROOT)
+                            cwd=ROOT, **feed)  # type: ignore[call-overload]
     if check and result.returncode != 0:
         raise AssertionError(f"unionapp {' '.join(args)} failed: {result.stderr}")
     return result

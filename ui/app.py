@@ -12,6 +12,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from ui.dialogs.setup_unit import FirstRunDialog, UnitForm
+from ui.dialogs.sign_in import SignInDialog
 from ui.main_window import MainWindow
 from ui.tasks import run_task, show_error
 from unionapp.db import Database, default_path, open_database
@@ -19,7 +20,8 @@ from unionapp.demo import fill_demo
 from unionapp.errors import UserError
 from unionapp.exchange import keys
 from unionapp.i18n import _, language, set_language
-from unionapp.org import init_database
+from unionapp.org import home_unit, init_database
+from unionapp.permissions import accounts_exist
 from unionapp.progress import Progress
 from unionapp.resources import resource
 from unionapp.settings import Settings
@@ -79,6 +81,11 @@ class Controller(QObject):
                 raise UserError(_("This database has not been set up yet: run unionapp init."))
         except UserError as error:
             show_error(self.window, error)
+            if quit_on_failure and self.window is None:
+                self.app.quit()
+            return False
+        if not self.sign_in(db):
+            db.close()
             if quit_on_failure and self.window is None:
                 self.app.quit()
             return False
@@ -145,6 +152,31 @@ class Controller(QObject):
         run_task(self.window, build, on_done=lambda p: self.open(p, demo=True),
                  on_failed=failed, label=_("Creating the demo union…"), cancellable=False)
 
+    def sign_in(self, db: Database) -> bool:
+        """Once a database has accounts, nobody gets in without signing in."""
+        if not accounts_exist(db):
+            return True
+        dialog = SignInDialog(db, home_unit(db).name, self.args.user or "", self.window)
+        return bool(dialog.exec())
+
+    def sign_in_again(self) -> None:
+        """After signing out (or when someone else takes over a locked window)."""
+        assert self.db is not None
+        if self.window is not None:
+            self.window.hide()
+        if self.sign_in(self.db):
+            self.rebuild()
+        else:
+            self.app.quit()
+
+    def rebuild(self) -> None:
+        """The window again, for the account now signed in (its role decides what shows)."""
+        old = self.window
+        self.show_window()
+        if old is not None:
+            old.close()
+            old.deleteLater()
+
     def _replace(self, db: Database, *, demo: bool) -> None:
         old_window, old_db = self.window, self.db
         self.db, self.demo = db, demo
@@ -162,6 +194,8 @@ class Controller(QObject):
         window.new_requested.connect(self.new_database)
         window.demo_requested.connect(self.open_demo)
         window.language_requested.connect(self.switch_language)
+        window.sign_in_requested.connect(self.sign_in_again)
+        window.rebuild_requested.connect(self.rebuild)
         window.show()
         self.window = window
         if self.pending_package is not None:

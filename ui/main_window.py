@@ -7,10 +7,23 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
 
+from ui.dialogs.accounts import AccountsDialog
+from ui.dialogs.audit_view import open_audit
 from ui.dialogs.exchange import ImportDialog, export_file, import_file
 from ui.dialogs.keys import KeysDialog
+from ui.dialogs.sign_in import ChangePasswordDialog, LockDialog, ask_first_account
+from ui.idle import Curtain, IdleWatcher
+from ui.roles import apply_role, needs
 from ui.state import window_state
 from ui.tabs.activities_tab import ActivitiesTab
 from ui.tabs.exchange_tab import ExchangeTab
@@ -18,12 +31,13 @@ from ui.tabs.list_tab import ListTab
 from ui.tabs.members_tab import MembersTab
 from ui.tabs.support_tab import SupportTab
 from ui.tasks import cancel_all_and_wait
-from unionapp import __version__
+from unionapp import __version__, accounts
 from unionapp.db import Database
 from unionapp.i18n import LANGUAGES, _, language
 from unionapp.members import MemberQuery, member_list
 from unionapp.models import MemberStatus
 from unionapp.org import home_unit
+from unionapp.permissions import Permission
 
 
 class MainWindow(QMainWindow):
@@ -32,6 +46,10 @@ class MainWindow(QMainWindow):
     new_requested = Signal()
     demo_requested = Signal()
     language_requested = Signal(str)
+    # Asks the application to sign in again (someone else, or after signing out) and to
+    # rebuild the window for the account now signed in.
+    sign_in_requested = Signal()
+    rebuild_requested = Signal()
 
     def __init__(self, db: Database, *, demo: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
@@ -55,9 +73,15 @@ class MainWindow(QMainWindow):
 
         self.unit_label = QLabel(self.unit.name)
         self.count_label = QLabel()
+        self.account_label = QLabel(self._account_text())
         self.statusBar().addWidget(self.unit_label, 1)
+        self.statusBar().addPermanentWidget(self.account_label)
         self.statusBar().addPermanentWidget(self.count_label)
         self._build_menus()
+        apply_role(self, db)  # actions the signed-in role may not take are hidden
+        self.idle = IdleWatcher(accounts.idle_minutes(db) if db.account is not None else 0,
+                                self)
+        self.idle.idle.connect(self.lock)
 
         for tab in (self.members_tab, self.activities_tab, self.support_tab):
             tab.reload()
@@ -78,6 +102,8 @@ class MainWindow(QMainWindow):
             self, self.db, on_done=lambda _result: self.exchange_tab.reload()))
         self.import_action = file_menu.addAction(_("&Import data file…"))
         self.import_action.triggered.connect(lambda: self.import_file())
+        needs(self.export_action, Permission.EXCHANGE_EXPORT)
+        needs(self.import_action, Permission.EXCHANGE_IMPORT)
         file_menu.addAction(_("Signing &keys…")).triggered.connect(self.show_keys)
         file_menu.addSeparator()
         quit_action = file_menu.addAction(_("&Quit"))
@@ -93,8 +119,84 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             lang_menu.addAction(action)
 
+        self._build_accounts_menu()
+
         help_menu = self.menuBar().addMenu(_("&Help"))
         help_menu.addAction(_("&About")).triggered.connect(self._about)
+
+    def _build_accounts_menu(self) -> None:
+        menu = self.menuBar().addMenu(_("&Accounts"))
+        account = self.db.account
+        if account is None:
+            first = menu.addAction(_("Create accounts (sign-in, roles)…"))
+            first.triggered.connect(self.create_first_account)
+        else:
+            who = menu.addAction(self._account_text())
+            who.setEnabled(False)
+            menu.addAction(_("Change my &password…")).triggered.connect(self.change_password)
+            manage = menu.addAction(_("&Manage accounts…"))
+            manage.triggered.connect(self.manage_accounts)
+            needs(manage, Permission.USERS_MANAGE)
+        audit_action = menu.addAction(_("Audit &trail…"))
+        audit_action.triggered.connect(self.show_audit)
+        needs(audit_action, Permission.AUDIT_READ)
+        if account is not None:
+            menu.addSeparator()
+            lock = menu.addAction(_("&Lock the window"))
+            lock.setShortcut(QKeySequence("Ctrl+L"))
+            lock.triggered.connect(self.lock)
+            menu.addAction(_("Sign &out")).triggered.connect(self.sign_out)
+
+    def _account_text(self) -> str:
+        account = self.db.account
+        if account is None:
+            return ""
+        return _("Signed in: {name} ({role})").format(
+            name=account.full_name or account.username, role=account.role_label)
+
+    # -- accounts ------------------------------------------------------------------------
+
+    def create_first_account(self) -> None:
+        if ask_first_account(self.db, self):
+            self.rebuild_requested.emit()
+
+    def change_password(self) -> None:
+        ChangePasswordDialog(self.db, self).exec()
+
+    def manage_accounts(self) -> AccountsDialog:
+        dialog = AccountsDialog(self.db, self)
+        dialog.exec()
+        self.idle.set_minutes(accounts.idle_minutes(self.db))
+        return dialog
+
+    def show_audit(self) -> None:
+        open_audit(self.db, self)
+
+    def lock(self) -> None:
+        """Hide everything and ask for the signed-in account's password (after the idle
+        time, or on request). Someone else may sign in instead."""
+        if self.db.account is None:
+            return
+        self.idle.pause()
+        self.centralWidget().setVisible(False)
+        self.menuBar().setEnabled(False)
+        # Other windows left open (a member's record…) are covered, not closed: nothing
+        # typed in them is lost, nothing in them shows.
+        curtains = [Curtain(w) for w in QApplication.topLevelWidgets()
+                    if w is not self and w.isVisible() and not isinstance(w, QMenu)]
+        result = LockDialog(self.db, self).exec()
+        for curtain in curtains:
+            curtain.lift()
+        self.centralWidget().setVisible(True)
+        self.menuBar().setEnabled(True)
+        if result == LockDialog.SWITCH:
+            self.sign_out()
+            return
+        self.idle.restart()
+
+    def sign_out(self) -> None:
+        accounts.sign_out(self.db)
+        self.sign_in_requested.emit()
 
     def import_file(self, path: Path | None = None) -> ImportDialog | None:
         return import_file(self, self.db, path, on_imported=lambda _summary: self.after_import())
@@ -155,4 +257,5 @@ class MainWindow(QMainWindow):
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/tab", self.tabs.currentIndex())
         cancel_all_and_wait()  # no worker may outlive the window or its database
+        self.idle.stop()
         super().closeEvent(event)

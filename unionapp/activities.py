@@ -18,6 +18,7 @@ from .members import MemberQuery, member_list, name_matches
 from .models import Activity, ActivityKind, Member, MemberStatus, OrgUnit, Participation, utcnow
 from .org import subtree_select
 from .paging import ListQuery
+from .permissions import Permission, require
 from .text import clean
 
 # --- what callers get back -----------------------------------------------------------------
@@ -194,6 +195,7 @@ def load_activity(s: Session, activity_uuid: uuid.UUID) -> Activity:
 
 
 def create_activity(db: Database, data: ActivityInput) -> ActivityRow:
+    require(db, Permission.ACTIVITIES_EDIT)
     data = data.cleaned()
     if problems := validate_activity(data):
         raise ValidationError(problems)
@@ -207,6 +209,7 @@ def create_activity(db: Database, data: ActivityInput) -> ActivityRow:
 
 
 def update_activity(db: Database, activity_uuid: uuid.UUID, data: ActivityInput) -> ActivityRow:
+    require(db, Permission.ACTIVITIES_EDIT)
     data = data.cleaned()
     if problems := validate_activity(data):
         raise ValidationError(problems)
@@ -227,6 +230,7 @@ def activity_input(db: Database, activity_uuid: uuid.UUID) -> ActivityInput:
 
 def delete_activity(db: Database, activity_uuid: uuid.UUID) -> None:
     """Remove an activity entered by mistake (a tombstone; its participations stay with it)."""
+    require(db, Permission.ACTIVITIES_EDIT)
     with db.transaction() as s:
         load_activity(s, activity_uuid).deleted_at = utcnow()
 
@@ -274,6 +278,7 @@ def add_participants(db: Database, activity_uuid: uuid.UUID, member_uuids: Itera
                      *, role: str = "", result: str = "") -> AddSummary:
     """Add members to an activity; those already there are left as they are. One removed by
     mistake comes back with their old row (nothing is lost)."""
+    require(db, Permission.ACTIVITIES_EDIT)
     with db.transaction() as s:
         activity = load_activity(s, activity_uuid)
         ids = member_ids(s, member_uuids)
@@ -297,6 +302,7 @@ def add_participants(db: Database, activity_uuid: uuid.UUID, member_uuids: Itera
 def add_group_participants(db: Database, activity_uuid: uuid.UUID,
                            group_uuid: uuid.UUID) -> AddSummary:
     """Add every active member of a union group."""
+    require(db, Permission.ACTIVITIES_EDIT)
     uuids = matching_members(db, MemberQuery(org_unit=group_uuid, status=MemberStatus.ACTIVE))
     if not uuids:
         raise UserError(_("This group has no active members."))
@@ -312,6 +318,7 @@ def _participations(s: Session, uuids: Iterable[uuid.UUID]) -> list[Participatio
 def set_participation(db: Database, participation_uuid: uuid.UUID, *, role: str, result: str,
                       note: str = "") -> None:
     """Record one participant's role and result (kết quả: đạt, giải Nhất, hoàn thành…)."""
+    require(db, Permission.ACTIVITIES_EDIT)
     with db.transaction() as s:
         rows = _participations(s, [participation_uuid])
         if not rows:
@@ -321,6 +328,7 @@ def set_participation(db: Database, participation_uuid: uuid.UUID, *, role: str,
 
 def set_results(db: Database, participation_uuids: Iterable[uuid.UUID], result: str) -> int:
     """Give several participants the same result at once. Returns how many changed."""
+    require(db, Permission.ACTIVITIES_EDIT)
     with db.transaction() as s:
         rows = _participations(s, participation_uuids)
         for row in rows:
@@ -329,6 +337,7 @@ def set_results(db: Database, participation_uuids: Iterable[uuid.UUID], result: 
 
 
 def remove_participants(db: Database, participation_uuids: Iterable[uuid.UUID]) -> int:
+    require(db, Permission.ACTIVITIES_EDIT)
     with db.transaction() as s:
         rows = _participations(s, participation_uuids)
         now = utcnow()

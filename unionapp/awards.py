@@ -37,6 +37,7 @@ from .models import (
     utcnow,
 )
 from .paging import ListQuery
+from .permissions import Permission, require
 from .text import clean, fold, format_date
 
 RECIPIENT_TYPE = {
@@ -120,6 +121,7 @@ def validate_award_kind(data: AwardKindInput, *, session: Session | None = None,
 
 
 def create_award_kind(db: Database, data: AwardKindInput) -> AwardKindRow:
+    require(db, Permission.AWARDS_EDIT)
     data = data.cleaned()
     with db.transaction() as s:
         if problems := validate_award_kind(data, session=s, owner=db.home_unit_uuid):
@@ -133,6 +135,7 @@ def create_award_kind(db: Database, data: AwardKindInput) -> AwardKindRow:
 
 def update_award_kind(db: Database, kind_uuid: uuid.UUID, data: AwardKindInput) -> AwardKindRow:
     """Change a kind of this branch (kinds sent by the parent union are the parent's)."""
+    require(db, Permission.AWARDS_EDIT)
     data = data.cleaned()
     with db.transaction() as s:
         kind = _load_kind(s, kind_uuid)
@@ -369,6 +372,7 @@ def _apply_decision(s: Session, decision: AwardDecision, data: DecisionInput) ->
 
 
 def create_decision(db: Database, data: DecisionInput) -> DecisionRow:
+    require(db, Permission.AWARDS_ISSUE)
     data = data.cleaned()
     with db.transaction() as s:
         if problems := validate_decision(data, session=s):
@@ -382,6 +386,7 @@ def create_decision(db: Database, data: DecisionInput) -> DecisionRow:
 
 
 def update_decision(db: Database, decision_uuid: uuid.UUID, data: DecisionInput) -> DecisionRow:
+    require(db, Permission.AWARDS_ISSUE)
     data = data.cleaned()
     with db.transaction() as s:
         decision = _load_decision(s, decision_uuid)
@@ -437,6 +442,7 @@ def next_number(number: str) -> str:
 def delete_decision(db: Database, decision_uuid: uuid.UUID) -> None:
     """Remove a decision entered by mistake. Once certificates are in the register, it stays
     (the register must keep explaining every number)."""
+    require(db, Permission.AWARDS_ISSUE)
     with db.transaction() as s:
         decision = _load_decision(s, decision_uuid)
         printed = s.scalar(select(func.count(Certificate.id)).join(
@@ -547,6 +553,7 @@ def add_member_recipients(db: Database, decision_uuid: uuid.UUID,
                           member_uuids: Iterable[uuid.UUID], *, amount: int = 0,
                           reason: str = "") -> AddSummary:
     """Add members (cá nhân) to a decision; members already on it are left as they are."""
+    require(db, Permission.AWARDS_EDIT)
     if amount < 0:
         raise UserError(_("The amount can't be negative."))
     with db.transaction() as s:
@@ -560,6 +567,7 @@ def add_member_recipients(db: Database, decision_uuid: uuid.UUID,
 def add_unit_recipients(db: Database, decision_uuid: uuid.UUID, unit_uuids: Iterable[uuid.UUID],
                         *, amount: int = 0, reason: str = "") -> AddSummary:
     """Add org units (tập thể: union groups, branches) to a decision."""
+    require(db, Permission.AWARDS_EDIT)
     if amount < 0:
         raise UserError(_("The amount can't be negative."))
     with db.transaction() as s:
@@ -603,6 +611,7 @@ def _awards(s: Session, award_uuids: Iterable[uuid.UUID]) -> list[Award]:
 def update_award(db: Database, award_uuid: uuid.UUID, *, reason: str, amount: int,
                  note: str = "") -> None:
     """A recipient's own reason (printed instead of the decision's), prize money and note."""
+    require(db, Permission.AWARDS_EDIT)
     if amount < 0:
         raise UserError(_("The amount can't be negative."))
     with db.transaction() as s:
@@ -615,6 +624,7 @@ def update_award(db: Database, award_uuid: uuid.UUID, *, reason: str, amount: in
 def remove_awards(db: Database, award_uuids: Iterable[uuid.UUID]) -> int:
     """Take recipients off a decision (tombstones). A printed certificate keeps its line in the
     register, marked as belonging to a removed award; its number is never reused."""
+    require(db, Permission.AWARDS_EDIT)
     with db.transaction() as s:
         rows = _awards(s, award_uuids)
         now = utcnow()

@@ -25,7 +25,8 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, Table, Uuid, func, insert,
 from sqlalchemy.orm import Session
 
 from . import search_index
-from .models import AuditLog, Member, Synced, utcnow
+from .audit import write_entries
+from .models import Member, Synced, utcnow
 from .models.base import UTCDateTime
 from .text import clean, fold_cleaned, person_sort_key_cleaned
 
@@ -178,5 +179,5 @@ def reindex_members(session: Session, member_ids: list[int]) -> None:
 def audit_summary(session: Session, *, user: str, action: str, entity: str, summary: str,
                   details: dict[str, Any] | None = None) -> None:
     """One audit row for a whole bulk operation."""
-    session.add(AuditLog(user=user, action=action, entity=entity, summary=summary[:500],
-                         after=details, at=utcnow()))
+    write_entries(session, [{"user": user, "action": action, "entity": entity,
+                             "summary": summary, "after": details}])

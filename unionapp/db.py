@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 from sqlalchemy import create_engine, event, inspect, select
@@ -25,8 +25,12 @@ from .audit import AuditedSession
 from .errors import DatabaseLocked, UserError
 from .i18n import _
 from .models import DatabaseInfo
+from .permissions import check_write
 from .resources import migrations_dir
 from .settings import data_dir
+
+if TYPE_CHECKING:
+    from .accounts import Account
 
 DEFAULT_FILE = "unionapp.db"
 DEMO_FILE = "demo.db"
@@ -82,7 +86,8 @@ class Database:
     def __init__(self, url: URL, engine: Engine, *, user: str, lock: FileLock | None):
         self.url = url
         self.engine = engine
-        self.user = user
+        self.user = user  # the name recorded in the audit log (the account's, once signed in)
+        self.account: Account | None = None  # set by unionapp.accounts.sign_in
         self._lock = lock
         self._sessions = sessionmaker(
             engine, class_=AuditedSession, expire_on_commit=False, autoflush=False
@@ -104,11 +109,19 @@ class Database:
         return self._sessions()
 
     @contextmanager
-    def transaction(self, user: str | None = None) -> Iterator[Session]:
+    def transaction(self, user: str | None = None, *,
+                    accounts_upkeep: bool = False) -> Iterator[Session]:
         """One unit of work: everything inside is one transaction, committed at the end or
-        rolled back on any exception. Every change is versioned and audited on flush."""
+        rolled back on any exception. Every change is versioned and audited on flush.
+
+        Read-only roles (and, once accounts exist, anyone not signed in) are refused here
+        whatever the service (``permissions.check_write``); only :mod:`unionapp.accounts`
+        passes ``accounts_upkeep`` (a viewer changing their own password, wrong tries)."""
+        if not accounts_upkeep:
+            check_write(self)
         session = self._sessions()
         session.info["user"] = user or self.user
+        session.info["role"] = self.account.role if self.account is not None else ""
         session.info["home_unit_uuid"] = self.home_unit_uuid
         try:
             with session.begin():

@@ -38,3 +38,12 @@ class ValidationError(UserError):
 
 class Conflict(UserError):
     """Someone else changed the same record meanwhile; nothing was written, try again."""
+
+
+class NeedsConfirmation(UserError):
+    """A warning the user may accept: nothing was changed. The caller shows ``message``,
+    asks ``question``, and calls again with ``override=True``; the confirmation is then
+    recorded with the user's name."""
+
+    question = ""  # set by subclasses (translated when shown)
+    confirm = ""  # the button that accepts

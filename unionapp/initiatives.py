@@ -17,6 +17,7 @@ from .i18n import _
 from .members import name_matches
 from .models import Activity, Initiative, InitiativeAuthor, Member, OrgUnit, utcnow
 from .paging import ListQuery
+from .permissions import Permission, require
 from .text import clean
 
 MAX_BENEFIT = 10**15  # a sanity bound, far above any real figure (VND)
@@ -196,6 +197,7 @@ def _apply(s: Session, db: Database, initiative: Initiative, data: InitiativeInp
 
 
 def create_initiative(db: Database, data: InitiativeInput) -> InitiativeRow:
+    require(db, Permission.ACTIVITIES_EDIT)
     data = data.cleaned()
     if problems := validate_initiative(data):
         raise ValidationError(problems)
@@ -209,6 +211,7 @@ def create_initiative(db: Database, data: InitiativeInput) -> InitiativeRow:
 
 def update_initiative(db: Database, initiative_uuid: uuid.UUID,
                       data: InitiativeInput) -> InitiativeRow:
+    require(db, Permission.ACTIVITIES_EDIT)
     data = data.cleaned()
     if problems := validate_initiative(data):
         raise ValidationError(problems)
@@ -237,6 +240,7 @@ def initiative_input(db: Database, initiative_uuid: uuid.UUID) -> InitiativeInpu
 
 
 def delete_initiative(db: Database, initiative_uuid: uuid.UUID) -> None:
+    require(db, Permission.ACTIVITIES_EDIT)
     with db.transaction() as s:
         _load(s, initiative_uuid).deleted_at = utcnow()
 

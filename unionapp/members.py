@@ -19,6 +19,7 @@ from .i18n import _
 from .labels import GENDER_JSON, MEMBER_STATUS, MOVEMENT, label
 from .models import Gender, Member, MemberStatus, Movement, MovementKind, OrgUnit, utcnow
 from .paging import ListQuery
+from .permissions import Permission, allows, require
 from .text import clean, format_date, search_words, title_name
 
 # --- what callers get back ---------------------------------------------------------------
@@ -44,6 +45,10 @@ class MemberRow:
     union_role: str
     ethnicity: str
     religion: str
+
+    def masked(self) -> MemberRow:
+        """The row as a role that may not see personal data gets it (CCCD, phone)."""
+        return replace(self, national_id=mask(self.national_id), phone=mask(self.phone) or "")
 
     def as_json(self) -> dict[str, Any]:
         """The command line's JSON object for a member (a contract: keys are kept)."""
@@ -87,6 +92,23 @@ _ROW_COLUMNS = (
 
 def _row(values: Any) -> MemberRow:
     return MemberRow(*values)
+
+
+def _masked_row(values: Any) -> MemberRow:
+    return MemberRow(*values).masked()
+
+
+def mask(value: str | None) -> str | None:
+    """``001234567890`` → ``*********890``: personal data hidden from roles that may not see
+    it (the last three characters stay, to tell two people apart)."""
+    if not value:
+        return value
+    return "*" * max(len(value) - 3, 3) + value[-3:] if len(value) > 3 else "***"
+
+
+def sees_personal_data(db: Database) -> bool:
+    """Whether the signed-in role sees CCCD and phone numbers unmasked."""
+    return allows(db, Permission.PERSONAL_DATA_VIEW)
 
 
 @dataclass(frozen=True)
@@ -195,9 +217,10 @@ class IndexedMemberList:
     """The members a query selects, read through the SQLite search index (see
     :mod:`unionapp.search_index`): counts and pages in Vietnamese order without sorting."""
 
-    def __init__(self, db: Database, query: MemberQuery):
+    def __init__(self, db: Database, query: MemberQuery, *, masked: bool = False):
         self.db = db
         self.query = query
+        self.masked = masked
         self._match: str | None = None
         self._count: int | None = None
 
@@ -246,6 +269,8 @@ class IndexedMemberList:
                 "m": match, "n": limit,
                 "o": total - offset - limit if backwards else offset}).all()
         rows.sort(key=lambda r: r[-1])
+        if self.masked:
+            return [_sqlite_row(r).masked() for r in rows]
         return [_sqlite_row(r) for r in rows]
 
     def all(self) -> list[MemberRow]:
@@ -257,16 +282,20 @@ MemberList = IndexedMemberList | ListQuery[MemberRow]
 
 def member_list(db: Database, query: MemberQuery = MemberQuery()) -> MemberList:
     """The members ``query`` selects, in Vietnamese name order, as a window onto the
-    database (``count()``, ``page(offset, limit)``, ``all()``)."""
+    database (``count()``, ``page(offset, limit)``, ``all()``). CCCD and phone come
+    masked to a role that may not see them."""
+    masked = not sees_personal_data(db)
     if db.is_sqlite:
-        return IndexedMemberList(db, query)
-    return sql_member_list(db, query)
+        return IndexedMemberList(db, query, masked=masked)
+    return sql_member_list(db, query, masked=masked)
 
 
-def sql_member_list(db: Database, query: MemberQuery) -> ListQuery[MemberRow]:
+def sql_member_list(db: Database, query: MemberQuery, *,
+                    masked: bool = False) -> ListQuery[MemberRow]:
     with db.read() as s:
         statement = _filtered(query, s)
-    return ListQuery(db, statement, (Member.sort_key, Member.id), _row)
+    return ListQuery(db, statement, (Member.sort_key, Member.id),
+                     _masked_row if masked else _row)
 
 
 def find_members(db: Database, text: str = "", **filters: Any) -> list[MemberRow]:
@@ -280,7 +309,7 @@ def get_member(db: Database, member_uuid: uuid.UUID) -> MemberRow:
         values = s.execute(stmt.where(Member.uuid == member_uuid)).first()
         if values is None:
             raise NotFound(_("No such member."))
-        return _row(values)
+    return _row(values) if sees_personal_data(db) else _masked_row(values)
 
 
 def movements(db: Database, member_uuid: uuid.UUID) -> list[MovementRow]:
@@ -451,6 +480,7 @@ def create_member(
     from_unit: str = "",
 ) -> MemberRow:
     """Add a member, who arrives by admission (kết nạp) or by transfer in (chuyển đến)."""
+    require(db, Permission.MEMBERS_EDIT)
     if movement not in (MovementKind.ADMISSION, MovementKind.TRANSFER_IN):
         raise UserError(_("A new member arrives by admission or by transfer."))
     data = data.cleaned()
@@ -479,6 +509,7 @@ def create_member(
 def update_member(db: Database, member_uuid: uuid.UUID, data: MemberInput) -> MemberRow:
     """Change a member's facts. Moving to another group is kept in the history as a change
     of group dated today (use :func:`record_movement` to give another date)."""
+    require(db, Permission.MEMBERS_EDIT)
     data = data.cleaned()
     with db.transaction() as s:
         member = _load(s, member_uuid)
@@ -498,12 +529,16 @@ def update_member(db: Database, member_uuid: uuid.UUID, data: MemberInput) -> Me
 
 
 def member_input(db: Database, member_uuid: uuid.UUID) -> MemberInput:
-    """The editable facts of a member, to fill a dialog."""
+    """The editable facts of a member, to fill a dialog (CCCD and phone masked for a role
+    that may not see them; such a role can't save either)."""
     with db.read() as s:
         member = _load(s, member_uuid)
-        return MemberInput(
+        data = MemberInput(
             org_unit=member.org_unit.uuid, **{k: getattr(member, k) for k in _EDITABLE}
         )
+    if not sees_personal_data(db):
+        data = replace(data, national_id=mask(data.national_id), phone=mask(data.phone) or "")
+    return data
 
 
 # Which movements may follow which status (None: a member with no history yet).
@@ -536,6 +571,7 @@ def record_movement(
     note: str = "",
 ) -> MemberRow:
     """Record a dated movement and apply the status it brings, in one transaction."""
+    require(db, Permission.MEMBERS_EDIT)
     if kind not in MovementKind.ALL:
         raise UserError(_("Unknown kind of movement: {kind}").format(kind=kind))
     if occurred_on > date.today():
@@ -586,6 +622,7 @@ def record_movement(
 def delete_member(db: Database, member_uuid: uuid.UUID) -> None:
     """Remove a member entered by mistake (a tombstone: the row stays, marked deleted).
     A member who leaves the union is not deleted: record a movement instead."""
+    require(db, Permission.MEMBERS_EDIT)
     with db.transaction() as s:
         member = _load(s, member_uuid)
         if member.deleted_at is None:

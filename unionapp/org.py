@@ -12,7 +12,8 @@ from .catalogues import AWARD_KINDS, SUPPORT_KINDS
 from .db import Database, set_info
 from .errors import NotFound, UserError
 from .i18n import _
-from .models import AwardKind, OrgKind, OrgUnit, SupportKind, User
+from .models import AwardKind, OrgKind, OrgUnit, SupportKind
+from .permissions import Permission, require
 from .text import clean
 
 
@@ -49,6 +50,7 @@ def init_database(
 ) -> OrgUnitView:
     """Make ``db`` the database of one unit: a branch (CĐCS), or with ``parent_mode`` a
     parent union. Seeds the catalogues. Refuses a database that already has its unit."""
+    require(db, Permission.ORG_EDIT)
     code, name = clean(code), clean(name)
     if not code or not name:
         raise UserError(_("The unit's code and name are both required."))
@@ -98,8 +100,6 @@ def init_database(
                     fund_code=fund,
                 )
             )
-        if s.scalar(select(User).where(User.username == db.user)) is None:
-            s.add(User(username=db.user, role="admin"))
         set_info(s, "home_unit_uuid", str(home.uuid))
         set_info(s, "mode", "parent" if parent_mode else "branch")
         s.flush()
@@ -120,6 +120,7 @@ def add_group(
     db: Database, *, code: str, name: str, parent: uuid.UUID | None = None
 ) -> OrgUnitView:
     """Add a group (tổ công đoàn) under the home branch (or under ``parent``)."""
+    require(db, Permission.ORG_EDIT)
     with db.transaction() as s:
         parent_unit = s.scalar(select(OrgUnit).where(OrgUnit.uuid == (parent or db.home_unit_uuid)))
         if parent_unit is None:

@@ -18,6 +18,7 @@ from .errors import NotFound, Problem, ValidationError
 from .i18n import _
 from .members import OLDEST_YEAR
 from .models import Member, MemberRelative, Relation, utcnow
+from .permissions import Permission, require
 from .text import clean, format_date
 
 
@@ -116,6 +117,7 @@ def relatives_of(db: Database, member_uuid: uuid.UUID) -> list[RelativeRow]:
 
 
 def add_relative(db: Database, member_uuid: uuid.UUID, data: RelativeInput) -> RelativeRow:
+    require(db, Permission.MEMBERS_EDIT)
     data = data.cleaned()
     if problems := validate_relative(data):
         raise ValidationError(problems)
@@ -147,6 +149,7 @@ def _load(s: Session, relative_uuid: uuid.UUID) -> MemberRelative:
 
 
 def update_relative(db: Database, relative_uuid: uuid.UUID, data: RelativeInput) -> RelativeRow:
+    require(db, Permission.MEMBERS_EDIT)
     data = data.cleaned()
     if problems := validate_relative(data):
         raise ValidationError(problems)
@@ -163,5 +166,6 @@ def update_relative(db: Database, relative_uuid: uuid.UUID, data: RelativeInput)
 
 def delete_relative(db: Database, relative_uuid: uuid.UUID) -> None:
     """Remove a relative entered by mistake (a tombstone; support cases keep the name)."""
+    require(db, Permission.MEMBERS_EDIT)
     with db.transaction() as s:
         _load(s, relative_uuid).deleted_at = utcnow()

@@ -183,7 +183,8 @@ def test_a_correction_is_for_paid_cases_only(db: Database) -> None:
     with pytest.raises(UserError):
         correct_amount(db, case.uuid, 2_000_000, "nhầm")
     edited = replace(case.as_input(), amount=2_000_000)
-    assert update_case(db, case.uuid, edited).amount == 2_000_000  # not paid: just edited
+    assert update_case(db, case.uuid, edited,  # above the usual: confirmed
+                       override=True).amount == 2_000_000  # not paid: just edited
 
 
 # --- funds --------------------------------------------------------------------------------------
@@ -193,7 +194,8 @@ def test_the_balance_is_live(db: Database) -> None:
     budget = fund(db, 5_000_000)
     who = member(db)
     a = create_case(db, case_input(db, who, fund_uuid=budget.uuid))
-    b = create_case(db, case_input(db, who, amount=2_000_000, fund_uuid=budget.uuid))
+    b = create_case(db, case_input(db, who, amount=2_000_000, fund_uuid=budget.uuid),
+                    override=True)  # above the usual amount: confirmed
     balance = fund_balance(db, budget.uuid)
     assert (balance.committed, balance.pending, balance.remaining) == (0, 3_000_000, 5_000_000)
     transition_case(db, a.uuid, A)
@@ -211,7 +213,8 @@ def test_overspending_asks_and_an_override_is_logged(db: Database) -> None:
     who = member(db)
     first = create_case(db, case_input(db, who, fund_uuid=budget.uuid))
     transition_case(db, first.uuid, A)
-    second = create_case(db, case_input(db, who, fund_uuid=budget.uuid))
+    second = create_case(db, case_input(db, who, fund_uuid=budget.uuid),
+                         override=True)  # more than is left: confirmed when proposed
     with pytest.raises(FundOverspent) as raised:
         transition_case(db, second.uuid, A)
     error = raised.value
@@ -247,7 +250,7 @@ def test_changing_an_approved_amount_or_fund_rechecks_the_funds(db: Database) ->
     with pytest.raises(FundOverspent):
         update_case(db, case.uuid, more)
     moved = replace(more, fund=big.uuid)
-    update_case(db, case.uuid, moved)
+    update_case(db, case.uuid, moved, override=True)  # above the usual amount: confirmed
     assert fund_balance(db, small.uuid).committed == 0
     assert fund_balance(db, big.uuid).committed == 1_500_000
 
@@ -332,10 +335,11 @@ def test_filters_and_totals(db: Database) -> None:
     b = member(db, "Phạm Văn Nam")
     create_case(db, case_input(db, a, kind="OM-DAU", amount=500_000, on=date(YEAR, 3, 1)))
     sick = create_case(db, case_input(db, b, kind="OM-DAU", amount=700_000,
-                                      on=date(YEAR, 5, 1)))
+                                      on=date(YEAR, 5, 1)), override=True)
     transition_case(db, sick.uuid, PD)
     create_case(db, case_input(db, b, amount=1_000_000, on=date(YEAR, 5, 2)))
-    create_case(db, case_input(db, b, amount=9_000_000, on=date(YEAR - 1, 12, 1)))
+    create_case(db, case_input(db, b, amount=9_000_000, on=date(YEAR - 1, 12, 1)),
+                override=True)
 
     def names(query: CaseQuery) -> list[str]:
         return [r.member_name for r in case_list(db, query).all()]
@@ -371,7 +375,8 @@ def test_the_branch_edits_its_catalogue(db: Database) -> None:
                                       needs_approval=True, fund_code="kpcd"), om.uuid)
     assert (changed.default_amount, changed.needs_approval, changed.fund_code) == (
         700_000, True, "KPCD")
-    assert create_case(db, case_input(db, member(db), kind="OM-DAU")).status == P
+    assert create_case(db, case_input(db, member(db), kind="OM-DAU"),
+                       override=True).status == P  # above the new usual amount
     with pytest.raises(ValidationError):
         save_kind(db, KindInput(code="HIEU", name="Trùng mã"))
     save_kind(db, KindInput(code="OM-DAU", name=om.name, active=False), om.uuid)

@@ -175,14 +175,14 @@ def test_the_summary_counts_help_given(db: Database, office: dict[str, uuid.UUID
     for row in case_list(db, CaseQuery(batch=result.uuid)).all():
         transition_case(db, row.uuid, SupportStatus.PAID, on=TET)
     sick = create_case(db, case_input(db, office["ha"], kind="OM-DAU", amount=700_000,
-                                      on=date(YEAR, 3, 3)))
+                                      on=date(YEAR, 3, 3)), override=True)
     transition_case(db, sick.uuid, SupportStatus.PAID)
     transition_case(db, sick.uuid, SupportStatus.CLOSED)
     create_case(db, case_input(db, office["lan"], amount=1_000_000, on=date(YEAR, 4, 4)))
     refused = create_case(db, case_input(db, office["lan"], on=date(YEAR, 4, 5)))
     transition_case(db, refused.uuid, SupportStatus.REJECTED, note="trùng")
     create_case(db, case_input(db, member(db, "Vũ Văn Xa"), kind="OM-DAU",
-                               on=date(YEAR - 1, 12, 31)))  # last year
+                               on=date(YEAR - 1, 12, 31)), override=True)  # last year
 
     summary = support_summary(db, YEAR).as_json()
     assert summary["year"] == YEAR

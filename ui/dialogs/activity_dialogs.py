@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.roles import read_only_unless
 from ui.tabs.list_tab import combo
 from ui.widgets.fields import DateField, ProblemLabel, mark_fields, merged, read_date
 from unionapp import activities
@@ -24,6 +25,7 @@ from unionapp.i18n import _
 from unionapp.labels import ACTIVITY_KIND, label
 from unionapp.models import ActivityKind, OrgKind
 from unionapp.org import list_units
+from unionapp.permissions import Permission
 
 
 def ok_cancel(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
@@ -75,6 +77,7 @@ class ActivityDialog(QDialog):
         layout.addWidget(self.problems)
         layout.addWidget(buttons)
         self.resize(620, 420)
+        read_only_unless(self, db, Permission.ACTIVITIES_EDIT)
 
     def data(self, problems: list[Problem]) -> ActivityInput:
         return ActivityInput(
@@ -125,6 +128,7 @@ class ParticipantDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.resize(520, 180)
+        read_only_unless(self, db, Permission.ACTIVITIES_EDIT)
 
     def save(self) -> None:
         activities.set_participation(self.db, self.row.uuid, role=self.role.text(),

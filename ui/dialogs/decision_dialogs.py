@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.dialogs.activity_dialogs import ok_cancel
+from ui.roles import read_only_unless
 from ui.tabs.list_tab import combo
 from ui.widgets.fields import (
     DateField,
@@ -38,6 +39,7 @@ from unionapp.db import Database
 from unionapp.errors import Problem, UserError, ValidationError
 from unionapp.i18n import _
 from unionapp.labels import ORG_KIND, label
+from unionapp.permissions import Permission
 
 
 class DecisionDialog(QDialog):
@@ -109,6 +111,7 @@ class DecisionDialog(QDialog):
         layout.addWidget(self.problems)
         layout.addWidget(buttons)
         self.resize(680, 620)
+        read_only_unless(self, db, Permission.AWARDS_ISSUE)
 
     def data(self, problems: list[Problem]) -> DecisionInput:
         return DecisionInput(
@@ -167,6 +170,7 @@ class AwardEditDialog(QDialog):
         layout.addWidget(self.problems)
         layout.addWidget(buttons)
         self.resize(560, 260)
+        read_only_unless(self, db, Permission.AWARDS_EDIT)
 
     def save(self) -> None:
         problems: list[Problem] = []

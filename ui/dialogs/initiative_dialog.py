@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ui.dialogs.activity_dialogs import ok_cancel
 from ui.dialogs.member_picker import pick_members
+from ui.roles import read_only_unless
 from ui.tabs.list_tab import combo
 from ui.widgets.fields import (
     DateField,
@@ -40,6 +41,7 @@ from unionapp.errors import Problem, ValidationError
 from unionapp.i18n import _
 from unionapp.initiatives import InitiativeInput, InitiativeRow
 from unionapp.members import get_member
+from unionapp.permissions import Permission
 
 LEVELS = ["Cấp cơ sở", "Cấp quận, huyện", "Cấp tỉnh, thành phố", "Cấp bộ, ngành", "Toàn quốc"]
 
@@ -108,6 +110,7 @@ class InitiativeDialog(QDialog):
         layout.addWidget(self.problems)
         layout.addWidget(buttons)
         self.resize(680, 640)
+        read_only_unless(self, db, Permission.ACTIVITIES_EDIT)
 
     def add_author(self, member_uuid: uuid.UUID, share: int | None = None) -> None:
         if member_uuid in self._author_uuids:

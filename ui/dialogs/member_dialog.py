@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.roles import read_only_unless
 from unionapp import members
 from unionapp.db import Database
 from unionapp.errors import UserError, ValidationError
@@ -37,6 +38,7 @@ from unionapp.labels import GENDER, MEMBER_STATUS, MOVEMENT, label
 from unionapp.members import MemberInput
 from unionapp.models import Gender, MovementKind, OrgKind
 from unionapp.org import list_units
+from unionapp.permissions import Permission
 from unionapp.text import format_birth, format_date, parse_birth, parse_date
 
 ERROR_STYLE = "border: 1px solid #c0392b; background: #fdecea;"
@@ -158,6 +160,7 @@ class MemberDialog(QDialog):
         layout.addWidget(buttons)
         if member_uuid is not None:
             self._load()
+        read_only_unless(self, db, Permission.MEMBERS_EDIT)
 
     def _support_page(self, member_uuid: uuid.UUID) -> QWidget:
         """The member's support history — what a chair checks before approving more."""

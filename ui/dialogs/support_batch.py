@@ -30,13 +30,14 @@ from ui.dialogs.support_common import confirm_overspend, problems_text
 from ui.tasks import run_task, show_error
 from ui.widgets.inputs import DateEdit, MoneyEdit
 from unionapp.db import Database
-from unionapp.errors import ValidationError
+from unionapp.errors import NeedsConfirmation, ValidationError
 from unionapp.i18n import N_, _
 from unionapp.labels import GENDER, label
 from unionapp.models import Gender, MemberStatus, OrgKind
 from unionapp.org import list_units
+from unionapp.permissions import Permission, allows
 from unionapp.progress import Progress
-from unionapp.support import FundBalance, FundOverspent, fund_balances, kind_list
+from unionapp.support import FundBalance, fund_balances, kind_list
 from unionapp.support.batches import (
     BatchCandidate,
     BatchInput,
@@ -298,13 +299,15 @@ class BatchDialog(QDialog):
             count=count, amount=format_vnd(amount), total=format_vnd(total))
         kind = self.kinds.get(self.kind.currentData())
         fund = self.balances.get(self.fund.currentData())
+        approved = kind is not None and not kind.needs_approval and allows(
+            self.db, Permission.SUPPORT_APPROVE)  # a clerk's cases wait for the chair
         if fund is not None:
-            left = fund.remaining - (total if kind and not kind.needs_approval else 0)
+            left = fund.remaining - (total if approved else 0)
             text += " " + _("“{fund}” will have {left} left.").format(fund=fund.name,
                                                                      left=format_vnd(left))
         if kind is not None:
-            text += " " + (_("The cases will wait for approval.") if kind.needs_approval
-                           else _("The cases are approved by the spending rules."))
+            text += " " + (_("The cases are approved by the spending rules.") if approved
+                           else _("The cases will wait for approval."))
         self.summary.setText(text)
         self.ok.setText(_("Record {count} cases").format(count=count))
         self.ok.setEnabled(count > 0)
@@ -327,7 +330,7 @@ class BatchDialog(QDialog):
 
         def failed(error: BaseException) -> None:
             self._update_summary()
-            if isinstance(error, FundOverspent):
+            if isinstance(error, NeedsConfirmation):
                 if confirm_overspend(self, error):
                     self.create(override=True)
             elif isinstance(error, ValidationError):

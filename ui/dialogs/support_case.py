@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.dialogs.support_common import problems_text, with_overspend_check
+from ui.roles import read_only_unless
 from ui.tasks import show_error
 from ui.widgets.inputs import DateEdit, MoneyEdit, index_of
 from ui.widgets.member_picker import MemberPicker
@@ -38,6 +39,7 @@ from unionapp.errors import UserError, ValidationError
 from unionapp.i18n import _
 from unionapp.labels import RELATION, SUPPORT_STATUS, label
 from unionapp.models import Relation, SupportStatus
+from unionapp.permissions import Permission
 from unionapp.relatives import RelativeInput, relatives_of
 from unionapp.support import (
     CaseDetail,
@@ -191,6 +193,7 @@ class CaseDialog(QDialog):
             self._kind_changed()
         self._beneficiary_changed()
         self._amount_changed(self.amount.value())
+        read_only_unless(self, db, Permission.SUPPORT_PROPOSE)
 
     # -- filling ----------------------------------------------------------------------------
 
@@ -236,7 +239,7 @@ class CaseDialog(QDialog):
             if e.over_budget:
                 note = (note + " " if note else "") + _("(past the fund's budget)")
             QTreeWidgetItem(self.steps, [format_date(e.effective_on),
-                                         step_text(e.from_status, e.to_status), e.by_user, note])
+                                         step_text(e.from_status, e.to_status), e.by, note])
         for c in d.corrections:
             what = _("Amount corrected: {old} → {new}").format(old=format_vnd(c.old_amount),
                                                               new=format_vnd(c.new_amount))

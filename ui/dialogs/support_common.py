@@ -1,4 +1,5 @@
-"""What the support dialogs share: asking before a fund is overspent, showing problems."""
+"""What the support dialogs share: asking before a fund is overspent or an unusual amount is
+saved, showing problems."""
 
 from __future__ import annotations
 
@@ -7,22 +8,23 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from unionapp.errors import ValidationError
+from unionapp.errors import NeedsConfirmation, ValidationError
 from unionapp.i18n import _
 from unionapp.support import FundOverspent
 
 T = TypeVar("T")
 
 
-def confirm_overspend(parent: QWidget | None, error: FundOverspent) -> bool:
-    """Show the figures and ask whether to spend past the budget anyway (then logged)."""
+def confirm_overspend(parent: QWidget | None, error: NeedsConfirmation) -> bool:
+    """Show the warning (a fund overspent, an amount above the usual) and ask whether to go
+    on anyway (the confirmation is then recorded)."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(_("Over the budget"))
+    box.setWindowTitle(_("Over the budget") if isinstance(error, FundOverspent)
+                       else _("An unusual amount"))
     box.setText(error.message)
-    box.setInformativeText(_("Spend past the budget anyway? The decision is recorded with your "
-                             "name."))
-    go = box.addButton(_("Spend past the budget"), QMessageBox.ButtonRole.AcceptRole)
+    box.setInformativeText(_(error.question))
+    go = box.addButton(_(error.confirm), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(box.buttons()[-1])
     box.exec()
@@ -30,11 +32,12 @@ def confirm_overspend(parent: QWidget | None, error: FundOverspent) -> bool:
 
 
 def with_overspend_check(parent: QWidget | None, action: Callable[[bool], T]) -> T | None:
-    """Run ``action(override=False)``; if it would overspend a fund, ask, and run it again
-    with ``override=True`` when the user confirms. None: the user declined."""
+    """Run ``action(override=False)``; if it would overspend a fund or save an unusual
+    amount, ask, and run it again with ``override=True`` when the user confirms. None: the
+    user declined."""
     try:
         return action(False)
-    except FundOverspent as error:
+    except NeedsConfirmation as error:
         if not confirm_overspend(parent, error):
             return None
         return action(True)

@@ -32,6 +32,7 @@ from unionapp.i18n import N_, _
 from unionapp.labels import ACTIVITY_KIND, GENDER, label
 from unionapp.models import ActivityKind, OrgKind
 from unionapp.org import list_units
+from unionapp.permissions import Permission
 from unionapp.progress import Progress
 from unionapp.text import format_date
 
@@ -70,10 +71,10 @@ class ActivityListTab(ListTab):
         self.add_branch_filter()
         self.add_filter(self.kind)
         self.buttons = add_buttons(self, [
-            (_("New activity…"), self.new_activity),
-            (_("New emulation movement…"), self.new_movement),
+            (_("New activity…"), self.new_activity, Permission.ACTIVITIES_EDIT),
+            (_("New emulation movement…"), self.new_movement, Permission.ACTIVITIES_EDIT),
             (_("Edit…"), self.edit_activity),
-            (_("Delete"), self.delete_activity),
+            (_("Delete"), self.delete_activity, Permission.ACTIVITIES_EDIT),
         ])
         self.view.doubleClicked.connect(lambda _i: self.edit_activity())
 
@@ -125,10 +126,10 @@ class ParticipantsTab(ListTab):
         super().__init__(db, PARTICIPANT_COLUMNS, parent)
         self.changed: list[Any] = []  # callbacks after the list changed (counts above)
         self.buttons = add_buttons(self, [
-            (_("Add members…"), self.add_members),
-            (_("Add a whole group…"), self.add_group),
-            (_("Result…"), self.edit_result),
-            (_("Remove from the list"), self.remove),
+            (_("Add members…"), self.add_members, Permission.ACTIVITIES_EDIT),
+            (_("Add a whole group…"), self.add_group, Permission.ACTIVITIES_EDIT),
+            (_("Result…"), self.edit_result, Permission.ACTIVITIES_EDIT),
+            (_("Remove from the list"), self.remove, Permission.ACTIVITIES_EDIT),
         ])
         self.view.doubleClicked.connect(lambda _i: self.edit_result())
         self._enable()

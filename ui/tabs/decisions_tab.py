@@ -33,6 +33,7 @@ from unionapp.db import Database
 from unionapp.errors import UserError
 from unionapp.i18n import N_, _
 from unionapp.labels import label
+from unionapp.permissions import Permission
 from unionapp.progress import Progress
 from unionapp.text import format_date, format_vnd
 
@@ -70,13 +71,13 @@ class DecisionListTab(ListTab):
         self.year = combo([(_("All years"), None)] + [(str(y), y) for y in years])
         self.add_filter(self.year)
         self.buttons = add_buttons(self, [
-            (_("New decision…"), self.new_decision),
+            (_("New decision…"), self.new_decision, Permission.AWARDS_ISSUE),
             (_("Edit…"), self.edit_decision),
-            (_("Delete"), self.delete_decision),
+            (_("Delete"), self.delete_decision, Permission.AWARDS_ISSUE),
             ("", lambda: None),
-            (_("Print certificates…"), self.print_certificates),
+            (_("Print certificates…"), self.print_certificates, Permission.CERTIFICATES_PRINT),
             (_("Award register…"), self.open_register),
-            (_("Award kinds…"), self.open_kinds),
+            (_("Award kinds…"), self.open_kinds, Permission.AWARDS_EDIT),
             (_("Printer calibration…"), self.open_calibration),
         ])
         self.view.doubleClicked.connect(lambda _i: self.edit_decision())
@@ -148,13 +149,13 @@ class RecipientsTab(ListTab):
         self.changed: list[Any] = []
         self.print_requested: list[Any] = []
         self.buttons = add_buttons(self, [
-            (_("Add members…"), self.add_members),
-            (_("Add collectives…"), self.add_units),
-            (_("Import from Excel…"), self.import_file),
-            (_("Edit…"), self.edit_award),
-            (_("Remove from the decision"), self.remove),
+            (_("Add members…"), self.add_members, Permission.AWARDS_EDIT),
+            (_("Add collectives…"), self.add_units, Permission.AWARDS_EDIT),
+            (_("Import from Excel…"), self.import_file, Permission.AWARDS_EDIT),
+            (_("Edit…"), self.edit_award, Permission.AWARDS_EDIT),
+            (_("Remove from the decision"), self.remove, Permission.AWARDS_EDIT),
             ("", lambda: None),
-            (_("Print for the selected…"), self.print_selected),
+            (_("Print for the selected…"), self.print_selected, Permission.CERTIFICATES_PRINT),
         ])
         self.view.doubleClicked.connect(lambda _i: self.edit_award())
         self._enable()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.roles import needs
 from ui.tasks import show_error
 from unionapp.db import Database
 from unionapp.errors import UserError
@@ -36,6 +37,7 @@ from unionapp.exchange.parent import (
     resolve_conflict,
 )
 from unionapp.i18n import N_, _
+from unionapp.permissions import Permission
 from unionapp.text import format_date
 
 STATE_TEXT = {
@@ -98,6 +100,8 @@ class ExchangeTab(QWidget):
         self.take_theirs = QPushButton(_("Take their version"))
         self.keep_ours.clicked.connect(lambda: self.resolve("ours"))
         self.take_theirs.clicked.connect(lambda: self.resolve("theirs"))
+        for button in (self.keep_ours, self.take_theirs):  # hidden from roles that may not
+            needs(button, Permission.EXCHANGE_RESOLVE)
         self.conflict_count = QLabel()
 
         top = QWidget()

@@ -12,6 +12,7 @@ from unionapp import initiatives
 from unionapp.db import Database
 from unionapp.i18n import N_, _
 from unionapp.initiatives import InitiativeQuery, InitiativeRow
+from unionapp.permissions import Permission
 from unionapp.text import format_date, format_vnd
 
 COLUMNS: list[Column[InitiativeRow]] = [
@@ -36,9 +37,9 @@ class InitiativesTab(ListTab):
         self.year = combo([(_("All years"), None)] + [(str(y), y) for y in years])
         self.add_filter(self.year)
         self.buttons = add_buttons(self, [
-            (_("New initiative…"), self.new_initiative),
+            (_("New initiative…"), self.new_initiative, Permission.ACTIVITIES_EDIT),
             (_("Edit…"), self.edit_initiative),
-            (_("Delete"), self.delete_initiative),
+            (_("Delete"), self.delete_initiative, Permission.ACTIVITIES_EDIT),
         ])
         self.view.doubleClicked.connect(lambda _i: self.edit_initiative())
 

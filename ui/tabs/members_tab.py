@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
 from ui.dialogs.import_dialog import ImportDialog
 from ui.dialogs.member_dialog import MemberDialog, MovementDialog
+from ui.dialogs.personal_export import PersonalExportDialog
+from ui.roles import needs
 from ui.tables.windowed import CENTER, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
 from ui.tasks import run_task
@@ -21,6 +23,7 @@ from unionapp.labels import GENDER, MEMBER_STATUS, label
 from unionapp.members import MemberQuery, MemberRow
 from unionapp.models import Gender, MemberStatus, OrgKind
 from unionapp.org import list_units
+from unionapp.permissions import Permission
 from unionapp.progress import Progress
 from unionapp.rosters.export import export_members
 from unionapp.text import format_birth, format_date
@@ -69,13 +72,14 @@ class MembersTab(ListTab):
         for box in (self.group, self.status, self.gender, self.age):
             self.add_filter(box)
 
-        for text, slot in ((_("Add member…"), self.add_member),
-                           (_("Open…"), self.open_selected),
-                           (_("Record a movement…"), self.record_movement),
-                           (_("Delete"), self.delete_selected),
-                           (_("Import from Excel…"), self.import_file),
-                           (_("Export to Excel…"), self.export_file)):
-            button = QPushButton(text)
+        for text, slot, *permission in (
+                (_("Add member…"), self.add_member, Permission.MEMBERS_EDIT),
+                (_("Open…"), self.open_selected),
+                (_("Record a movement…"), self.record_movement, Permission.MEMBERS_EDIT),
+                (_("Delete"), self.delete_selected, Permission.MEMBERS_EDIT),
+                (_("Import from Excel…"), self.import_file, Permission.MEMBERS_IMPORT),
+                (_("Export to Excel…"), self.export_file)):
+            button = needs(QPushButton(text), *permission)
             button.clicked.connect(slot)
             self.actions.addWidget(button)
         self.actions.addStretch()
@@ -146,6 +150,10 @@ class MembersTab(ListTab):
             self.reload()
 
     def export_file(self) -> None:
+        choose = PersonalExportDialog(self.db, self)
+        if not choose.exec() or choose.choice is None:
+            return
+        choice = choose.choice
         name, _filter = QFileDialog.getSaveFileName(
             self, _("Export the roster"), str(proposed_path("danh-sach-doan-vien", ".xlsx")),
             _("Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)"))
@@ -154,7 +162,9 @@ class MembersTab(ListTab):
         path, db, query = Path(name), self.db, self.query(self.search.text())
 
         def work(progress: Progress) -> int:
-            return export_members(db, path, query, progress=progress)
+            return export_members(db, path, query, national_id=choice.national_id,
+                                  phone=choice.phone, purpose=choice.purpose,
+                                  progress=progress)
 
         run_task(self, work, label=_("Writing the roster…"), on_done=lambda count:
                  QMessageBox.information(self, _("Export the roster"), _(

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QSplitter, QWidget
 
+from ui.roles import needs
 from ui.tabs.list_tab import ListTab
 from unionapp.activities import AddSummary
 from unionapp.i18n import _
@@ -17,16 +18,16 @@ from unionapp.i18n import _
 MAX_SCAN = 5000  # rows searched to reselect a record after a refresh
 
 
-def add_buttons(tab: ListTab, buttons: list[tuple[str, Callable[[], object]]],
-                ) -> dict[str, QPushButton]:
-    """A row of buttons above the tab's list; returns them by their text."""
+def add_buttons(tab: ListTab, buttons: list[tuple[Any, ...]]) -> dict[str, QPushButton]:
+    """A row of buttons above the tab's list: (text, slot) or (text, slot, permission the
+    action needs, see ui.roles); returns them by their text."""
     row = QHBoxLayout()
     made = {}
-    for text, slot in buttons:
+    for text, slot, *permission in buttons:
         if not text:
             row.addSpacing(12)
             continue
-        button = QPushButton(text)
+        button = needs(QPushButton(text), *permission)
         button.clicked.connect(lambda _checked=False, slot=slot: slot())
         row.addWidget(button)
         made[text] = button

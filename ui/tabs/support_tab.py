@@ -38,6 +38,7 @@ from ui.dialogs.support_common import with_overspend_check
 from ui.dialogs.support_print import PrintListDialog
 from ui.dialogs.support_setup import FundsDialog, KindsDialog
 from ui.dialogs.support_step import ACTION, CorrectionDialog, StepDialog
+from ui.roles import needs
 from ui.tables.windowed import CENTER, RIGHT, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
 from ui.tasks import run_task, show_error
@@ -49,6 +50,7 @@ from unionapp.i18n import N_, _
 from unionapp.labels import SUPPORT_STATUS, label
 from unionapp.models import OrgKind, SupportStatus
 from unionapp.org import list_units
+from unionapp.permissions import Permission
 from unionapp.progress import Progress
 from unionapp.support import (
     CaseQuery,
@@ -63,6 +65,7 @@ from unionapp.support import (
     transition_cases,
 )
 from unionapp.support.batches import batch_list
+from unionapp.support.cases import STEP_PERMISSION
 from unionapp.support.export import export_cases
 from unionapp.support.papers import (
     ListScope,
@@ -232,6 +235,15 @@ class SupportTab(ListTab):
         self.export_action = self._action(_("Export…"), self.export)
         self.funds_action = self._action(_("Funds…"), self.manage_funds)
         self.kinds_action = self._action(_("Kinds of support…"), self.manage_kinds)
+        for action, permission in ((self.new_action, Permission.SUPPORT_PROPOSE),
+                                   (self.correct_action, Permission.SUPPORT_CORRECT),
+                                   (self.delete_action, Permission.SUPPORT_PROPOSE),
+                                   (self.batch_action, Permission.SUPPORT_PROPOSE),
+                                   (self.funds_action, Permission.SUPPORT_FUNDS),
+                                   (self.kinds_action, Permission.SUPPORT_FUNDS),
+                                   *((a, STEP_PERMISSION[s])
+                                     for s, a in self.step_actions.items())):
+            needs(action, permission)
         for group in ((self.new_action, self.edit_action),
                       tuple(self.step_actions.values()),
                       (self.correct_action, self.delete_action),

@@ -13,6 +13,7 @@ from ..errors import UserError
 from ..i18n import LANGUAGES, _, initial_language, set_language
 from ..settings import Settings
 from . import (
+    audit_cmd,
     awards_cmd,
     certificates_cmd,
     demo_cmd,
@@ -21,10 +22,11 @@ from . import (
     members_cmd,
     package_cmd,
     support_cmd,
+    users_cmd,
 )
 
 GROUPS = (init_cmd, demo_cmd, members_cmd, support_cmd, awards_cmd, certificates_cmd, keys_cmd,
-          package_cmd)
+          package_cmd, users_cmd, audit_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,7 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("use the demo database, kept apart from your real one"),
     )
     parser.add_argument("--lang", choices=sorted(LANGUAGES), help=_("interface language"))
-    parser.add_argument("--user", help=_("name recorded in the audit log"))
+    parser.add_argument("--user", help=_("name recorded in the audit log") + "; " + _(
+        "once the database has accounts: your username (the password in UNIONAPP_PASSWORD, "
+        "or typed when asked)"))
     parser.add_argument("--open", metavar="FILE", dest="open_file",
                         help=_("open the window on this file: a database (.db) or an exchange "
                                "package (.zip) to import"))

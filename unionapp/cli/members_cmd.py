@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..i18n import _
 from ..labels import GENDER, MEMBER_STATUS, label
 from ..members import MemberQuery, find_members
 from ..models import MemberStatus
+from ..permissions import accounts_exist
 from ..rosters.export import export_members
 from ..rosters.importing import import_roster
 from ..text import format_birth
@@ -44,6 +46,11 @@ def register(commands: argparse._SubParsersAction) -> None:
                      help=_("only this status (default: every live member)"))
     exp.add_argument("--no-national-id", action="store_true",
                      help=_("leave out the CCCD numbers (personal data)"))
+    exp.add_argument("--no-phone", action="store_true",
+                     help=_("leave out the phone numbers (personal data)"))
+    exp.add_argument("--purpose", default="", metavar="TEXT",
+                     help=_("what a file with CCCD or phone numbers is for (kept in the audit "
+                            "trail; asked on a terminal when the database has accounts)"))
     exp.set_defaults(func=run_export)
 
 
@@ -100,8 +107,13 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    personal = not (args.no_national_id and args.no_phone)
     with open_for_reading(args) as db:
+        purpose = args.purpose
+        if personal and not purpose.strip() and accounts_exist(db) and sys.stdin.isatty():
+            purpose = input(_("What is this file with CCCD or phone numbers for? "))
         count = export_members(db, args.file, MemberQuery(status=args.status),
-                               national_id=not args.no_national_id)
+                               national_id=not args.no_national_id, phone=not args.no_phone,
+                               purpose=purpose)
     print(_("Wrote {count} members to {file}.").format(count=count, file=args.file))
     return 0

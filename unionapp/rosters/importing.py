@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..audit import to_json
+from ..audit import to_json, write_entries
 from ..bulk import (
     audit_summary,
     insert_records,
@@ -33,7 +33,6 @@ from ..errors import Problem, UserError
 from ..i18n import _
 from ..members import MemberInput
 from ..models import (
-    AuditLog,
     Member,
     MemberStatus,
     Movement,
@@ -462,7 +461,7 @@ def _write(s: Session, db: Database, summary: ImportSummary, home: uuid.UUID,
     if moves:
         insert_records(s, Movement, moves, owner=home)
     if audits:
-        s.execute(AuditLog.__table__.insert(), audits)  # type: ignore[attr-defined]
+        write_entries(s, audits)
     reindex_members(s, [p.member_id for p in updates if p.member_id is not None])
     audit_summary(s, user=user, action="import", entity="member",
                   summary=_("Imported {file}: {created} created, {updated} updated").format(

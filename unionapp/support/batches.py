@@ -29,9 +29,18 @@ from ..models import (
     SupportStatus,
     utcnow,
 )
+from ..permissions import Permission, allows, require
 from ..progress import NO_PROGRESS, Progress
 from ..text import clean, format_vnd
-from .cases import check_step_date, retrying, rules_note
+from .cases import (
+    UnusualAmount,
+    amount_warnings,
+    check_step_date,
+    confirmed_note,
+    retrying,
+    rules_note,
+    saved_approved_note,
+)
 from .funds import charge, load_fund
 from .kinds import MAX_AMOUNT, load_kind
 
@@ -209,7 +218,11 @@ def create_batch(
 ) -> BatchResult:
     """One case for each of ``members``, all in one transaction: if anything fails (an
     unknown member, the fund overspent, the user cancels) nothing is written. Cases of a
-    kind that needs no approval start approved (see :mod:`.cases`)."""
+    kind that needs no approval start approved when the person recording them may approve
+    (see :mod:`.cases`). An amount above the kind's usual amount or what is left in the
+    fund raises :class:`.cases.UnusualAmount` unless ``override``."""
+    require(db, Permission.SUPPORT_PROPOSE)
+    may_approve = allows(db, Permission.SUPPORT_APPROVE)
     data = data.cleaned()
     members = list(dict.fromkeys(members))
     _validate(data, members)
@@ -241,10 +254,15 @@ def create_batch(
                     _("{count} of the chosen members no longer exist.").format(count=missing)
                 )
             total = data.amount * len(members)  # type: ignore[operator]
-            approved = not kind.needs_approval
+            approved = not kind.needs_approval and may_approve
+            # Approved now, the fund is charged (and checked) below; proposed, it is warned of.
+            warnings = amount_warnings(s, kind, None if approved else fund,
+                                       data.amount, count=len(members))  # type: ignore[arg-type]
             over = False
             if approved and fund is not None:
-                over = charge(s, fund.id, total, override=override)
+                over = charge(s, fund.id, total, override=override, also=warnings)
+            if warnings and not override:
+                raise UnusualAmount(warnings)
             batch = SupportBatch(
                 title=data.title, kind_id=kind.id, fund_id=fund.id if fund else None,
                 occurred_on=data.occurred_on, amount=data.amount, reason=data.reason,
@@ -281,9 +299,11 @@ def create_batch(
                 )
                 done += len(members[start:start + CHUNK])
             now, user = utcnow(), str(s.info.get("user") or db.user)
-            steps = [(None, SupportStatus.PROPOSED, "", False)]
+            steps = [(None, SupportStatus.PROPOSED,
+                      confirmed_note(warnings)[:500] if warnings else "", False)]
             if approved:
-                steps.append((SupportStatus.PROPOSED, SupportStatus.APPROVED, rules_note(), over))
+                steps.append((SupportStatus.PROPOSED, SupportStatus.APPROVED,
+                              saved_approved_note() if warnings else rules_note(), over))
             for before, after, note, flagged in steps:
                 for start in range(0, len(case_ids), CHUNK):
                     progress(done, total_steps, _("Recording the cases…"))

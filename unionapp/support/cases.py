@@ -25,12 +25,14 @@ from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..audit import write_entries
 from ..db import Database
-from ..errors import Conflict, NotFound, Problem, UserError, ValidationError
-from ..i18n import _
+from ..errors import Conflict, NeedsConfirmation, NotFound, Problem, UserError, ValidationError
+from ..i18n import N_, _
 from ..labels import RELATION, SUPPORT_STATUS, label
 from ..members import name_matches
 from ..models import (
+    AuditLog,
     Member,
     MemberRelative,
     OrgUnit,
@@ -45,9 +47,10 @@ from ..models import (
 )
 from ..org import subtree_select
 from ..paging import ListQuery
+from ..permissions import Permission, allows, require, role_label
 from ..relatives import RelativeInput, add_relative_in, validate_relative
 from ..text import clean, format_date, format_vnd
-from .funds import FundBusy, charge, load_fund
+from .funds import FundBusy, charge, committed_amount, load_fund
 from .kinds import MAX_AMOUNT, load_kind
 
 T = TypeVar("T")
@@ -95,6 +98,12 @@ class EventRow:
     by_user: str
     note: str
     over_budget: bool
+    by_role: str = ""  # the role the user signed in with (from the audit trail), if any
+
+    @property
+    def by(self) -> str:
+        """``hang.nt (Cán bộ công đoàn)``, or the name alone."""
+        return f"{self.by_user} ({role_label(self.by_role)})" if self.by_role else self.by_user
 
 
 @dataclass(frozen=True)
@@ -370,6 +379,12 @@ def case_detail(db: Database, case_uuid: uuid.UUID) -> CaseDetail:
             .where(SupportCorrection.case_id == c.id, SupportCorrection.deleted_at.is_(None))
             .order_by(SupportCorrection.id)
         ).all()
+        roles = dict(s.execute(
+            select(AuditLog.entity_uuid, AuditLog.role)
+            .where(AuditLog.entity == SupportCaseEvent.__tablename__,
+                   AuditLog.action == "create",
+                   AuditLog.entity_uuid.in_([e.uuid for e in events]))).all()) \
+            if events else {}
         return CaseDetail(
             uuid=c.uuid,
             version=c.version,
@@ -394,7 +409,7 @@ def case_detail(db: Database, case_uuid: uuid.UUID) -> CaseDetail:
             batch=batch.title if batch else "",
             events=tuple(
                 EventRow(e.from_status, e.to_status, e.effective_on, e.at, e.by_user, e.note,
-                         e.over_budget)
+                         e.over_budget, roles.get(e.uuid) or "")
                 for e in events
             ),
             corrections=tuple(
@@ -454,6 +469,44 @@ def add_event(
 
 def rules_note() -> str:
     return _("Approved by the spending rules (this kind needs no approval).")
+
+
+def saved_approved_note() -> str:
+    return _("Approved when saved, by someone who may approve (the amount was confirmed).")
+
+
+class UnusualAmount(NeedsConfirmation):
+    """The amount is above the kind's usual amount or what is left in the fund: the user
+    confirms, and the case's history says so."""
+
+    question = N_("Save it anyway? Your confirmation is written in the case's history.")
+    confirm = N_("Save anyway")
+
+    def __init__(self, warnings: list[str]):
+        self.warnings = warnings
+        super().__init__(" ".join(warnings))
+
+
+def amount_warnings(s: Session, kind: SupportKind, fund: SupportFund | None, amount: int,
+                    *, count: int = 1) -> list[str]:
+    """What is unusual about giving ``amount`` (to each of ``count`` people): more than the
+    kind's usual amount, or more than what is left in the fund."""
+    warnings = []
+    if kind.default_amount > 0 and amount > kind.default_amount:
+        warnings.append(_("{amount} is more than the usual {usual} for “{kind}”.").format(
+            amount=format_vnd(amount), usual=format_vnd(kind.default_amount), kind=kind.name))
+    if fund is not None and amount > 0:
+        left = fund.budget - committed_amount(s, fund.id)
+        if amount * count > left:
+            warnings.append(_("{amount} is more than what is left in “{fund}” for {year} "
+                              "({left}).").format(amount=format_vnd(amount * count),
+                                                  fund=fund.name, year=fund.year,
+                                                  left=format_vnd(left)))
+    return warnings
+
+
+def confirmed_note(warnings: list[str]) -> str:
+    return _("Confirmed when saved: {warnings}").format(warnings=" ".join(warnings))
 
 
 def check_step_date(on: date, last: date | None, today: date) -> None:
@@ -562,8 +615,12 @@ def create_case(
     override: bool = False,
 ) -> CaseDetail:
     """Record a case, proposed on ``on`` (today by default). A case of a kind that needs no
-    approval is approved at once (see the module docstring), committing its fund: raises
-    :class:`FundOverspent` past the budget unless ``override``."""
+    approval is approved at once when the person saving it may approve (see the module
+    docstring), committing its fund. An amount above the kind's usual amount or above
+    what is left in the fund raises :class:`UnusualAmount` (and past the budget
+    :class:`FundOverspent`) unless ``override``; the confirmation goes in the history."""
+    require(db, Permission.SUPPORT_PROPOSE)
+    may_approve = allows(db, Permission.SUPPORT_APPROVE)
     data = data.cleaned()
     today = date.today()
     on = on or today
@@ -572,15 +629,24 @@ def create_case(
     def work() -> uuid.UUID:
         with db.transaction() as s:
             r = _resolve(s, data, new=True)
+            assert data.amount is not None
+            approve_now = not r.kind.needs_approval and may_approve
+            # Approved now, the fund is charged (and checked) below; proposed, it is warned of.
+            warnings = amount_warnings(s, r.kind, None if approve_now else r.fund, data.amount)
+            over = False
+            if approve_now and r.fund is not None:
+                over = charge(s, r.fund.id, data.amount, override=override, also=warnings)
+            if warnings and not override:
+                raise UnusualAmount(warnings)
             c = SupportCase(status="")
             _apply(s, c, data, r)
-            over = False
-            if not r.kind.needs_approval and r.fund is not None:
-                over = charge(s, r.fund.id, c.amount, override=override)
             s.add(c)
-            add_event(s, c, SupportStatus.PROPOSED, on)
-            if not r.kind.needs_approval:
-                add_event(s, c, SupportStatus.APPROVED, on, note=rules_note(), over_budget=over)
+            add_event(s, c, SupportStatus.PROPOSED, on,
+                      note=confirmed_note(warnings) if warnings else "")
+            if approve_now:
+                add_event(s, c, SupportStatus.APPROVED, on,
+                          note=saved_approved_note() if warnings else rules_note(),
+                          over_budget=over)
             s.flush()
             return c.uuid
 
@@ -603,7 +669,11 @@ def update_case(
     """Change a case. ``expected_version`` is the version the user saw: a change made
     meanwhile is refused. A paid or closed case keeps its money and beneficiary (its amount
     changes by :func:`correct_amount`); a rejected one is final. Changing an approved
-    case's amount or fund re-checks the funds concerned."""
+    case's amount or fund re-checks the funds concerned, and needs someone who may approve.
+    A new amount above the usual or the fund's balance asks first (:class:`UnusualAmount`,
+    ``override``); the confirmation is recorded in the audit trail."""
+    require(db, Permission.SUPPORT_PROPOSE)
+    may_approve = allows(db, Permission.SUPPORT_APPROVE)
     data = data.cleaned()
 
     def work() -> uuid.UUID:
@@ -616,6 +686,16 @@ def update_case(
             r = _resolve(s, data, new=False)
             before = {k: getattr(c, k) for k in _FROZEN_WHEN_PAID}
             old_fund, old_amount = c.fund_id, c.amount
+            money_changed = (c.kind_id, c.fund_id, c.amount) != (
+                r.kind.id, r.fund.id if r.fund else None, data.amount)
+            if money_changed and c.status in SupportStatus.COMMITTED and not may_approve:
+                require(db, Permission.SUPPORT_APPROVE)
+            warnings: list[str] = []
+            if money_changed and c.status not in SupportStatus.GIVEN:
+                assert data.amount is not None
+                committed = c.status in SupportStatus.COMMITTED  # the fund is charged below
+                warnings = amount_warnings(s, r.kind, None if committed else r.fund,
+                                           data.amount)
             _apply(s, c, data, r)
             after = {k: getattr(c, k) for k in _FROZEN_WHEN_PAID}
             if c.status in SupportStatus.GIVEN and before != after:
@@ -638,7 +718,13 @@ def update_case(
                 if c.fund_id is not None:
                     deltas[c.fund_id] += c.amount
                 for fund_id in sorted(deltas):  # always the same order: no deadlocks
-                    charge(s, fund_id, deltas[fund_id], override=override)
+                    charge(s, fund_id, deltas[fund_id], override=override, also=warnings)
+            if warnings:
+                if not override:
+                    raise UnusualAmount(warnings)
+                write_entries(s, [{"action": "confirmed", "entity": SupportCase.__tablename__,
+                                   "entity_uuid": c.uuid,
+                                   "summary": confirmed_note(warnings)}])
             s.flush()
             return c.uuid
 
@@ -661,6 +747,8 @@ def transition_cases(
     ``override``, which is then logged). Rejecting needs a reason in ``note``."""
     if to_status not in SupportStatus.ALL:
         raise UserError(_("Unknown status: {status}").format(status=to_status))
+    require(db, STEP_PERMISSION.get(to_status, Permission.SUPPORT_APPROVE))
+    me = db.account.username if db.account is not None else None
     note = clean(note)
     if to_status == SupportStatus.REJECTED and not note:
         raise ValidationError([Problem(_("Give the reason for rejecting."), "note")])
@@ -684,6 +772,8 @@ def transition_cases(
                     raise Conflict(_("Someone else changed this case meanwhile. Look again."))
                 _check_move(c, to_status)
                 check_step_date(on, last_steps.get(c.id), today)
+            if me is not None and to_status == SupportStatus.APPROVED:
+                _refuse_own_proposals(s, cases, me)
             over_funds: set[int] = set()
             if to_status == SupportStatus.APPROVED:
                 per_fund: dict[int, int] = defaultdict(int)
@@ -717,6 +807,33 @@ def transition_case(
     return case_detail(db, case_uuid)
 
 
+# Who takes which step (see unionapp.permissions).
+STEP_PERMISSION = {
+    SupportStatus.APPROVED: Permission.SUPPORT_APPROVE,
+    SupportStatus.REJECTED: Permission.SUPPORT_APPROVE,
+    SupportStatus.PAID: Permission.SUPPORT_PAY,
+    SupportStatus.CLOSED: Permission.SUPPORT_PAY,
+}
+
+
+def _refuse_own_proposals(s: Session, cases: list[SupportCase], me: str) -> None:
+    """Nobody approves a case they proposed (once there are accounts: before that every
+    step is recorded under the same name)."""
+    own = 0
+    for start in range(0, len(cases), IN_CHUNK):
+        chunk = [c.id for c in cases[start:start + IN_CHUNK]]
+        own += s.scalar(select(func.count()).select_from(SupportCaseEvent).where(
+            SupportCaseEvent.case_id.in_(chunk),
+            SupportCaseEvent.to_status == SupportStatus.PROPOSED,
+            SupportCaseEvent.by_user == me)) or 0
+    if own:
+        raise UserError(_("You proposed {count} of these cases: someone else who may approve "
+                          "must approve them (nobody approves their own proposal).").format(
+            count=own) if len(cases) > 1 else _(
+            "You proposed this case: someone else who may approve must approve it (nobody "
+            "approves their own proposal)."))
+
+
 def _check_move(c: SupportCase, to_status: str) -> None:
     allowed = SupportStatus.NEXT[c.status]
     if to_status in allowed:
@@ -747,6 +864,7 @@ def correct_amount(
 ) -> CaseDetail:
     """Change the amount of a paid (or closed) case, with its reason: the old and new
     amounts, who and when are kept. A rise re-checks the fund."""
+    require(db, Permission.SUPPORT_CORRECT)
     reason = clean(reason)
     problems = []
     if not reason:
@@ -795,6 +913,7 @@ def correct_amount(
 def delete_case(db: Database, case_uuid: uuid.UUID) -> None:
     """Remove a case entered by mistake (a tombstone). Only a proposed case can go; one
     that was approved is rejected instead, so its history stays readable."""
+    require(db, Permission.SUPPORT_PROPOSE)
     with db.transaction() as s:
         c = _load(s, case_uuid)
         if c.status != SupportStatus.PROPOSED:

@@ -9,6 +9,7 @@ clerks approving against the same fund at once can't both spend its last đồng
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,10 +17,12 @@ from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..audit import write_entries
 from ..db import Database
-from ..errors import Conflict, NotFound, Problem, UserError, ValidationError
-from ..i18n import _
-from ..models import AuditLog, SupportBatch, SupportCase, SupportFund, SupportStatus, utcnow
+from ..errors import Conflict, NeedsConfirmation, NotFound, Problem, UserError, ValidationError
+from ..i18n import N_, _
+from ..models import SupportBatch, SupportCase, SupportFund, SupportStatus, utcnow
+from ..permissions import Permission, require
 from ..text import clean, format_vnd
 
 MAX_BUDGET = 10**13  # VND: a sanity bound
@@ -30,11 +33,16 @@ class FundBusy(Conflict):
     write. Services retry the whole action on fresh figures."""
 
 
-class FundOverspent(UserError):
+class FundOverspent(NeedsConfirmation):
     """Committing ``amount`` would take the fund past its budget. The figures are kept so
     the GUI can show them and ask; the caller may then retry with ``override=True``."""
 
-    def __init__(self, *, fund: str, year: int, budget: int, committed: int, amount: int):
+    question = N_("Spend past the budget anyway? The decision is recorded with your name.")
+    confirm = N_("Spend past the budget")
+
+    def __init__(self, *, fund: str, year: int, budget: int, committed: int, amount: int,
+                 also: Sequence[str] = ()):
+        self.also = tuple(also)  # other warnings the same confirmation accepts
         self.fund = fund
         self.year = year
         self.budget = budget
@@ -55,7 +63,7 @@ class FundOverspent(UserError):
                 remaining=format_vnd(self.remaining),
                 amount=format_vnd(amount),
                 shortfall=format_vnd(self.shortfall),
-            )
+            ) + "".join(" " + text for text in self.also)
         )
 
 
@@ -216,7 +224,8 @@ def _bump_version(s: Session, fund: SupportFund) -> None:
     set_committed_value(fund, "version", fund.version + 1)
 
 
-def charge(s: Session, fund_id: int, amount: int, *, override: bool = False) -> bool:
+def charge(s: Session, fund_id: int, amount: int, *, override: bool = False,
+           also: Sequence[str] = ()) -> bool:
     """Commit ``amount`` more (or, if negative, less) against a fund, inside the caller's
     transaction and before the cases' own changes are flushed.
 
@@ -224,30 +233,28 @@ def charge(s: Session, fund_id: int, amount: int, *, override: bool = False) -> 
     concurrent transaction committed; then bumps the fund's version, so that even where rows
     can't be locked two transactions that read the same balance can't both commit. Raises
     :class:`FundOverspent` when the budget would be exceeded, unless ``override``; returns
-    whether it was exceeded (the caller records that on the step it logs).
+    whether it was exceeded (the caller records that on the step it logs). ``also``: other
+    warnings to show with it (one confirmation accepts them all).
     """
     fund = lock_fund(s, fund_id)
     used = committed_amount(s, fund.id)
     over = amount > 0 and used + amount > fund.budget
     if over and not override:
         raise FundOverspent(
-            fund=fund.name, year=fund.year, budget=fund.budget, committed=used, amount=amount
+            fund=fund.name, year=fund.year, budget=fund.budget, committed=used, amount=amount,
+            also=also,
         )
     _bump_version(s, fund)
     if over:  # the user confirmed spending past the budget: that decision is kept
-        s.add(
-            AuditLog(
-                at=utcnow(),
-                user=s.info.get("user") or "unknown",
-                action="over_budget",
-                entity=SupportFund.__tablename__,
-                entity_uuid=fund.uuid,
-                summary=f"{fund.name} {fund.year}: {format_vnd(used)} + {format_vnd(amount)}"
-                f" > {format_vnd(fund.budget)}",
-                after={"budget": fund.budget, "committed": used, "amount": amount,
-                       "shortfall": used + amount - fund.budget},
-            )
-        )
+        write_entries(s, [{
+            "action": "over_budget",
+            "entity": SupportFund.__tablename__,
+            "entity_uuid": fund.uuid,
+            "summary": f"{fund.name} {fund.year}: {format_vnd(used)} + {format_vnd(amount)}"
+                       f" > {format_vnd(fund.budget)}",
+            "after": {"budget": fund.budget, "committed": used, "amount": amount,
+                      "shortfall": used + amount - fund.budget},
+        }])
     return over
 
 
@@ -292,6 +299,7 @@ def save_fund(
 ) -> FundBalance:
     """Add a year's fund, or change one (its budget may be revised during the year).
     ``expected_version`` is the version the user saw: a change made meanwhile is refused."""
+    require(db, Permission.SUPPORT_FUNDS)
     data = data.cleaned()
     with db.transaction() as s:
         if problems := _validate(s, data, fund_uuid):
@@ -312,6 +320,7 @@ def save_fund(
 
 def delete_fund(db: Database, fund_uuid: uuid.UUID) -> None:
     """Remove a fund entered by mistake; one that cases draw on can't go."""
+    require(db, Permission.SUPPORT_FUNDS)
     with db.transaction() as s:
         fund = load_fund(s, fund_uuid)
         used = s.scalar(
@@ -336,6 +345,7 @@ def delete_fund(db: Database, fund_uuid: uuid.UUID) -> None:
 def copy_funds(db: Database, from_year: int, to_year: int) -> int:
     """Start a year with last year's funds and budgets (those not set up yet). Returns how
     many were added."""
+    require(db, Permission.SUPPORT_FUNDS)
     with db.transaction() as s:
         live = SupportFund.deleted_at.is_(None)
         have = set(s.scalars(select(SupportFund.code).where(SupportFund.year == to_year, live)))

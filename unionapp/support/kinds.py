@@ -13,6 +13,7 @@ from ..db import Database
 from ..errors import NotFound, Problem, ValidationError
 from ..i18n import _
 from ..models import SupportKind
+from ..permissions import Permission, require
 from ..text import clean
 
 MAX_AMOUNT = 1_000_000_000  # one case, VND: a sanity bound (a typo adds zeros)
@@ -74,6 +75,7 @@ def load_kind(s: Session, kind_uuid: uuid.UUID) -> SupportKind:
 def save_kind(db: Database, data: KindInput, kind_uuid: uuid.UUID | None = None) -> KindRow:
     """Add a kind to the catalogue, or change one. A kind in use is retired (``active``
     off), never deleted: its cases keep it."""
+    require(db, Permission.SUPPORT_FUNDS)
     data = data.cleaned()
     problems = []
     if not data.code:
