@@ -20,11 +20,12 @@ from . import (
     keys_cmd,
     members_cmd,
     package_cmd,
+    reports_cmd,
     support_cmd,
 )
 
 GROUPS = (init_cmd, demo_cmd, members_cmd, support_cmd, awards_cmd, certificates_cmd, keys_cmd,
-          package_cmd)
+          package_cmd, reports_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
