@@ -4,12 +4,12 @@ parent union, or each branch in turn (a parent's table) — without asking the d
 
 What counts (each rule is stated once, here):
 
-- **Members at a day** are those active on that day. A member's status on a day comes from
-  the last dated movement that changes status (admission, transfer in or out, exit,
-  retirement, death) on or before it, an undated one counting as long ago; only members with
-  such a movement after the day need that look-up: for the others it is their status today
-  (and their admission date, when known, on or before the day). Ages are counted by year of
-  birth, as union statistics count them; the group is the member's group today.
+- **Members on a day** are those active on that day. For a member whose status changed
+  after the day before the period (a movement that changes status: admission, transfer in or
+  out, exit, retirement, death), it is the status the last such movement up to that day
+  left, an undated one counting as long ago; for everyone else it is their status today (and
+  their admission date, when known, on or before the day). Ages are counted by year of birth,
+  as union statistics count them; the group is the member's group today.
 - **Movements in a period**: the dated movements of live members within it, by kind.
 - **Support**: cases dated within the period whose money was handed over (paid or closed,
   as ``support summary`` counts); people are distinct members. Funds are the yearly budgets
@@ -175,85 +175,109 @@ def _ones(condition: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _touched_after(day: date) -> Any:
-    """Members with a status-changing movement after ``day``."""
+def changed_since(day: date) -> Any:
+    """The members with a status-changing movement after ``day`` (their status on a day
+    from then on is not their status today)."""
     return select(Movement.member_id).where(
         Movement.deleted_at.is_(None), Movement.kind.in_(STATUS_KINDS), Movement.occurred_on > day)
 
 
-def active_on(day: date) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """Two disjoint conditions on ``Member`` whose union is "active on ``day``": members
-    untouched since (their status today), and those whose status changed since (their last
-    status-changing movement up to ``day``)."""
-    live = Member.deleted_at.is_(None)
-    untouched = and_(live, Member.status == MemberStatus.ACTIVE,
-                     or_(Member.joined_on.is_(None), Member.joined_on <= day),
-                     Member.id.not_in(_touched_after(day)))
-    last_kind = (
-        select(Movement.kind)
-        .where(Movement.member_id == Member.id, Movement.deleted_at.is_(None),
-               Movement.kind.in_(STATUS_KINDS),
-               or_(Movement.occurred_on.is_(None), Movement.occurred_on <= day))
-        .order_by(Movement.occurred_on.desc().nulls_last(), Movement.id.desc())
-        .limit(1).correlate(Member).scalar_subquery()
-    )
-    touched = and_(live, Member.id.in_(_touched_after(day)), last_kind.in_(ARRIVALS))
-    return untouched, touched
+def status_on(moves: list[tuple[str, date | None]], day: date) -> bool:
+    """Whether a member with these status-changing movements (in order, undated ones first)
+    was active on ``day``: the last one up to that day says so."""
+    last = None
+    for kind, occurred_on in moves:
+        if occurred_on is None or occurred_on <= day:
+            last = kind
+        else:
+            break
+    return last in ARRIVALS
 
 
-def _band_condition(band: AgeBand, year: int) -> ColumnElement[bool]:
-    conditions = [Member.birth_year.is_not(None)]
-    if band.max_age is not None:
-        conditions.append(Member.birth_year >= year - band.max_age)
-    if band.min_age is not None:
-        conditions.append(Member.birth_year <= year - band.min_age)
-    return and_(*conditions)
+def _band(bands: tuple[AgeBand, ...], year: int) -> Any:
+    """The index of a member's age band (ages by year of birth); -2: birth unknown, -1: in
+    no band."""
+    whens = [(Member.birth_year.is_(None), -2)]
+    for index, band in enumerate(bands):
+        conditions = []
+        if band.max_age is not None:
+            conditions.append(Member.birth_year >= year - band.max_age)
+        if band.min_age is not None:
+            conditions.append(Member.birth_year <= year - band.min_age)
+        whens.append((and_(*conditions), index))
+    return case(*whens, else_=-1)
+
+
+_CUBE = ("org_unit_id", "gender", "ethnicity", "religion", "union_role")
 
 
 def _members(s: Session, c: Collected, units: list[int] | None, progress: Progress) -> None:
-    end, start = c.period.end, c.period.start
+    """Members on the period's last day and on the day before it starts, in one pass over
+    the register: everyone's facts counted by unit, gender, ethnicity, religion, union role
+    and age band. Members whose status changed since the period began are counted apart,
+    from their movements."""
+    start, end = c.period.start, c.period.end
+    before = start - timedelta(days=1)
     bands = common().age_bands
     c.names["members.by_age_band"] = [b.title for b in bands]
+    band = _band(bands, end.year)
+    facts = [getattr(Member, name) for name in _CUBE]
 
     def in_units(stmt: Any) -> Any:
         return stmt.where(Member.org_unit_id.in_(units)) if units is not None else stmt
 
-    for condition in active_on(end):
-        progress.check()
-        row_columns = [Member.org_unit_id, func.count(),
-                       _ones(Member.gender == Gender.FEMALE), _ones(Member.gender == Gender.MALE),
-                       _ones(Member.birth_year.is_(None)),
-                       *(_ones(_band_condition(b, end.year)) for b in bands)]
-        for unit_id, total, women, men, unknown_age, *in_bands in s.execute(in_units(
-                select(*row_columns).where(condition).group_by(Member.org_unit_id))):
-            c.add(unit_id, ("members.total",), total)
-            c.add(unit_id, ("members.women",), women)
-            c.add(unit_id, ("members.men",), men)
-            c.add(unit_id, ("members.by_age_band", UNKNOWN), unknown_age)
-            for band, n in zip(bands, in_bands, strict=True):
-                c.add(unit_id, ("members.by_age_band", band.title), n)
-        for column, figure in ((Member.ethnicity, "members.by_ethnicity"),
-                               (Member.religion, "members.by_religion"),
-                               (Member.union_role, "members.by_role")):
-            progress.check()
-            for unit_id, value, n in s.execute(in_units(
-                    select(Member.org_unit_id, column, func.count()).where(condition)
-                    .group_by(Member.org_unit_id, column))):
-                c.add(unit_id, (figure, value or ""), n)
-    for condition in active_on(start - timedelta(days=1)):
-        progress.check()
-        for unit_id, n in s.execute(in_units(select(Member.org_unit_id, func.count())
-                                             .where(condition).group_by(Member.org_unit_id))):
-            c.add(unit_id, ("members.at_start",), n)
+    def count(unit_id: int, gender: str | None, ethnicity: str, religion: str, role: str,
+              band_index: int, at_end: int, at_start: int) -> None:
+        c.add(unit_id, ("members.at_start",), at_start)
+        if not at_end:
+            return
+        c.add(unit_id, ("members.total",), at_end)
+        if gender == Gender.FEMALE:
+            c.add(unit_id, ("members.women",), at_end)
+        elif gender == Gender.MALE:
+            c.add(unit_id, ("members.men",), at_end)
+        if band_index >= 0 or band_index == -2:
+            title = bands[band_index].title if band_index >= 0 else UNKNOWN
+            c.add(unit_id, ("members.by_age_band", title), at_end)
+        c.add(unit_id, ("members.by_ethnicity", ethnicity or ""), at_end)
+        c.add(unit_id, ("members.by_religion", religion or ""), at_end)
+        c.add(unit_id, ("members.by_role", role or ""), at_end)
+
+    joined_by_end = or_(Member.joined_on.is_(None), Member.joined_on <= end)
+    joined_before = or_(Member.joined_on.is_(None), Member.joined_on <= before)
     progress.check()
-    for unit_id, kind, n in s.execute(in_units(
-            select(Member.org_unit_id, Movement.kind, func.count())
-            .join(Member, Movement.member_id == Member.id)
-            .where(Movement.deleted_at.is_(None), Member.deleted_at.is_(None),
-                   Movement.kind.in_(list(PERIOD_MOVEMENTS)),
-                   Movement.occurred_on >= start, Movement.occurred_on <= end)
-            .group_by(Member.org_unit_id, Movement.kind))):
-        c.add(unit_id, (PERIOD_MOVEMENTS[kind],), n)
+    # Everyone whose status has not changed since: their status today (and admission date).
+    stmt = (select(*facts, band, func.count(), _ones(joined_before))
+            .where(Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE,
+                   joined_by_end, Member.id.not_in(changed_since(before)))
+            .group_by(*facts, band))
+    for row in s.execute(in_units(stmt)):
+        count(*row)
+    # The others (few: those with a movement in the period or since): replay their
+    # movements, which also give the period's admissions, transfers and exits.
+    changed = sorted(set(s.execute(changed_since(before)).scalars()))
+    for chunk in chunks(changed):
+        progress.check()
+        moves: dict[int, list[tuple[str, date | None]]] = defaultdict(list)
+        for member_id, kind, occurred_on in s.execute(
+                select(Movement.member_id, Movement.kind, Movement.occurred_on)
+                .where(Movement.deleted_at.is_(None), Movement.kind.in_(STATUS_KINDS),
+                       Movement.member_id.in_(chunk))
+                .order_by(Movement.member_id, Movement.occurred_on.nulls_first(), Movement.id)):
+            moves[member_id].append((kind, occurred_on))
+        for member_id, *row in s.execute(in_units(
+                select(Member.id, *facts, band).where(Member.deleted_at.is_(None),
+                                                      Member.id.in_(chunk)))):
+            history = moves.get(member_id, [])
+            count(*row, int(status_on(history, end)), int(status_on(history, before)))
+            for kind, occurred_on in history:
+                if occurred_on is not None and start <= occurred_on <= end:
+                    c.add(row[0], (PERIOD_MOVEMENTS[kind],), 1)
+
+
+def chunks(items: list[int], size: int = 5000) -> Iterable[list[int]]:
+    for first in range(0, len(items), size):
+        yield items[first:first + size]
 
 
 def _support(s: Session, c: Collected, units: list[int] | None) -> None:
