@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWid
 
 from ui.dialogs.exchange import ImportDialog, export_file, import_file
 from ui.dialogs.keys import KeysDialog
+from ui.dialogs.reports import ReportDialog, open_report_dialog
 from ui.state import window_state
 from ui.tabs.activities_tab import ActivitiesTab
 from ui.tabs.exchange_tab import ExchangeTab
@@ -84,6 +85,10 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
 
+        reports_menu = self.menuBar().addMenu(_("&Reports"))
+        self.report_action = reports_menu.addAction(_("&Make a report…"))
+        self.report_action.triggered.connect(self.show_reports)
+
         lang_menu = self.menuBar().addMenu(_("&Language"))
         group = QActionGroup(self)
         for code, name in LANGUAGES.items():
@@ -104,6 +109,9 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def show_reports(self) -> ReportDialog:
+        return open_report_dialog(self.db, self)
 
     def after_import(self) -> None:
         """Records came in: every list shows them (and a parent union its new branches)."""
