@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from ..db import Database
@@ -196,16 +196,20 @@ def status_on(moves: list[tuple[str, date | None]], day: date) -> bool:
 
 def _band(bands: tuple[AgeBand, ...], year: int) -> Any:
     """The index of a member's age band (ages by year of birth); -2: birth unknown, -1: in
-    no band."""
-    whens = [(Member.birth_year.is_(None), -2)]
+    no band. Written with literal numbers: the same expression is grouped by, and PostgreSQL
+    matches a GROUP BY expression to the selected one by its text."""
+    def number(n: int) -> Any:
+        return literal_column(str(int(n)))
+
+    whens = [(Member.birth_year.is_(None), number(-2))]
     for index, band in enumerate(bands):
         conditions = []
         if band.max_age is not None:
-            conditions.append(Member.birth_year >= year - band.max_age)
+            conditions.append(Member.birth_year >= number(year - band.max_age))
         if band.min_age is not None:
-            conditions.append(Member.birth_year <= year - band.min_age)
-        whens.append((and_(*conditions), index))
-    return case(*whens, else_=-1)
+            conditions.append(Member.birth_year <= number(year - band.min_age))
+        whens.append((and_(*conditions), number(index)))
+    return case(*whens, else_=number(-1))
 
 
 _CUBE = ("org_unit_id", "gender", "ethnicity", "religion", "union_role")
@@ -347,7 +351,7 @@ def _awards(s: Session, c: Collected, units: list[int] | None) -> None:
     start, end = c.period.start, c.period.end
     unit = func.coalesce(Member.org_unit_id, Award.recipient_unit_id)
     person = Award.member_id.is_not(None)
-    stmt = (select(Award.decision_id, unit, case((person, 1), else_=0), func.count(),
+    stmt = (select(Award.decision_id, unit, person, func.count(),
                    func.coalesce(func.sum(Award.amount), 0), AwardKind.name,
                    AwardDecision.issuing_body)
             .join(AwardDecision, Award.decision_id == AwardDecision.id)
@@ -355,7 +359,7 @@ def _awards(s: Session, c: Collected, units: list[int] | None) -> None:
             .outerjoin(Member, Award.member_id == Member.id)
             .where(Award.deleted_at.is_(None), AwardDecision.deleted_at.is_(None),
                    AwardDecision.decided_on >= start, AwardDecision.decided_on <= end)
-            .group_by(Award.decision_id, unit, case((person, 1), else_=0), AwardKind.name,
+            .group_by(Award.decision_id, unit, person, AwardKind.name,
                       AwardDecision.issuing_body))
     if units is not None:
         stmt = stmt.where(unit.in_(units))
