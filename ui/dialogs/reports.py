@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import tasks
 from ui.state import window_state
-from ui.tasks import Task, run_task
 from ui.widgets.inputs import DateEdit
 from unionapp.db import Database
 from unionapp.errors import UserError
@@ -63,7 +63,7 @@ class ReportDialog(QDialog):
         super().__init__(parent)
         self.db = db
         self.today = today or date.today()
-        self.task: Task | None = None
+        self.task: tasks.Task | None = None
         self.result_message: QMessageBox | None = None
         self.last_result: ReportResult | None = None
         self.chosen_path = False  # the clerk picked the file: don't rename it
@@ -264,14 +264,13 @@ class ReportDialog(QDialog):
             return make_report(db, request, progress=progress)
 
         self.make_button.setEnabled(False)
-        self.task = run_task(self, work, on_done=self._done, label=_("Making the report…"),
-                             on_failed=self._failed, on_cancelled=self._cancelled)
+        self.task = tasks.run_task(self, work, on_done=self._done,
+                                   label=_("Making the report…"), on_failed=self._failed,
+                                   on_cancelled=self._cancelled)
 
     def _failed(self, error: BaseException) -> None:
-        from ui.tasks import show_error
-
         self.make_button.setEnabled(True)
-        show_error(self, error)
+        tasks.show_error(self, error)
 
     def _cancelled(self) -> None:
         self.make_button.setEnabled(True)

@@ -613,8 +613,9 @@ def rollup(c: Collected, units: Iterable[int]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class KeyCounts:
-    """A few counts for a glance (a home tab): members today, this year's support and awards.
-    Cheap: members today need no history, and the rest are this year's small tables."""
+    """A few counts for a glance (a home tab): members today, this year's support, awards and
+    activities. Members today need no history (one pass over the register: about a second
+    for a million members, so ask from a background task); the rest are small tables."""
 
     members: int
     women: int
