@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.exchange.conftest import Pair
+from tests.pdfcheck import pdf_text
 from tests.reports import second_way
 from unionapp import members
 from unionapp.db import Database
@@ -191,3 +192,13 @@ def test_a_parent_names_the_branches_that_have_not_sent(pair: Pair, tmp_path: Pa
     assert alone.figures["members.total"] == ours(parent, [pair.branch.db.home_unit_uuid],
                                                   Period(date(TODAY.year, 1, 1),
                                                          TODAY))["members.total"]
+    # One group of a branch that sent nothing: the branch's note, the group's figures.
+    pair.send_up()
+    summary = import_package(parent, pair.export(pair.other, full=True))
+    assert summary.status != "error", summary.text()
+    group = make_report(parent, ReportRequest("members", tmp_path / "d.pdf",
+                                              branch="CDCS-KHAC-T1",
+                                              end=TODAY + timedelta(days=3)))
+    assert not group.parent and group.unit == "Tổ công đoàn Văn phòng"
+    assert group.figures["members.groups"] == 1
+    assert "Đơn vị chưa gửi số liệu đến ngày" in " ".join(pdf_text(group.path).split())

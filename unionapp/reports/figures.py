@@ -133,6 +133,20 @@ class Tree:
         return sorted((self.units[i] for i in under if self.units[i].kind == OrgKind.BRANCH
                        and self.units[i].live), key=lambda u: (u.sort_order, u.code))
 
+    def branch_of(self, unit_id: int) -> Unit | None:
+        """The branch (CĐCS) a unit is or belongs to, if any."""
+        seen: set[int] = set()
+        current: int | None = unit_id
+        while current is not None and current not in seen:
+            seen.add(current)
+            unit = self.units.get(current)
+            if unit is None:
+                return None
+            if unit.kind == OrgKind.BRANCH:
+                return unit
+            current = unit.parent_id
+        return None
+
     def ordered(self, ids: Iterable[int]) -> list[Unit]:
         return sorted((self.units[i] for i in ids), key=lambda u: (u.sort_order, u.name, u.id))
 

@@ -232,22 +232,32 @@ def make_report(db: Database, request: ReportRequest, *, today: date | None = No
         tree = load_tree(s)
         home = _home(db, tree)
         root = _root(tree, home, request.branch)
-        parent_mode = db.mode == "parent" and root.kind != OrgKind.BRANCH
+        # A parent union's report is over branches; one branch or one of its groups is
+        # reported on as a branch reports itself.
+        parent_mode = db.mode == "parent" and root.kind not in (OrgKind.BRANCH, OrgKind.GROUP)
         branches = tree.branches_under(root.id) if parent_mode else [root]
         if parent_mode and not branches:
             raise UserError(_("There is no grassroots union under {unit} yet: nothing to "
                               "report.").format(unit=root.name))
         scopes = {b.id: tree.subtree(b.id) for b in branches}
         covered = frozenset().union(*scopes.values())
-        made = last_packages(s, branches) if db.mode == "parent" else {}
+        # Whose packages bring the data: each branch (a group's come with its branch's).
+        senders = {b.id: tree.branch_of(b.id) for b in branches}
+        made = last_packages(s, [u for u in senders.values() if u is not None]) \
+            if db.mode == "parent" else {}
         setup = paper_setup(db, s, tree, home, day, parent_mode)
     # A form may name any figure: then every family is counted.
     families = FAMILIES if workbook is not None else spec.families
     collected = collect(db, families, period, units=covered, progress=progress)
     progress.check()
     totals = rollup(collected, covered)
-    rows = [BranchRow(b.code, b.name, rollup(collected, scopes[b.id]) if parent_mode else totals,
-                      made.get(b.uuid), _sent(made.get(b.uuid), period.end)) for b in branches]
+    rows = []
+    for b in branches:
+        sender = senders[b.id]
+        last = made.get(sender.uuid) if sender is not None else None
+        rows.append(BranchRow(b.code, b.name,
+                              rollup(collected, scopes[b.id]) if parent_mode else totals,
+                              last, _sent(last, period.end)))
     if parent_mode:
         totals["branches.total"] = len(rows)
         totals["branches.not_sent"] = sum(1 for r in rows if not r.sent)
@@ -293,7 +303,8 @@ def _document(spec: Definition, period: Period, setup: PaperSetup, root: Unit, h
     notes: list[str] = []
     if not parent_mode:
         tables = branch_tables(spec, totals, period)
-        if parent_db and rows and not rows[0].sent:
+        if parent_db and rows and not rows[0].sent and root.kind in (OrgKind.BRANCH,
+                                                                      OrgKind.GROUP):
             notes.append(_late_note(rows[0], period))
         return Document(setup, spec.heading, lines, tuple(tables), tuple(notes))
     late = [r for r in rows if not r.sent]
