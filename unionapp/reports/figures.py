@@ -263,47 +263,45 @@ def _members(s: Session, c: Collected, units: list[int] | None, progress: Progre
 
     joined_by_end = or_(Member.joined_on.is_(None), Member.joined_on <= end)
     joined_before = or_(Member.joined_on.is_(None), Member.joined_on <= before)
-    # Core rows, not ORM ones: hundreds of thousands of them on a big register.
-    conn = s.connection()
+    changed = Member.id.in_(changed_since(before))
+    # One pass over the register: those whose status has not changed since are counted by
+    # their facts (their status today, and their admission date); those whose status changed
+    # come out one row each ("who"), to be counted from their movements below.
+    who = case((changed, Member.id), else_=None).label("who")
+    stmt = (select(*facts, band, who, func.count(), _ones(joined_before))
+            .where(Member.deleted_at.is_(None),
+                   or_(and_(Member.status == MemberStatus.ACTIVE, joined_by_end), changed))
+            .group_by(*facts, band, literal_column("who")))
+    conn = s.connection()  # Core rows: there may be hundreds of thousands
     progress.check()
-    # Everyone whose status has not changed since: their status today (and admission date).
-    stmt = (select(*facts, band, func.count(), _ones(joined_before))
-            .where(Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE,
-                   joined_by_end, Member.id.not_in(changed_since(before)))
-            .group_by(*facts, band))
-    for row in conn.execute(in_units(stmt)):
-        count(*row)
-    # The others (few: those with a movement in the period or since): replay their
-    # movements, which also give the period's admissions, transfers and exits. They are
-    # counted like the rest, by their facts.
+    facts_of: dict[int, tuple[Any, ...]] = {}
+    for *row, member_id, n, n_before in conn.execute(in_units(stmt)):
+        if member_id is None:
+            count(*row, n, n_before)
+        else:
+            facts_of[member_id] = tuple(row)
+    progress.check()
+    moves: dict[int, list[tuple[str, date | None]]] = defaultdict(list)
+    for member_id, kind, occurred_on in conn.execute(
+            select(Movement.member_id, Movement.kind, Movement.occurred_on)
+            .where(Movement.deleted_at.is_(None), Movement.kind.in_(STATUS_KINDS),
+                   Movement.member_id.in_(changed_since(before)))
+            .order_by(Movement.member_id, Movement.occurred_on.nulls_first(), Movement.id)):
+        moves[member_id].append((kind, occurred_on))
+    progress.check()
+    # The changed ones, tallied by their facts; their movements also give the period's
+    # admissions, transfers and exits.
     replayed: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
-    changed = sorted(set(conn.execute(changed_since(before)).scalars()))
-    for chunk in chunks(changed):
-        progress.check()
-        moves: dict[int, list[tuple[str, date | None]]] = defaultdict(list)
-        for member_id, kind, occurred_on in conn.execute(
-                select(Movement.member_id, Movement.kind, Movement.occurred_on)
-                .where(Movement.deleted_at.is_(None), Movement.kind.in_(STATUS_KINDS),
-                       Movement.member_id.in_(chunk))
-                .order_by(Movement.member_id, Movement.occurred_on.nulls_first(), Movement.id)):
-            moves[member_id].append((kind, occurred_on))
-        for member_id, *row in conn.execute(in_units(
-                select(Member.id, *facts, band).where(Member.deleted_at.is_(None),
-                                                      Member.id.in_(chunk)))):
-            history = moves.get(member_id, [])
-            tally = replayed[tuple(row)]
-            tally[0] += status_on(history, end)
-            tally[1] += status_on(history, before)
-            for kind, occurred_on in history:
-                if occurred_on is not None and start <= occurred_on <= end:
-                    c.add(row[0], (PERIOD_MOVEMENTS[kind],), 1)
+    for member_id, row in facts_of.items():
+        history = moves.get(member_id, [])
+        tally = replayed[row]
+        tally[0] += status_on(history, end)
+        tally[1] += status_on(history, before)
+        for kind, occurred_on in history:
+            if occurred_on is not None and start <= occurred_on <= end:
+                c.add(row[0], (PERIOD_MOVEMENTS[kind],), 1)
     for row, (at_end, at_start) in replayed.items():
         count(*row, at_end, at_start)
-
-
-def chunks(items: list[int], size: int = 5000) -> Iterable[list[int]]:
-    for first in range(0, len(items), size):
-        yield items[first:first + size]
 
 
 def _support(s: Session, c: Collected, units: list[int] | None) -> None:

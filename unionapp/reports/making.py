@@ -160,11 +160,13 @@ def paper_setup(db: Database, s: Session, tree: Tree, home: Unit, day: date,
 def _chair(s: Session, tree: Tree, home: Unit, parent_mode: bool) -> str:
     """The active member whose union role is "Chủ tịch" in the union making the report (a
     parent union: among its own members, not its branches')."""
-    units = [home.id] if parent_mode else sorted(tree.subtree(home.id))
-    rows = s.execute(select(Member.full_name, Member.union_role).where(
+    units = {home.id} if parent_mode else tree.subtree(home.id)
+    # No filter by unit in SQL: officers are few, and a scan beats looking members up by unit.
+    rows = s.execute(select(Member.full_name, Member.union_role, Member.org_unit_id).where(
         Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE,
-        Member.union_role != "", Member.org_unit_id.in_(units)).order_by(Member.id)).all()
-    return next((name for name, role in rows if fold(role) == CHAIR), "")
+        Member.union_role != "").order_by(Member.id)).all()
+    return next((name for name, role, unit in rows if unit in units and fold(role) == CHAIR),
+                "")
 
 
 def last_packages(s: Session, branches: list[Unit]) -> dict[uuid.UUID, datetime]:
