@@ -230,10 +230,10 @@ _CUBE = ("org_unit_id", "gender", "ethnicity", "religion", "union_role")
 
 
 def _members(s: Session, c: Collected, units: list[int] | None, progress: Progress) -> None:
-    """Members on the period's last day and on the day before it starts, in one pass over
-    the register: everyone's facts counted by unit, gender, ethnicity, religion, union role
-    and age band. Members whose status changed since the period began are counted apart,
-    from their movements."""
+    """Members on the period's last day and on the day before it starts: one pass over the
+    register counts everyone by unit, gender, ethnicity, religion, union role and age band
+    from their status today; then the few whose status changed since the period began are
+    counted out of that and back in from their movements."""
     start, end = c.period.start, c.period.end
     before = start - timedelta(days=1)
     bands = common().age_bands
@@ -263,24 +263,20 @@ def _members(s: Session, c: Collected, units: list[int] | None, progress: Progre
 
     joined_by_end = or_(Member.joined_on.is_(None), Member.joined_on <= end)
     joined_before = or_(Member.joined_on.is_(None), Member.joined_on <= before)
-    changed = Member.id.in_(changed_since(before))
-    # One pass over the register: those whose status has not changed since are counted by
-    # their facts (their status today, and their admission date); those whose status changed
-    # come out one row each ("who"), to be counted from their movements below.
-    who = case((changed, Member.id), else_=None).label("who")
-    stmt = (select(*facts, band, who, func.count(), _ones(joined_before))
-            .where(Member.deleted_at.is_(None),
-                   or_(and_(Member.status == MemberStatus.ACTIVE, joined_by_end), changed))
-            .group_by(*facts, band, literal_column("who")))
     conn = s.connection()  # Core rows: there may be hundreds of thousands
     progress.check()
-    facts_of: dict[int, tuple[Any, ...]] = {}
-    for *row, member_id, n, n_before in conn.execute(in_units(stmt)):
-        if member_id is None:
-            count(*row, n, n_before)
-        else:
-            facts_of[member_id] = tuple(row)
+    # One pass over the register, everyone counted by their status today (and their
+    # admission date, when known)…
+    stmt = (select(*facts, band, func.count(), _ones(joined_before))
+            .where(Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE,
+                   joined_by_end)
+            .group_by(*facts, band))
+    for row in conn.execute(in_units(stmt)):
+        count(*row)
     progress.check()
+    # … then those whose status changed since the period began (few) are counted again from
+    # their movements, in place of their status today. Their movements also give the
+    # period's admissions, transfers and exits.
     moves: dict[int, list[tuple[str, date | None]]] = defaultdict(list)
     for member_id, kind, occurred_on in conn.execute(
             select(Movement.member_id, Movement.kind, Movement.occurred_on)
@@ -289,18 +285,20 @@ def _members(s: Session, c: Collected, units: list[int] | None, progress: Progre
             .order_by(Movement.member_id, Movement.occurred_on.nulls_first(), Movement.id)):
         moves[member_id].append((kind, occurred_on))
     progress.check()
-    # The changed ones, tallied by their facts; their movements also give the period's
-    # admissions, transfers and exits.
-    replayed: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
-    for member_id, row in facts_of.items():
+    corrections: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+    for member_id, status, joined_on, *row in conn.execute(in_units(
+            select(Member.id, Member.status, Member.joined_on, *facts, band)
+            .where(Member.deleted_at.is_(None), Member.id.in_(changed_since(before))))):
         history = moves.get(member_id, [])
-        tally = replayed[row]
-        tally[0] += status_on(history, end)
-        tally[1] += status_on(history, before)
+        today_end = status == MemberStatus.ACTIVE and (joined_on is None or joined_on <= end)
+        today_start = today_end and (joined_on is None or joined_on <= before)
+        tally = corrections[tuple(row)]
+        tally[0] += status_on(history, end) - today_end
+        tally[1] += status_on(history, before) - today_start
         for kind, occurred_on in history:
             if occurred_on is not None and start <= occurred_on <= end:
                 c.add(row[0], (PERIOD_MOVEMENTS[kind],), 1)
-    for row, (at_end, at_start) in replayed.items():
+    for row, (at_end, at_start) in corrections.items():
         count(*row, at_end, at_start)
 
 
@@ -487,6 +485,8 @@ def _merge_spellings(counts: Counter[str]) -> dict[str, int]:
         groups[fold(value)][value] += n
     merged = []
     for folded, spellings in groups.items():
+        if not sum(spellings.values()):
+            continue  # counted, then counted out (a member whose status changed)
         label = spellings.most_common(1)[0][0] if folded else UNKNOWN
         merged.append((label, sum(spellings.values()), folded == ""))
     merged.sort(key=lambda item: (item[2], -item[1], item[0]))
