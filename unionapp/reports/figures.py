@@ -179,6 +179,8 @@ class Collected:
     funds: list[tuple[int, str, int, int, int, tuple[Any, ...]]] = field(default_factory=list)
     # Breakdowns that list every possible name: those names, in order.
     names: dict[str, list[str]] = field(default_factory=dict)
+    # unit id → union role (folded) → the name of an active member holding it (who signs)
+    officers: dict[int, dict[str, str]] = field(default_factory=dict)
 
     def add(self, unit_id: int | None, key: tuple[str, ...], value: int) -> None:
         if unit_id is not None and value:
@@ -267,12 +269,16 @@ def _members(s: Session, c: Collected, units: list[int] | None, progress: Progre
     progress.check()
     # One pass over the register, everyone counted by their status today (and their
     # admission date, when known)…
-    stmt = (select(*facts, band, func.count(), _ones(joined_before))
+    # The officers' names come along (who signs the report), sparing a pass of their own.
+    officer = func.max(case((Member.union_role != "", Member.full_name), else_=None))
+    stmt = (select(*facts, band, func.count(), _ones(joined_before), officer)
             .where(Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE,
                    joined_by_end)
             .group_by(*facts, band))
-    for row in conn.execute(in_units(stmt)):
-        count(*row)
+    for *row, at_end, at_start, name in conn.execute(in_units(stmt)):
+        count(*row, at_end, at_start)
+        if name:
+            c.officers.setdefault(row[0], {}).setdefault(fold(row[4]), name)
     progress.check()
     # … then those whose status changed since the period began (few) are counted again from
     # their movements, in place of their status today. Their movements also give the
@@ -359,6 +365,18 @@ def _support(s: Session, c: Collected, units: list[int] | None) -> None:
             spent, handed = sums.get(f.id, (0, 0))
             c.funds.append((owner, fund_label(f.name, f.year), int(f.budget), spent, handed,
                             (f.year, f.sort_order, f.code)))
+
+
+def officer_of(c: Collected, units: Iterable[int], role: str) -> str | None:
+    """An active member holding ``role`` (folded) in ``units``, in the units' order; None
+    when the members were not counted (then nobody knows)."""
+    if "members" not in c.families:
+        return None
+    for unit in c.tree.ordered(units):
+        name = c.officers.get(unit.id, {}).get(role)
+        if name:
+            return name
+    return ""
 
 
 def fund_label(name: str, year: int) -> str:

@@ -43,7 +43,7 @@ from .document import (
     not_sent_table,
     period_lines,
 )
-from .figures import Tree, Unit, collect, load_tree, rollup
+from .figures import Tree, Unit, collect, load_tree, officer_of, rollup
 from .form import Unknown, fill_form, read_form
 from .periods import resolve_period
 
@@ -143,14 +143,17 @@ def _root(tree: Tree, home: Unit, code: str) -> Unit:
     return unit
 
 
-def paper_setup(db: Database, s: Session, tree: Tree, home: Unit, day: date,
-                parent_mode: bool) -> PaperSetup:
+def paper_setup(db: Database, tree: Tree, home: Unit, day: date, parent_mode: bool,
+                chair: str | None = None) -> PaperSetup:
     """Who issues the report: this database's own union under its parent, on ``day``, and
-    who signs. The one place the report's letterhead is decided (the issuing body depends on
-    the document's date when units move to new parents)."""
+    who signs (``chair``: already known, else looked up). The one place the report's
+    letterhead is decided (the issuing body depends on the document's date when units move
+    to new parents)."""
     superior = tree.units.get(home.parent_id) if home.parent_id else None
-    place = s.scalar(select(OrgUnit.place).where(OrgUnit.id == home.id)) or ""
-    chair = _chair(s, tree, home, parent_mode)
+    with db.read() as s:
+        place = s.scalar(select(OrgUnit.place).where(OrgUnit.id == home.id)) or ""
+        if chair is None:
+            chair = _chair(s, tree, home, parent_mode)
     signers = tuple(Signer(spec.title, spec.on_behalf, chair if spec.name == "chair" else "")
                     for spec in common().signers["parent" if parent_mode else "branch"])
     return PaperSetup(issuing_superior=superior.name if superior else "",
@@ -247,11 +250,14 @@ def make_report(db: Database, request: ReportRequest, *, today: date | None = No
         senders = {b.id: tree.branch_of(b.id) for b in branches}
         made = last_packages(s, [u for u in senders.values() if u is not None]) \
             if db.mode == "parent" else {}
-        setup = paper_setup(db, s, tree, home, day, parent_mode)
-    # A form may name any figure: then every family is counted.
+    # A form may name any figure: then every family is counted. The units of the union
+    # making the report are counted too (not reported on): its chair signs.
     families = FAMILIES if workbook is not None else spec.families
-    collected = collect(db, families, period, units=covered, progress=progress)
+    signing = frozenset({home.id} if parent_mode else tree.subtree(home.id))
+    collected = collect(db, families, period, units=covered | signing, progress=progress)
     progress.check()
+    setup = paper_setup(db, tree, home, day, parent_mode,
+                        officer_of(collected, signing, CHAIR))
     totals = rollup(collected, covered)
     rows = []
     for b in branches:
