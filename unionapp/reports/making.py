@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from .. import permissions
 from ..db import Database
 from ..errors import UserError
+from ..exchange.state import IMPORT
 from ..i18n import _
 from ..letterhead import PaperSetup, Signer
 from ..models import ExchangeLog, Member, MemberStatus, OrgKind, OrgUnit
@@ -178,7 +179,7 @@ def last_packages(s: Session, branches: list[Unit]) -> dict[uuid.UUID, datetime]
     if not branches:
         return {}
     rows = s.execute(select(ExchangeLog.source_uuid, func.max(ExchangeLog.created_at))
-                     .where(ExchangeLog.direction == "import",
+                     .where(ExchangeLog.direction == IMPORT,
                             ExchangeLog.source_uuid.in_([b.uuid for b in branches]))
                      .group_by(ExchangeLog.source_uuid)).all()
     return {u: (at if at.tzinfo else at.replace(tzinfo=UTC)) for u, at in rows if at}
