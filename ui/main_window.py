@@ -21,6 +21,7 @@ from ui.dialogs.accounts import AccountsDialog
 from ui.dialogs.audit_view import open_audit
 from ui.dialogs.exchange import ImportDialog, export_file, import_file
 from ui.dialogs.keys import KeysDialog
+from ui.dialogs.reports import ReportDialog, open_report_dialog
 from ui.dialogs.sign_in import ChangePasswordDialog, LockDialog, ask_first_account
 from ui.idle import Curtain, IdleWatcher
 from ui.roles import apply_role, needs
@@ -109,6 +110,11 @@ class MainWindow(QMainWindow):
         quit_action = file_menu.addAction(_("&Quit"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+
+        reports_menu = self.menuBar().addMenu(_("&Reports"))
+        self.report_action = reports_menu.addAction(_("&Make a report…"))
+        self.report_action.triggered.connect(self.show_reports)
+        needs(self.report_action, Permission.REPORTS_MAKE)
 
         lang_menu = self.menuBar().addMenu(_("&Language"))
         group = QActionGroup(self)
@@ -206,6 +212,9 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def show_reports(self) -> ReportDialog:
+        return open_report_dialog(self.db, self)
 
     def after_import(self) -> None:
         """Records came in: every list shows them (and a parent union its new branches)."""

@@ -21,12 +21,13 @@ from . import (
     keys_cmd,
     members_cmd,
     package_cmd,
+    reports_cmd,
     support_cmd,
     users_cmd,
 )
 
 GROUPS = (init_cmd, demo_cmd, members_cmd, support_cmd, awards_cmd, certificates_cmd, keys_cmd,
-          package_cmd, users_cmd, audit_cmd)
+          package_cmd, users_cmd, audit_cmd, reports_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
