@@ -14,6 +14,7 @@ from ui.dialogs.award_register import AwardRegisterDialog
 from ui.dialogs.certificate_dialogs import PrintCertificatesDialog
 from ui.dialogs.exchange import default_file_name
 from ui.dialogs.keys import KeysDialog
+from ui.dialogs.personal_export import PersonalExportDialog
 from ui.tabs.members_tab import MembersTab
 from ui.tabs.support_tab import SupportTab
 from unionapp import awards
@@ -41,6 +42,12 @@ def test_every_save_dialog_starts_in_documents_with_a_valid_name(
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", folder_dialog)
+
+    def choose_columns(dialog: PersonalExportDialog) -> int:  # the roster's columns: as offered
+        dialog._check()
+        return 1
+
+    monkeypatch.setattr(PersonalExportDialog, "exec", choose_columns)
 
     members = MembersTab(demo_db)
     qtbot.addWidget(members)

@@ -484,6 +484,9 @@ class PdfPreviewDialog(QDialog):
                  label=label, cancellable=True)
 
     def done(self, result: int) -> None:
+        # A resize may still be waiting to redraw: once the document is closed, nothing may.
+        self._resize_timer.stop()
+        self.pages = 0
         with PDFIUM_LOCK:
             self.document.close()
         self.output.close()
