@@ -6,7 +6,8 @@ When they are made
     that writes), and when the window closes after something changed (``on-close``);
   - before every big change, through :func:`backup_before`: imports (``before-import``),
     restores (``before-restore``), schema upgrades (``before-migration``), deleting many
-    records at once (``before-bulk-delete``), a change of parent union
+    records at once (``before-bulk-delete``: 10 or more, see
+    :func:`backup_before_bulk_delete`), a change of parent union
     (``before-branch-change``), closing a branch. If it can't be made, the change doesn't
     go ahead.
 
@@ -36,6 +37,7 @@ from .making import (
     Made,
     automatic_backup,
     backup_before,
+    backup_before_bulk_delete,
     backups_folder,
     can_back_up,
     changed_since_backup,
@@ -53,6 +55,7 @@ __all__ = [
     "Verdict",
     "automatic_backup",
     "backup_before",
+    "backup_before_bulk_delete",
     "backups_folder",
     "can_back_up",
     "changed_since_backup",

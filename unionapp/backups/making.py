@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 LOCK_WAIT_S = 600  # another copy of the program may be making a big backup meanwhile
 FREE_MARGIN = 20 * 1024 * 1024
+BULK_DELETE = 10  # records deleted (or rejected) at once that call for a backup first
 SECOND_FOLDER = "unionapp-backups"
 TOLD_MISSING = "backup_second_folder_missing_told"
 # Backups copied to the second folder too. The ones made before a change are for undoing
@@ -155,6 +156,11 @@ def backup_before(db: Database, reason: str) -> Path | None:
                           "changed: {reason}").format(action=action, reason=error.message)
                         ) from None
     return made.backup.path
+
+
+def backup_before_bulk_delete(db: Database, count: int) -> Path | None:
+    """:func:`backup_before` a deletion of :data:`BULK_DELETE` records or more at once."""
+    return backup_before(db, "before-bulk-delete") if count >= BULK_DELETE else None
 
 
 def create_backup(db: Database, reason: str = "manual", *, to: Path | str | None = None,
