@@ -39,11 +39,16 @@ def disk_full() -> DiskFull:
 
 
 def damaged(path: Path | str | None) -> DamagedDatabase:
+    if path is None:
+        return DamagedDatabase(_(
+            "The database is damaged (this can happen after a power cut while it was being "
+            "written): restore the newest good backup with File ▸ Backup and restore… or with "
+            "the command unionapp backup list, then unionapp backup restore FILE."))
     return DamagedDatabase(_(
         "The database {path} is damaged (this can happen after a power cut while it was being "
         "written): restore the newest good backup with File ▸ Backup and restore… or with "
         "the command unionapp backup list, then unionapp backup restore FILE.").format(
-        path=path or _("file")), path)
+        path=path), path)
 
 
 def not_a_database(path: Path | str) -> NotADatabase:
@@ -52,17 +57,27 @@ def not_a_database(path: Path | str) -> NotADatabase:
 
 
 def read_only(path: Path | str | None) -> ReadOnlyDatabase:
+    if path is None:
+        return ReadOnlyDatabase(_(
+            "The database can't be written (the file or its folder is read-only, e.g. on a CD "
+            "or in a protected folder): copy it into your Documents folder and open that "
+            "copy."))
     return ReadOnlyDatabase(_(
         "The database {path} can't be written (the file or its folder is read-only, e.g. on a "
         "CD or in a protected folder): copy it into your Documents folder and open that "
-        "copy.").format(path=path or _("file")))
+        "copy.").format(path=path))
 
 
 def file_gone(path: Path | str | None) -> FileGone:
+    if path is None:
+        return FileGone(_(
+            "The database file was moved or deleted while the program had it open, so the last "
+            "change was not saved: put the file back (e.g. from the Recycle Bin) and open it "
+            "again, or restore a backup."))
     return FileGone(_(
         "The database file {path} was moved or deleted while the program had it open, so the "
         "last change was not saved: put the file back (e.g. from the Recycle Bin) and open it "
-        "again, or restore a backup.").format(path=path or _("file")))
+        "again, or restore a backup.").format(path=path))
 
 
 def io_error() -> StorageError:
@@ -73,10 +88,13 @@ def io_error() -> StorageError:
 
 
 def cant_open(path: Path | str | None) -> StorageError:
+    if path is None:
+        return StorageError(_(
+            "The database can't be reached (its folder is missing or not accessible): check "
+            "that the disk or USB stick is connected, then try again."))
     return StorageError(_(
         "The database {path} can't be reached (its folder is missing or not accessible): check "
-        "that the disk or USB stick is connected, then try again.").format(
-        path=path or _("file")))
+        "that the disk or USB stick is connected, then try again.").format(path=path))
 
 
 def busy() -> DatabaseLocked:
@@ -108,7 +126,7 @@ def _explain_sqlite(error: sqlite3.Error, path: Path | str | None) -> UserError 
     if primary == SQLITE_FULL or "disk is full" in text:
         return disk_full()
     if primary == SQLITE_NOTADB or "not a database" in text:
-        return damaged(path) if path is not None else not_a_database(_("file"))
+        return damaged(path)
     if primary == SQLITE_CORRUPT or "malformed" in text:
         return damaged(path)
     if code == SQLITE_READONLY_DBMOVED or (primary == SQLITE_READONLY and gone):

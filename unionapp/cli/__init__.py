@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .. import __version__, crash
 from ..errors import UserError
@@ -91,13 +92,23 @@ def run(args: argparse.Namespace) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except Exception as error:
-        return unexpected(error)
+        return unexpected(error, _database_path(args))
 
 
-def unexpected(error: BaseException) -> int:
+def _database_path(args: argparse.Namespace) -> Path | None:
+    """The database file the command worked on (to name it in a message)."""
+    from ..db import resolve_url, sqlite_path
+
+    try:
+        return sqlite_path(resolve_url(args.db, demo=args.demo))
+    except Exception:
+        return None
+
+
+def unexpected(error: BaseException, path: Path | None = None) -> int:
     """The guard's last line: a full disk or a broken file is said plainly (exit 2); anything
     else is a bug, reported in a file (exit 3). Never a traceback."""
-    plain = explain(error)
+    plain = explain(error, path)
     if plain is not None:
         print(_("Error: {message}").format(message=plain.message), file=sys.stderr)
         return 2
