@@ -101,6 +101,7 @@ class Database:
             engine, class_=AuditedSession, expire_on_commit=False, autoflush=False
         )
         self._info: dict[str, str] | None = None
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the file opened
 
     # -- sessions ------------------------------------------------------------------------
 
@@ -127,7 +128,10 @@ class Database:
             with session.begin():
                 if self.is_sqlite:
                     session.connection(execution_options={"sqlite_immediate": True})
+                    self.check_file()
                 yield session
+                if self.is_sqlite:
+                    self.check_file()  # deleted during a long import? then roll it all back
         except STORAGE_ERRORS as error:
             # Rolled back already; a full disk, an I/O error or a vanished file becomes a
             # plain message here, once for every service.
@@ -137,6 +141,25 @@ class Database:
             raise plain from error
         finally:
             session.close()
+
+    def remember_file(self) -> None:
+        path = self.path
+        if path is not None and path.exists():
+            stat = path.stat()
+            self._identity = (stat.st_dev, stat.st_ino)
+
+    def check_file(self) -> None:
+        """The file is still the one opened. In WAL mode SQLite keeps writing into a file
+        deleted or moved underneath it (the data would vanish at close): refuse instead."""
+        path = self.path
+        if path is None or self._identity is None:
+            return
+        try:
+            stat = path.stat()
+        except OSError:
+            raise failures.file_gone(path) from None
+        if (stat.st_dev, stat.st_ino) != self._identity:
+            raise failures.file_gone(path)
 
     # -- facts about this database --------------------------------------------------------
 
@@ -243,6 +266,7 @@ def open_database(
         db = Database(url, engine, user=user or _os_user(), lock=lock)
         if path is not None:
             _probe(db, path, writing=not readonly)
+            db.remember_file()
         if not readonly:
             upgrade(db)
         elif not _known_revision(schema_revision(db.engine)):
