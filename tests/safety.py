@@ -128,3 +128,17 @@ def make_read_only(path: Path) -> Callable[[], None]:
     mode = path.stat().st_mode
     path.chmod(0o555 if path.is_dir() else 0o444)
     return lambda: path.chmod(mode)
+
+
+def damage_table(path: Path, table: str) -> None:
+    """Noise over the root page of ``table``: the file still opens, that table can't be read."""
+    conn = sqlite3.connect(path)
+    try:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?",
+                            (table,)).fetchone()[0]
+    finally:
+        conn.close()
+    with path.open("r+b") as f:
+        f.seek((root - 1) * page_size)
+        f.write(os.urandom(page_size))

@@ -87,15 +87,18 @@ def show_crash(parent: QWidget | None, error: BaseException, *, wait: bool = Tru
     """Report ``error``: a plain message for a failure of the disk or the file, else a crash
     report and its dialog. ``wait``: modal, returns when the clerk closes it."""
     plain = explain(error)
+    dialog: QDialog
     if plain is not None:
-        box = QMessageBox(QMessageBox.Icon.Warning, _("Error"), plain.message,
-                          QMessageBox.StandardButton.Ok, parent)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.exec() if wait else box.open()
+        dialog = QMessageBox(QMessageBox.Icon.Warning, _("Error"), plain.message,
+                             QMessageBox.StandardButton.Ok, parent)
+    else:
+        dialog = CrashDialog(parent, error, crash.write_report(error))
+    if wait:
+        dialog.exec()
         return
-    dialog = CrashDialog(parent, error, crash.write_report(error))
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.exec() if wait else dialog.open()
+    _shown.append(dialog)  # a dialog with no parent lives as long as Python holds it
+    dialog.finished.connect(lambda _result: _shown.remove(dialog))
+    dialog.open()
 
 
 class _Relay(QObject):
@@ -106,6 +109,7 @@ class _Relay(QObject):
 
 _relay: _Relay | None = None
 _showing = False
+_shown: list[QDialog] = []
 
 
 def report(error: BaseException) -> None:
