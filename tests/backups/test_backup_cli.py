@@ -126,7 +126,7 @@ def test_an_older_backup_is_upgraded_after_restoring(tmp_path: Path) -> None:
     engine.dispose()
     backup = tmp_path / "old-copy.db"
     backup.write_bytes(old.read_bytes())
-    assert_plain(run_cli("--db", str(old), "backup", "list"), 0)  # (upgrades the live one)
+    assert_plain(run_cli("--db", str(old), "members", "find", "x"), 0)  # upgrades it: 0001 → head
     result = run_cli("--db", str(old), "backup", "restore", str(backup), "--yes", "--json")
     assert_plain(result, 0)
     assert json.loads(result.stdout)["migrated_from"] == "0001"
@@ -170,3 +170,21 @@ def test_the_first_writing_command_of_the_day_backs_up(demo_path: Path, tmp_path
     assert "hằng ngày" not in second.stderr
     listed = json.loads(run_cli("--db", str(demo_path), "backup", "list", "--json").stdout)
     assert [b["reason"] for b in listed] == ["daily"] and listed[0]["members"] == 300
+
+
+def test_a_second_folder_gets_copies_and_its_absence_is_told_once(demo_path: Path,
+                                                                 tmp_path: Path) -> None:
+    usb = tmp_path / "usb"
+    assert_plain(run_cli("backup", "second-folder", str(usb)), 2, "Không có thư mục")
+    usb.mkdir()
+    assert_plain(run_cli("backup", "second-folder", str(usb)), 0, str(usb))
+    made = _create(demo_path)
+    assert [p.name for p in usb.glob("unionapp-backups/*/*.db")] == [Path(made["file"]).name]
+    usb.rename(tmp_path / "unplugged")
+    first = run_cli("--db", str(demo_path), "backup", "create")
+    assert_plain(first, 0, "USB")
+    second = run_cli("--db", str(demo_path), "backup", "create")
+    assert_plain(second, 0)
+    assert "USB" not in second.stderr  # told once
+    assert_plain(run_cli("backup", "second-folder", "--off"), 0)
+    assert_plain(run_cli("backup", "second-folder"), 0, "Chưa đặt")

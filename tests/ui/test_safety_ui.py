@@ -252,3 +252,19 @@ def test_a_failed_task_shows_the_crash_dialog_or_a_plain_message(
     qtbot.waitUntil(lambda: task.finished, timeout=10_000)
     assert "Lỗi không lường trước" in shown[-1] and "crash-" in shown[-1]
     assert count(demo_db.path) == 300  # type: ignore[arg-type]
+
+
+def test_a_file_the_program_cannot_use_is_one_plain_sentence(
+        qtbot: QtBot, tmp_path: Path, demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paper = tmp_path / "ghi chép.db"
+    paper.write_text("không phải cơ sở dữ liệu", encoding="utf-8")
+    with sqlite3.connect(demo_path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'from_the_future'")
+    conn.close()
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    controller = _controller(qtbot, "--db", str(demo_path))
+    assert controller.window is None and "phiên bản mới hơn" in shown[-1]
+    assert not controller.open(str(paper))
+    assert "không phải là cơ sở dữ liệu" in shown[-1]
+    assert all("Traceback" not in text for text in shown)

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path
@@ -169,7 +170,14 @@ def save(folder: Path, backups: list[Backup]) -> None:
         json.dump(data, f, ensure_ascii=False, indent=1)
         f.flush()
         os.fsync(f.fileno())
-    os.replace(part, target)
+    for attempt in range(5):
+        try:
+            os.replace(part, target)
+            break
+        except PermissionError:  # Windows: a reader has the old catalogue open this instant
+            if attempt == 4:
+                raise
+            time.sleep(0.05 * (attempt + 1))
     fsync_dir(folder)
 
 
