@@ -177,10 +177,8 @@ def main(parts: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-backups-") as tmp:
         os.environ["UNIONAPP_DATA_DIR"] = str(Path(tmp) / "data")
         os.environ["UNIONAPP_CONFIG_DIR"] = str(Path(tmp) / "config")
-        figures: list[Figure] = []
         for name in parts or list(PARTS):
             folder = Path(tmp) / name
             folder.mkdir()
-            figures += PARTS[name](folder)
-            print_figures(figures)
+            print_figures(PARTS[name](folder))
             print(flush=True)
