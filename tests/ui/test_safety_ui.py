@@ -268,3 +268,26 @@ def test_a_file_the_program_cannot_use_is_one_plain_sentence(
     assert not controller.open(str(paper))
     assert "không phải là cơ sở dữ liệu" in shown[-1]
     assert all("Traceback" not in text for text in shown)
+
+
+def test_deleting_many_runs_in_the_background_after_a_backup(
+        qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.tabs import decisions_tab
+    from ui.tabs.decisions_tab import DecisionsSection
+
+    monkeypatch.setattr(decisions_tab, "confirm", lambda *_a: True)
+    section = DecisionsSection(demo_db)
+    qtbot.addWidget(section)
+    section.reload()
+    rows = [section.list.model.row_at(i) for i in range(section.list.model.rowCount())]
+    section.list.view.selectRow(next(i for i, r in enumerate(rows) if r.number == "15/QĐ-CĐCS"))
+    pane = section.recipients
+    assert pane.model.rowCount() == 27
+    pane.view.selectAll()
+    pane.remove()
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 0, timeout=30_000)
+    assert [b.reason for b in backups.list_backups(demo_db)] == ["before-bulk-delete"]
+    before = section.list.model.rowCount()
+    section.list.delete_decision()
+    qtbot.waitUntil(lambda: section.list.model.rowCount() == before - 1, timeout=30_000)
+    assert len(backups.list_backups(demo_db)) == 2
