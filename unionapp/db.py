@@ -259,6 +259,7 @@ def open_database(
     if path is not None:
         _check_file(url, path, create=create, writing=not readonly)
     lock = _acquire_lock(path) if path is not None and not readonly else None
+    engine: Engine | None = None
     try:
         engine = create_engine(url)
         if url.get_backend_name() == "sqlite":
@@ -273,6 +274,8 @@ def open_database(
             raise _newer()
         return db
     except BaseException as error:
+        if engine is not None:
+            engine.dispose()  # no file handle left open on a database that was refused
         if lock is not None:
             lock.release()
         if isinstance(error, STORAGE_ERRORS):
