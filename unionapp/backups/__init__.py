@@ -3,7 +3,8 @@
 When they are made
   - by hand (File ▸ Backup and restore…, ``unionapp backup create``), reason ``manual``;
   - automatically: at the first start of each day (``daily``: the window, and any command
-    that writes), and when the window closes after something changed (``on-close``);
+    that writes), and when the window closes after something changed (``on-close``); the
+    window makes neither for the demo union;
   - before every big change, through :func:`backup_before`: imports (``before-import``),
     restores (``before-restore``), schema upgrades (``before-migration``), deleting many
     records at once (``before-bulk-delete``: 10 or more, see
