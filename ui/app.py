@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
+from ui.dialogs.backups import offer_newest_good_backup
 from ui.dialogs.setup_unit import FirstRunDialog, UnitForm
 from ui.dialogs.sign_in import SignInDialog
 from ui.main_window import MainWindow
-from ui.tasks import run_task, show_error
-from unionapp.db import Database, default_path, open_database
+from ui.tasks import cancel_all_and_wait, run_task, show_error
+from unionapp.backups import Made, Restored, automatic_backup, quick_check
+from unionapp.db import Database, default_path, open_database, resolve_url, sqlite_path
 from unionapp.demo import fill_demo
-from unionapp.errors import UserError
+from unionapp.errors import DamagedDatabase, UserError
 from unionapp.exchange import keys
 from unionapp.i18n import _, language, set_language
 from unionapp.org import home_unit, init_database
@@ -25,6 +28,30 @@ from unionapp.permissions import accounts_exist
 from unionapp.progress import Progress
 from unionapp.resources import resource
 from unionapp.settings import Settings
+from unionapp.text import format_moment
+
+
+@dataclass(frozen=True)
+class StartCheck:
+    """What the background check at start found: quick_check's problems, the day's backup."""
+
+    problems: tuple[str, ...] = ()
+    made: Made | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def start_check(db: Database, progress: Progress) -> StartCheck:
+    """``PRAGMA quick_check``, then the first backup of the day (never of a damaged file:
+    it would push good generations out)."""
+    problems = tuple(quick_check(db.path)) if db.path is not None else ()
+    if problems:
+        return StartCheck(problems=problems)
+    try:
+        made = automatic_backup(db, "daily", progress)
+    except UserError as error:
+        return StartCheck(warnings=(_("The daily backup could not be made: {reason}").format(
+            reason=error.message),))
+    return StartCheck(made=made, warnings=made.warnings if made else ())
 
 
 class Controller(QObject):
@@ -40,6 +67,7 @@ class Controller(QObject):
         self.demo = False
         self._translator: QTranslator | None = None
         self.pending_package: Path | None = None  # a package double-clicked, once a db is open
+        self.closing: list[Database] = []  # left behind, closed after their on-close backup
         self.install_qt_translation()
 
     # -- start ---------------------------------------------------------------------------
@@ -79,6 +107,9 @@ class Controller(QObject):
             if not db.is_initialised:
                 db.close()
                 raise UserError(_("This database has not been set up yet: run unionapp init."))
+        except DamagedDatabase as error:
+            self.offer_restore(target, error, demo=demo, quit_on_failure=quit_on_failure)
+            return False
         except UserError as error:
             show_error(self.window, error)
             if quit_on_failure and self.window is None:
@@ -94,6 +125,37 @@ class Controller(QObject):
             self.settings.last_database = str(db.path)
             self.settings.save()
         return True
+
+    def offer_restore(self, target: str, error: DamagedDatabase, *, demo: bool,
+                      quit_on_failure: bool) -> None:
+        """A damaged database: offer its newest good backup, then open it again."""
+        path = sqlite_path(resolve_url(target))
+        if path is None:
+            show_error(self.window, error)
+            return
+
+        def declined() -> None:
+            if quit_on_failure and self.window is None:
+                self.app.quit()
+
+        def restored(_result: Restored) -> None:
+            self.open(target, demo=demo, quit_on_failure=quit_on_failure)
+
+        offer_newest_good_backup(self.window, path, restored, declined)
+
+    def reopen(self) -> None:
+        """Open the same database again (after a restore replaced its data)."""
+        if self.db is None or self.window is None:
+            return
+        target, demo = str(self.db.path or self.db.url), self.demo
+        window, db = self.window, self.db
+        window.backup_on_close = False
+        cancel_all_and_wait()
+        self.window = self.db = None
+        window.close()
+        window.deleteLater()
+        db.close()
+        self.open(target, demo=demo, quit_on_failure=True)
 
     def create(self, path: str) -> bool:
         form = UnitForm(self.window)
@@ -178,24 +240,67 @@ class Controller(QObject):
             old.deleteLater()
 
     def _replace(self, db: Database, *, demo: bool) -> None:
-        old_window, old_db = self.window, self.db
+        old_window, old_db, old_demo = self.window, self.db, self.demo
         self.db, self.demo = db, demo
         self.show_window()
+        self.check_at_start()
         if old_window is not None:
+            old_window.backup_on_close = False  # done below, for the database it showed
             old_window.close()
             old_window.deleteLater()
         if old_db is not None:
-            old_db.close()
+            self._close_later(old_db, back_up=not old_demo)
+
+    def _close_later(self, db: Database, *, back_up: bool) -> None:
+        """Close a database the window no longer shows, after its on-close backup (if
+        something changed), made in the background."""
+        if not back_up:
+            db.close()
+            return
+        self.closing.append(db)
+
+        def close(_result: object = None) -> None:
+            if db in self.closing:
+                self.closing.remove(db)
+                db.close()
+
+        def failed(error: BaseException) -> None:
+            close()
+            show_error(self.window, error)
+
+        run_task(self.window, lambda progress: automatic_backup(db, "on-close", progress),
+                 on_done=close, on_failed=failed)
+
+    def check_at_start(self) -> None:
+        """The quick check and the day's first backup, in the background."""
+        db, window = self.db, self.window
+        if db is None or window is None or self.demo:
+            return
+
+        def done(result: StartCheck) -> None:
+            if self.window is not window:
+                return  # another database meanwhile
+            if result.problems:
+                window.damaged_found(result.problems)
+            if result.made is not None:
+                window.statusBar().showMessage(_("Daily backup made at {moment}.").format(
+                    moment=format_moment(result.made.backup.moment)), 15_000)
+            for warning in result.warnings:
+                QMessageBox.warning(window, _("Backup"), warning)
+
+        run_task(window, lambda progress: start_check(db, progress), on_done=done)
 
     def show_window(self) -> None:
         assert self.db is not None
         window = MainWindow(self.db, demo=self.demo)
+        window.backup_on_close = not self.demo
         window.open_requested.connect(lambda p: self.open(p))
         window.new_requested.connect(self.new_database)
         window.demo_requested.connect(self.open_demo)
         window.language_requested.connect(self.switch_language)
         window.sign_in_requested.connect(self.sign_in_again)
         window.rebuild_requested.connect(self.rebuild)
+        window.reopen_requested.connect(self.reopen)
         window.show()
         self.window = window
         if self.pending_package is not None:
@@ -220,6 +325,7 @@ class Controller(QObject):
         old = self.window
         self.show_window()  # rebuilt with every string in the new language
         if old is not None:
+            old.backup_on_close = False  # the same database stays open
             old.close()
             old.deleteLater()
 
@@ -237,6 +343,12 @@ class Controller(QObject):
             self._translator = translator
 
     def shutdown(self) -> None:
+        if self.window is not None:
+            self.window.backup_on_close = False
+        cancel_all_and_wait()  # no worker may outlive its database
+        for db in self.closing:
+            db.close()
+        self.closing.clear()
         if self.db is not None:
             self.db.close()
             self.db = None
@@ -253,6 +365,9 @@ def run_gui(args: argparse.Namespace) -> int:
     if args.lang:
         settings.language = args.lang
     set_language(language())
+    from ui.crash import install
+
+    install()  # from here on, an unexpected error is a dialog and a crash report
     controller = Controller(app, args, settings)
     if args.smoke_seconds:
         from ui.smoke import arm

@@ -1,5 +1,6 @@
 """The ``unionapp`` program: a command runs headless (no Qt loaded); no command opens the
-window. This module is the only place that knows about both."""
+window. This module is the only place that knows about both, and the last guard: whatever
+escapes becomes a plain sentence and a crash report (exit 3), never a traceback."""
 
 from __future__ import annotations
 
@@ -8,6 +9,13 @@ from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except Exception as error:
+        return _unexpected(error)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     from unionapp.rosters.reading import CHILD_MARKER
 
@@ -23,6 +31,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ui.app import run_gui
 
     return run_gui(args)
+
+
+def _unexpected(error: BaseException) -> int:
+    from unionapp.cli import unexpected
+
+    if "PySide6.QtWidgets" in sys.modules:  # the window was up: say it there (no console)
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.instance() is not None:
+            from ui.crash import show_crash
+            from unionapp.failures import explain
+
+            show_crash(None, error)
+            return 2 if explain(error) is not None else 3
+    return unexpected(error)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ui.dialogs.accounts import AccountsDialog
 from ui.dialogs.audit_view import open_audit
+from ui.dialogs.backups import BackupsDialog
 from ui.dialogs.exchange import ImportDialog, export_file, import_file
 from ui.dialogs.keys import KeysDialog
 from ui.dialogs.reports import ReportDialog, open_report_dialog
@@ -31,8 +32,9 @@ from ui.tabs.exchange_tab import ExchangeTab
 from ui.tabs.list_tab import ListTab
 from ui.tabs.members_tab import MembersTab
 from ui.tabs.support_tab import SupportTab
-from ui.tasks import cancel_all_and_wait
+from ui.tasks import Task, cancel_all_and_wait, run_task, show_error
 from unionapp import __version__, accounts
+from unionapp.backups import automatic_backup
 from unionapp.db import Database
 from unionapp.i18n import LANGUAGES, _, language
 from unionapp.members import MemberQuery, member_list
@@ -51,6 +53,9 @@ class MainWindow(QMainWindow):
     # rebuild the window for the account now signed in.
     sign_in_requested = Signal()
     rebuild_requested = Signal()
+    reopen_requested = Signal()  # a restore replaced the data
+
+    backup_on_close = False  # the application turns it on for the window it shows
 
     def __init__(self, db: Database, *, demo: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
@@ -89,6 +94,7 @@ class MainWindow(QMainWindow):
         self.members_tab.counts_changed.connect(self.update_counts)
         self.update_counts()
         self._restore()
+        self._close_task: Task | None = None
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
@@ -106,6 +112,9 @@ class MainWindow(QMainWindow):
         needs(self.export_action, Permission.EXCHANGE_EXPORT)
         needs(self.import_action, Permission.EXCHANGE_IMPORT)
         file_menu.addAction(_("Signing &keys…")).triggered.connect(self.show_keys)
+        file_menu.addSeparator()
+        file_menu.addAction(_("&Backup and restore…")).triggered.connect(
+            lambda: self.show_backups())
         file_menu.addSeparator()
         quit_action = file_menu.addAction(_("&Quit"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -215,6 +224,24 @@ class MainWindow(QMainWindow):
 
     def show_reports(self) -> ReportDialog:
         return open_report_dialog(self.db, self)
+    def show_backups(self) -> BackupsDialog:
+        dialog = BackupsDialog(self.db, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.restored.connect(lambda _restored: self.reopen_requested.emit())
+        dialog.open()
+        return dialog
+
+    def damaged_found(self, problems: tuple[str, ...]) -> None:
+        """The quick check at start found damage: say so, and lead to the backups."""
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Damaged database"), _(
+            "The check at start found damage in the database ({problem}). Don't enter more "
+            "data: restore the newest good backup.").format(problem=problems[0]),
+            QMessageBox.StandardButton.NoButton, self)
+        go = box.addButton(_("Backup and restore…"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("Later"), QMessageBox.ButtonRole.RejectRole)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self.show_backups() if button is go else None)
+        box.open()
 
     def after_import(self) -> None:
         """Records came in: every list shows them (and a parent union its new branches)."""
@@ -262,6 +289,24 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(int(tab) if str(tab).isdigit() else 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.backup_on_close and self._close_task is None:
+            # Something changed since the newest backup? Then one more, in the background
+            # (the window stays responsive), and the window closes when it is made.
+            event.ignore()
+            db = self.db
+
+            def failed(error: BaseException) -> None:
+                show_error(self, error)
+                self.close()
+
+            self._close_task = run_task(
+                self, lambda progress: automatic_backup(db, "on-close", progress),
+                on_done=lambda _made: self.close(), on_failed=failed,
+                label=_("Backing up before closing…"), cancellable=False)
+            return
+        if self._close_task is not None and not self._close_task.finished:
+            event.ignore()  # still backing up: it closes the window when done
+            return
         settings = window_state()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/tab", self.tabs.currentIndex())

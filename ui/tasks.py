@@ -10,7 +10,6 @@ never touches a widget, and it opens its own database session.
 from __future__ import annotations
 
 import threading
-import traceback
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
@@ -18,6 +17,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from unionapp.errors import UserError
+from unionapp.failures import explain
 from unionapp.i18n import _
 from unionapp.progress import Cancelled, Progress
 
@@ -46,8 +46,7 @@ class _Job(QRunnable):
             result = self._work(progress)
         except Cancelled:
             self._signals.cancelled.emit()
-        except BaseException as error:
-            error.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+        except BaseException as error:  # its __traceback__ goes along, for the crash report
             self._signals.failed.emit(error)
         else:
             self._signals.done.emit(result)
@@ -143,16 +142,18 @@ def run_task(
 
 
 def show_error(parent: QWidget | None, error: BaseException) -> None:
-    """A user error is shown as its message; a bug gets an apology and its details."""
+    """A user error (or a failure of the disk or the file) is shown as its plain message; a
+    bug gets the crash dialog, with its report written to the data folder."""
+    plain = error if isinstance(error, UserError) else explain(error)
+    if plain is None:
+        from ui.crash import show_crash
+
+        show_crash(parent, error)
+        return
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(_("Error"))
-    if isinstance(error, UserError):
-        box.setText(error.message)
-    else:
-        box.setText(_("Something went wrong and the action was not completed. "
-                      "Nothing was changed."))
-        box.setDetailedText(getattr(error, "__traceback_text__", repr(error)))
+    box.setText(plain.message)
     box.exec()
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .backups import backup_before_bulk_delete
 from .db import Database
 from .errors import NotFound, Problem, UserError, ValidationError
 from .i18n import _
@@ -338,6 +339,8 @@ def set_results(db: Database, participation_uuids: Iterable[uuid.UUID], result: 
 
 def remove_participants(db: Database, participation_uuids: Iterable[uuid.UUID]) -> int:
     require(db, Permission.ACTIVITIES_EDIT)
+    participation_uuids = list(participation_uuids)
+    backup_before_bulk_delete(db, len(participation_uuids))
     with db.transaction() as s:
         rows = _participations(s, participation_uuids)
         now = utcnow()

@@ -18,6 +18,7 @@ from sqlalchemy import Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from .activities import AddSummary, load_activity, member_ids
+from .backups import backup_before, backup_before_bulk_delete
 from .db import Database
 from .errors import NotFound, Problem, UserError, ValidationError
 from .i18n import N_, _
@@ -443,6 +444,7 @@ def delete_decision(db: Database, decision_uuid: uuid.UUID) -> None:
     """Remove a decision entered by mistake. Once certificates are in the register, it stays
     (the register must keep explaining every number)."""
     require(db, Permission.AWARDS_ISSUE)
+    backup_before(db, "before-bulk-delete")  # the decision and every recipient on it
     with db.transaction() as s:
         decision = _load_decision(s, decision_uuid)
         printed = s.scalar(select(func.count(Certificate.id)).join(
@@ -625,6 +627,8 @@ def remove_awards(db: Database, award_uuids: Iterable[uuid.UUID]) -> int:
     """Take recipients off a decision (tombstones). A printed certificate keeps its line in the
     register, marked as belonging to a removed award; its number is never reused."""
     require(db, Permission.AWARDS_EDIT)
+    award_uuids = list(award_uuids)
+    backup_before_bulk_delete(db, len(award_uuids))
     with db.transaction() as s:
         rows = _awards(s, award_uuids)
         now = utcnow()

@@ -8,6 +8,7 @@ Services take a ``Database`` and open their own short sessions; nobody else touc
 from __future__ import annotations
 
 import getpass
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -19,10 +20,19 @@ from typing import TYPE_CHECKING, Any
 from filelock import FileLock, Timeout
 from sqlalchemy import create_engine, event, inspect, select
 from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import failures
 from .audit import AuditedSession
-from .errors import DatabaseLocked, UserError
+from .drives import NETWORK, drive_kind
+from .errors import (
+    DatabaseLocked,
+    InUseElsewhere,
+    NetworkDrive,
+    NewerDatabase,
+    UserError,
+)
 from .i18n import _
 from .models import DatabaseInfo
 from .permissions import check_write
@@ -35,6 +45,9 @@ if TYPE_CHECKING:
 DEFAULT_FILE = "unionapp.db"
 DEMO_FILE = "demo.db"
 BUSY_TIMEOUT_MS = 10_000
+PROBE_TIMEOUT_MS = 2_000  # at opening: how long another program's write lock is waited for
+# Failures of the disk or the file, which failures.explain turns into a plain message.
+STORAGE_ERRORS = (SQLAlchemyError, sqlite3.Error, OSError)
 
 
 def default_path(demo: bool = False) -> Path:
@@ -93,6 +106,7 @@ class Database:
             engine, class_=AuditedSession, expire_on_commit=False, autoflush=False
         )
         self._info: dict[str, str] | None = None
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the file opened
 
     # -- sessions ------------------------------------------------------------------------
 
@@ -127,9 +141,38 @@ class Database:
             with session.begin():
                 if self.is_sqlite:
                     session.connection(execution_options={"sqlite_immediate": True})
+                    self.check_file()
                 yield session
+                if self.is_sqlite:
+                    self.check_file()  # deleted during a long import? then roll it all back
+        except STORAGE_ERRORS as error:
+            # Rolled back already; a full disk, an I/O error or a vanished file becomes a
+            # plain message here, once for every service.
+            plain = failures.explain(error, self.path)
+            if plain is None:
+                raise
+            raise plain from error
         finally:
             session.close()
+
+    def remember_file(self) -> None:
+        path = self.path
+        if path is not None and path.exists():
+            stat = path.stat()
+            self._identity = (stat.st_dev, stat.st_ino)
+
+    def check_file(self) -> None:
+        """The file is still the one opened. In WAL mode SQLite keeps writing into a file
+        deleted or moved underneath it (the data would vanish at close): refuse instead."""
+        path = self.path
+        if path is None or self._identity is None:
+            return
+        try:
+            stat = path.stat()
+        except OSError:
+            raise failures.file_gone(path) from None
+        if (stat.st_dev, stat.st_ino) != self._identity:
+            raise failures.file_gone(path)
 
     # -- facts about this database --------------------------------------------------------
 
@@ -161,23 +204,14 @@ class Database:
     # -- maintenance ------------------------------------------------------------------------
 
     def backup(self, dest: Path) -> Path:
-        """A consistent copy of a SQLite database, made with SQLite's backup API (safe while
-        the program is writing, unlike copying the file)."""
-        src_path = self.path
-        if src_path is None:
+        """A consistent, checked copy of a SQLite database at ``dest`` (SQLite's backup API,
+        safe while the program is writing, unlike copying the file). Backups kept in
+        generations are made by :mod:`unionapp.backups`, through the same copy."""
+        from .backups.copying import copy_sqlite
+
+        if self.path is None:
             raise UserError(_("Backups of this kind of database are made by its server."))
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(dest.name + ".part")
-        src = sqlite3.connect(src_path)
-        try:
-            dst = sqlite3.connect(tmp)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
-        tmp.replace(dest)
+        copy_sqlite(self.path, dest)
         return dest
 
     def close(self) -> None:
@@ -212,6 +246,8 @@ def _acquire_lock(path: Path) -> FileLock:
                 "Close that copy first (only one copy may change the data at a time)."
             ).format(path=path)
         ) from None
+    except OSError as error:
+        raise failures.explain(error, path) or error from error
     return lock
 
 
@@ -227,30 +263,119 @@ def open_database(
 
     A writer takes the lock file next to a SQLite database: a second copy of the program on
     the same file is refused. ``readonly`` opens without the lock and never migrates.
+    A file that is not a database of this program, a damaged one, one from a newer program,
+    a read-only file or folder, a network drive and a file another program holds locked are
+    each refused with one plain sentence (a ``UserError``).
     """
     url = target if isinstance(target, URL) else resolve_url(target, demo=demo)
     path = sqlite_path(url)
-    if path is not None and not path.exists():
+    if path is not None:
+        _check_file(url, path, create=create, writing=not readonly)
+    lock = _acquire_lock(path) if path is not None and not readonly else None
+    engine: Engine | None = None
+    try:
+        engine = create_engine(url)
+        if url.get_backend_name() == "sqlite":
+            _configure_sqlite(engine)
+        db = Database(url, engine, user=user or _os_user(), lock=lock)
+        if path is not None:
+            _probe(db, path, writing=not readonly)
+            db.remember_file()
+        if not readonly:
+            upgrade(db)
+        elif not _known_revision(schema_revision(db.engine)):
+            raise _newer()
+        return db
+    except BaseException as error:
+        if engine is not None:
+            engine.dispose()  # no file handle left open on a database that was refused
+        if lock is not None:
+            lock.release()
+        if isinstance(error, STORAGE_ERRORS):
+            plain = failures.explain(error, path)
+            if isinstance(plain, DatabaseLocked) and path is not None:
+                plain = _in_use(path)
+            if plain is not None:
+                raise plain from error
+        raise
+
+
+def _check_file(url: URL, path: Path, *, create: bool, writing: bool) -> None:
+    """What can be said before SQLite touches the file."""
+    if drive_kind(path if path.exists() else path.parent) == NETWORK:
+        raise NetworkDrive(_(
+            "The database {path} is on a network drive, where SQLite can damage it when two "
+            "computers use it: copy it onto this computer (e.g. into Documents) and open the "
+            "copy; to share data with others use data packages.").format(path=path))
+    if path.is_dir():
+        raise failures.not_a_database(path)
+    if not path.exists():
         if not create:
             raise UserError(
                 _("There is no database at {path}. Create one first with: unionapp init").format(
                     path=path
                 )
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
-    lock = _acquire_lock(path) if path is not None and not readonly else None
-    try:
-        engine = create_engine(url)
-        if url.get_backend_name() == "sqlite":
-            _configure_sqlite(engine)
-        db = Database(url, engine, user=user or _os_user(), lock=lock)
-        if not readonly:
-            upgrade(db)
-        return db
-    except BaseException:
-        if lock is not None:
-            lock.release()
-        raise
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise failures.explain(error, path) or error from error
+    elif path.stat().st_size and not _is_sqlite(path):
+        from .backups.catalogue import folder_for, load
+
+        # A file we have backed up before was a database: its header is damaged.
+        raise failures.damaged(path) if load(folder_for(url, path)) else \
+            failures.not_a_database(path)
+    if writing and (not _writable(path.parent) or (path.exists() and not _writable(path))):
+        raise failures.read_only(path)
+
+
+def _is_sqlite(path: Path) -> bool:
+    from .backups.copying import is_sqlite_file
+
+    return is_sqlite_file(path)
+
+
+def _writable(path: Path) -> bool:
+    if not os.access(path, os.W_OK):
+        return False
+    statvfs = getattr(os, "statvfs", None)
+    try:  # a read-only mount refuses even the administrator, whom os.access lets through
+        return statvfs is None or not statvfs(path).f_flag & os.ST_RDONLY
+    except OSError:
+        return True
+
+
+def _probe(db: Database, path: Path, *, writing: bool) -> None:
+    """Read the schema (a damaged file or a foreign one shows here) and, for a writer, take
+    and drop the write lock once: another program holding it is named now, not after the
+    clerk's first change."""
+    with db.engine.connect() as conn:
+        tables = {row[0] for row in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "alembic_version" not in tables:
+            raise failures.not_a_database(path)
+        conn.rollback()  # end the read; the lock is probed outside SQLAlchemy's transaction
+        if not writing:
+            return
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute(f"PRAGMA busy_timeout = {PROBE_TIMEOUT_MS}")
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+            raw.execute("ROLLBACK")
+        except sqlite3.OperationalError as error:
+            if isinstance(failures.explain(error, path), DatabaseLocked):
+                raise _in_use(path) from error
+            raise
+        finally:
+            raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def _in_use(path: Path) -> InUseElsewhere:
+    return InUseElsewhere(_("Another program (perhaps DB Browser for SQLite or a backup tool) "
+                            "is holding the database {path}: close that program and try "
+                            "again.").format(path=path))
 
 
 def _os_user() -> str:
@@ -285,23 +410,37 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> set[str]:
+    """The schema revisions this program knows (an unknown one is from a newer program)."""
+    from alembic.script import ScriptDirectory
+
+    return {rev.revision for rev in ScriptDirectory.from_config(
+        _alembic_config()).walk_revisions()}
+
+
+def _known_revision(revision: str | None) -> bool:
+    return revision is None or revision in known_revisions()
+
+
+def _newer() -> NewerDatabase:
+    return NewerDatabase(_("This database was made by a newer version of the program. Update "
+                           "the program to open it."))
+
+
 def upgrade(db: Database) -> None:
     """Bring the schema to the newest revision. An existing SQLite database is backed up
     first, so a failed upgrade never costs data."""
     from alembic import command
-    from alembic.script import ScriptDirectory
+
+    from .backups import backup_before
 
     current = schema_revision(db.engine)
     if current == head_revision():
         return
-    scripts = ScriptDirectory.from_config(_alembic_config())
-    known = {rev.revision for rev in scripts.walk_revisions()}
-    if current is not None and current not in known:
-        raise UserError(_("This database was made by a newer version of the program. Update "
-                          "the program to open it."))
-    has_tables = bool(inspect(db.engine).get_table_names())
-    if db.path is not None and has_tables:
-        db.backup(backups_dir() / f"{db.path.stem}-before-upgrade-{timestamp()}.db")
+    if not _known_revision(current):
+        raise _newer()
+    if inspect(db.engine).get_table_names():
+        backup_before(db, "before-migration")
     config = _alembic_config()
     with db.engine.connect() as conn:
         # SQLite alters a table by rebuilding it; dropping the old copy of a table that

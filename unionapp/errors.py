@@ -47,3 +47,45 @@ class NeedsConfirmation(UserError):
 
     question = ""  # set by subclasses (translated when shown)
     confirm = ""  # the button that accepts
+# --- the database file and the disk (see unionapp.failures, which turns low-level errors into
+# these at the transaction boundary and at the edges of the CLI and the GUI) -----------------
+
+
+class StorageError(UserError):
+    """The disk or the database file failed: the change in progress was rolled back."""
+
+
+class DiskFull(StorageError):
+    pass
+
+
+class DamagedDatabase(StorageError):
+    """The file is damaged (e.g. a power cut while writing): restore a backup."""
+
+    def __init__(self, message: str, path: object = None):
+        super().__init__(message)
+        self.path = path
+
+
+class FileGone(StorageError):
+    """The file was moved or deleted while the program had it open."""
+
+
+class NotADatabase(UserError):
+    pass
+
+
+class NewerDatabase(UserError):
+    """Made by a newer program: never opened for writing, never migrated backwards."""
+
+
+class ReadOnlyDatabase(UserError):
+    pass
+
+
+class NetworkDrive(UserError):
+    """SQLite's locking is unreliable on network file systems: such files are refused."""
+
+
+class InUseElsewhere(DatabaseLocked):
+    """Another program (not ours) holds the database's write lock."""

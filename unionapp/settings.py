@@ -31,6 +31,8 @@ class Settings:
     language: str = "vi"
     last_database: str = ""
     user_name: str = ""
+    # A second place for the automatic backups (a USB stick, another disk); "" = none.
+    second_backup_folder: str = ""
     # Column mappings remembered per roster shape, printer calibrations… (issues add keys).
     extra: dict[str, object] = field(default_factory=dict)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
+from unionapp.backups import list_backups
 from unionapp.db import Database, head_revision, open_database, schema_differences, schema_revision
 from unionapp.errors import DatabaseLocked, UserError
 
@@ -108,8 +109,11 @@ def test_upgrade_from_the_first_revision_keeps_data_and_backs_up(tmp_path: Path)
         assert schema_revision(db.engine) == head_revision()
         with db.engine.connect() as conn:
             assert conn.execute(text("select full_name from member")).scalar() == "Nguyễn Văn Cũ"
-    if head_revision() != "0001":
-        assert list(backups_dir().glob("old-before-upgrade-*.db"))
+        made = list_backups(db)
+    if head_revision() != "0001":  # the copy of the old data, checked, in the catalogue
+        assert [(b.reason, b.schema_revision, b.members, b.verified) for b in made] == [
+            ("before-migration", "0001", 1, True)]
+        assert made[0].path.parent.parent == backups_dir()
 
 
 def test_a_database_from_a_newer_program_is_refused(demo_path: Path) -> None:

@@ -216,8 +216,10 @@ class ParticipantsTab(ListTab):
         rows = selected_rows(self)
         if rows and confirm(self, _("Remove participants"), _(
                 "Take the {count} selected off the list?").format(count=len(rows))):
-            activities.remove_participants(self.db, [r.uuid for r in rows])
-            self._after_change()
+            db, chosen = self.db, [r.uuid for r in rows]  # many: backed up first, off the GUI
+            run_task(self, lambda _progress: activities.remove_participants(db, chosen),
+                     on_done=lambda _count: self._after_change(), label=_("Deleting…"),
+                     cancellable=False)
 
 
 class ActivitiesSection(MasterDetail):

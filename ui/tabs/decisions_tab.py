@@ -113,12 +113,10 @@ class DecisionListTab(ListTab):
                 "Delete the decision {number} and its list of recipients?").format(
                     number=row.number)):
             return
-        try:
-            awards.delete_decision(self.db, row.uuid)
-        except UserError as error:
-            show_error(self, error)
-            return
-        self.reload()
+        db, decision = self.db, row.uuid  # backed up first: off the GUI thread
+        run_task(self, lambda _progress: awards.delete_decision(db, decision),
+                 on_done=lambda _none: self.reload(), label=_("Deleting…"),
+                 cancellable=False)
 
     def print_certificates(self, award_uuids: list[uuid.UUID] | None = None) -> None:
         row = current_row(self)
@@ -245,8 +243,10 @@ class RecipientsTab(ListTab):
             text += "\n" + _("{count} of them have a printed certificate: its line stays in the "
                              "award register, marked as removed.").format(count=printed)
         if confirm(self, _("Remove recipients"), text):
-            awards.remove_awards(self.db, [r.uuid for r in rows])
-            self._after_change()
+            db, chosen = self.db, [r.uuid for r in rows]  # many: backed up first, off the GUI
+            run_task(self, lambda _progress: awards.remove_awards(db, chosen),
+                     on_done=lambda _count: self._after_change(), label=_("Deleting…"),
+                     cancellable=False)
 
     def print_selected(self) -> None:
         rows = selected_rows(self)

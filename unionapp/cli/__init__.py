@@ -7,14 +7,17 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from .. import __version__
+from .. import __version__, crash
 from ..errors import UserError
+from ..failures import explain
 from ..i18n import LANGUAGES, _, initial_language, set_language
 from ..settings import Settings
 from . import (
     audit_cmd,
     awards_cmd,
+    backup_cmd,
     certificates_cmd,
     demo_cmd,
     init_cmd,
@@ -27,7 +30,7 @@ from . import (
 )
 
 GROUPS = (init_cmd, demo_cmd, members_cmd, support_cmd, awards_cmd, certificates_cmd, keys_cmd,
-          package_cmd, users_cmd, audit_cmd, reports_cmd)
+          package_cmd, users_cmd, audit_cmd, reports_cmd, backup_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,7 +77,9 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run a parsed command; errors are printed in the user's language, never as tracebacks."""
+    """Run a parsed command; errors are printed in the user's language, never as tracebacks:
+    2 for a refusal or a failure of the disk (nothing changed), 3 for a bug (with the path of
+    its crash report)."""
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
@@ -91,12 +96,38 @@ def run(args: argparse.Namespace) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except Exception as error:
+        return unexpected(error, _database_path(args))
+
+
+def _database_path(args: argparse.Namespace) -> Path | None:
+    """The database file the command worked on (to name it in a message)."""
+    from ..db import resolve_url, sqlite_path
+
+    try:
+        return sqlite_path(resolve_url(args.db, demo=args.demo))
+    except Exception:
+        return None
+
+
+def unexpected(error: BaseException, path: Path | None = None) -> int:
+    """The guard's last line: a full disk or a broken file is said plainly (exit 2); anything
+    else is a bug, reported in a file (exit 3). Never a traceback."""
+    plain = explain(error, path)
+    if plain is not None:
+        print(_("Error: {message}").format(message=plain.message), file=sys.stderr)
+        return 2
+    print(crash.message(crash.write_report(error)), file=sys.stderr)
+    return 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Headless entry point (commands only)."""
-    args = parse(argv)
-    if args.command is None:
-        build_parser().print_help()
-        return 1
-    return run(args)
+    try:
+        args = parse(argv)
+        if args.command is None:
+            build_parser().print_help()
+            return 1
+        return run(args)
+    except Exception as error:
+        return unexpected(error)

@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from ..db import Database, open_database
-from ..errors import DatabaseLocked, UserError
+from ..errors import DatabaseLocked, ReadOnlyDatabase, UserError
 from ..i18n import _
 
 PASSWORD_VARIABLE = "UNIONAPP_PASSWORD"
@@ -19,15 +19,40 @@ PASSWORD_VARIABLE = "UNIONAPP_PASSWORD"
 
 def open_for_writing(args: argparse.Namespace, *, create: bool = False,
                      sign_in: bool = True) -> Database:
+    """A command that writes signs in (once the database has accounts) and makes the day's
+    first backup (the window does it at start): the clerk who only uses the command line is
+    protected too."""
     db = open_database(args.db, demo=args.demo, create=create, user=args.user)
-    return _signed_in(db, args) if sign_in else db
+    if sign_in:
+        db = _signed_in(db, args)
+    if not create:
+        daily_backup(db)
+    return db
+
+
+def daily_backup(db: Database) -> None:
+    """The daily backup, if none was made today. Its failure is said but doesn't stop the
+    command: the backups made before big changes are the ones that must succeed."""
+    from ..backups import automatic_backup
+
+    try:
+        made = automatic_backup(db, "daily")
+    except UserError as error:
+        print(_("The daily backup could not be made: {reason}").format(reason=error.message),
+              file=sys.stderr)
+        return
+    if made is not None:
+        print(_("Daily backup made: {file}").format(file=made.backup.file), file=sys.stderr)
+        for warning in made.warnings:
+            print(warning, file=sys.stderr)
 
 
 def open_for_reading(args: argparse.Namespace) -> Database:
-    """Read commands work while the program is open elsewhere (SQLite WAL lets readers in)."""
+    """Read commands work while the program is open elsewhere (SQLite WAL lets readers in),
+    and on a read-only file."""
     try:
         db = open_database(args.db, demo=args.demo, user=args.user)
-    except DatabaseLocked:
+    except (DatabaseLocked, ReadOnlyDatabase):
         db = open_database(args.db, demo=args.demo, user=args.user, readonly=True)
     return _signed_in(db, args)
 

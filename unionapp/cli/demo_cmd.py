@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..backups import backup_before
 from ..db import default_path, open_database, resolve_url, sqlite_path
 from ..demo import fill_demo
 from ..errors import UserError
@@ -35,6 +36,9 @@ def run(args: argparse.Namespace) -> int:
                     "demo, or choose another file."
                 ).format(path=path)
             )
+        if args.db:  # a file the user named: a backup before deleting everything in it
+            with open_database(path, user=args.user) as old:  # (refused if it is open)
+                backup_before(old, "before-bulk-delete")
         for suffix in ("", "-wal", "-shm"):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
     if args.members < 0:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gc
 import json
-import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,9 +15,7 @@ from typing import Any
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
-from ..db import Database, backups_dir, timestamp
-from ..errors import UserError
-from ..i18n import _
+from ..db import Database
 from ..models import ExchangeLog, ExchangeRecord, utcnow
 from ..settings import data_dir
 
@@ -37,7 +34,6 @@ def no_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-KEEP_IMPORT_BACKUPS = 20
 CHUNK = 5000  # UUIDs per IN (…) lookup: within SQLite's and PostgreSQL's limits
 
 
@@ -142,26 +138,11 @@ def hold(home: uuid.UUID, source: uuid.UUID, sequence: int, sha: str, data: byte
 
 
 def backup_before_import(db: Database) -> Path | None:
-    """A copy of the database just before an import (None on a server database)."""
-    if db.path is None:
-        return None
-    stem = f"{db.path.stem}-before-import-{timestamp()}"
-    dest = backups_dir() / f"{stem}.db"
-    n = 2
-    while dest.exists():
-        dest = backups_dir() / f"{stem}-{n}.db"
-        n += 1
-    try:
-        db.backup(dest)
-    except (OSError, sqlite3.Error) as error:
-        raise UserError(_("Could not make the backup taken before every import ({reason}); "
-                          "nothing was imported. Free some disk space and try again.").format(
-            reason=error)) from None
-    old = sorted(backups_dir().glob(f"{db.path.stem}-before-import-*.db"),
-                 key=lambda p: p.stat().st_mtime)
-    for path in old[:-KEEP_IMPORT_BACKUPS]:
-        path.unlink(missing_ok=True)
-    return dest
+    """A verified copy of the database just before an import (None on a server database
+    without pg_dump); see :func:`unionapp.backups.backup_before`, the one backup path."""
+    from ..backups import backup_before
+
+    return backup_before(db, "before-import")
 
 
 def log_attempt(entry: dict[str, Any]) -> None:

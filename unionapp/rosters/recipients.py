@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..backups import backup_before
 from ..bulk import audit_summary
 from ..db import Database
 from ..errors import NotFound, Problem, UserError
@@ -326,6 +327,7 @@ def preview_recipients(db: Database, decision_uuid: uuid.UUID, path: Path, *,
 def apply_recipients(db: Database, decision_uuid: uuid.UUID, plan: RecipientPlan,
                      progress: Progress = NO_PROGRESS) -> RecipientImportSummary:
     """Add every recipient the check allows, in one transaction (checked again inside it)."""
+    backup_before(db, "before-import")
     with db.transaction() as s:
         summary = check_recipients(s, plan, decision_uuid, progress)
         summary.dry_run = False

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..audit import write_entries
+from ..backups import backup_before_bulk_delete
 from ..db import Database
 from ..errors import Conflict, NeedsConfirmation, NotFound, Problem, UserError, ValidationError
 from ..i18n import N_, _
@@ -755,6 +756,8 @@ def transition_cases(
     today = date.today()
     on = on or today
     uuids = list(dict.fromkeys(case_uuids))
+    if to_status == SupportStatus.REJECTED:  # rejecting a batch takes it all back
+        backup_before_bulk_delete(db, len(uuids))
 
     def work() -> int:
         with db.transaction() as s:
