@@ -265,7 +265,7 @@ def _check_move_input(code: str, name: str, effective_on: date | None, today: da
             date=format_date(effective_on)))
 
 
-def _parent_unit(s: Session, code: str, name: str, place: str) -> OrgUnit:
+def parent_unit(s: Session, code: str, name: str, place: str) -> OrgUnit:
     """The parent union ``code`` here, made (as a stand-in until its key is enrolled) when
     missing."""
     unit = s.scalar(select(OrgUnit).where(OrgUnit.code == code))
@@ -309,9 +309,9 @@ def move_parent(db: Database, *, code: str, name: str, effective_on: date,
         assert home is not None
         if home.closed_on is not None:
             raise UserError(_("This branch has ended its activity; it no longer moves."))
-        parent = _parent_unit(s, code, name, home.place)
+        parent = parent_unit(s, code, name, home.place)
         before = home.parent
-        corrected = _record(s, home.uuid, parent, name, effective_on, superior_line,
+        corrected = record_move(s, home.uuid, parent, name, effective_on, superior_line,
                             issuer_line, note)
         home.parent = parent
         full = db.mode == "branch" and not _same_database(before, parent, home.uuid)
@@ -351,7 +351,7 @@ def _parent_key_enrolled(db: Database, home_uuid: uuid.UUID) -> bool:
             ExchangePeer.role == PeerRole.PARENT)) is not None
 
 
-def _record(s: Session, unit_uuid: uuid.UUID, parent: OrgUnit | None, name: str,
+def record_move(s: Session, unit_uuid: uuid.UUID, parent: OrgUnit | None, name: str,
             effective_on: date, superior_line: str, issuer_line: str, note: str, *,
             parent_code: str = "", parent_uuid: uuid.UUID | None = None) -> bool:
     """Record (or correct) a move of ``unit_uuid`` to ``parent`` (a unit here) or to the
@@ -475,7 +475,7 @@ def move_branch(db: Database, branch_code: str, *, code: str, name: str, effecti
             raise UserError(_("The code {code} belongs to a unit here that is not a parent "
                               "union of this database ({name}).").format(code=code,
                                                                           name=target.name))
-        corrected = _record(s, branch.uuid, target, name, effective_on, superior_line,
+        corrected = record_move(s, branch.uuid, target, name, effective_on, superior_line,
                             issuer_line, note, parent_code=code)
         if target is not None:
             # Inside this database the branch only changes place (a local fact, as its own
@@ -538,7 +538,7 @@ def learn_moves(s: Session) -> list[Move]:
         if parent is None and last.parent_code:
             found = s.scalar(select(OrgUnit).where(OrgUnit.code == last.parent_code))
             if found is None:
-                parent = _parent_unit(s, last.parent_code, last.parent_name, unit.place)
+                parent = parent_unit(s, last.parent_code, last.parent_name, unit.place)
             elif found.kind == OrgKind.PARENT_UNION:
                 parent = found
         before = unit.parent

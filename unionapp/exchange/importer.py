@@ -32,6 +32,7 @@ from ..db import Database
 from ..i18n import _
 from ..models import ExchangeLog, PeerRole
 from ..progress import NO_PROGRESS, Progress
+from . import moves
 from .format import MANIFEST, SCHEMA_MAJOR, SCHEMA_MINOR, SIGNATURE, Kind, files_for
 from .keys import peer_key, verify
 from .manifest import Manifest, ManifestError, files_of, parse, parse_json, schema_version_of
@@ -447,7 +448,12 @@ def _run(db: Database, s: Session, checked: _Checked, file_name: str, *, dry_run
     plan = Plan()
     frames = decode_files(m, checked.lines, plan, strict=checked.strict)
     checked.lines = {}  # the frames hold it all now: let the parsed lines go
+    refused, handed_over = moves.before_merge(s, db, m, frames, plan)  # branches that moved
+    if refused is not None:
+        return ImportSummary(status=Status.ERROR, outcome=Outcome.REFUSED, errors=(refused,),
+                             **base)
     merger = Merger(s, m, frames, plan, progress=progress)
+    merger.handed_over = handed_over
     if plan.problem_count == 0:
         merger.plan_merge()
     warnings = list(checked.warnings) + plan.warnings
@@ -475,6 +481,7 @@ def _run(db: Database, s: Session, checked: _Checked, file_name: str, *, dry_run
         warnings.append(Message("no_backup", _("No backup was made: this database is on a "
                                                "server, whose own backups protect it.")))
     merger.apply(package_uuid=m.package_uuid)
+    notes.extend(moves.after_merge(s, db, m))  # a move made by the parent union
     home = db.home_unit_uuid
     for ack in m.acks:
         if ack.org_unit_uuid == home:

@@ -110,8 +110,8 @@ class Movement(Synced, Base):
     # A transfer's other branch, when known by UUID or code (the destination of a transfer
     # out, the origin of a transfer in): how a parent union holding both branches knows the
     # member's record changed hands (see unionapp.transfers).
-    other_unit_uuid: Mapped[uuid_mod.UUID | None]
-    other_unit_code: Mapped[str] = mapped_column(String(40), default="")
+    other_unit_uuid: Mapped[uuid_mod.UUID | None] = mapped_column(index=True)
+    other_unit_code: Mapped[str] = mapped_column(String(40), default="", index=True)
 
     member: Mapped[Member] = relationship()
 

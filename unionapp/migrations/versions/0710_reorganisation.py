@@ -40,6 +40,10 @@ def upgrade() -> None:
     with op.batch_alter_table("movement", schema=None) as batch_op:
         batch_op.alter_column("other_unit_code", existing_type=sa.String(length=40),
                               server_default=None)
+        batch_op.create_index(batch_op.f("ix_movement_other_unit_uuid"), ["other_unit_uuid"],
+                              unique=False)
+        batch_op.create_index(batch_op.f("ix_movement_other_unit_code"), ["other_unit_code"],
+                              unique=False)
 
     with op.batch_alter_table("org_unit_move", schema=None) as batch_op:
         batch_op.add_column(sa.Column("org_unit_uuid", sa.Uuid(), nullable=True))
@@ -106,6 +110,8 @@ def downgrade() -> None:
                               unique=False)
 
     with op.batch_alter_table("movement", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_movement_other_unit_code"))
+        batch_op.drop_index(batch_op.f("ix_movement_other_unit_uuid"))
         batch_op.drop_column("other_unit_code")
         batch_op.drop_column("other_unit_uuid")
 
