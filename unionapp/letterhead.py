@@ -109,7 +109,7 @@ def dated_superior(s: Session, stored: str, day: date) -> str:
     from .reorg import period_on, periods
 
     stored = clean(stored)
-    home = s.info.get("home_unit_uuid")
+    home = _home(s)
     if home is None:
         return stored
     history = periods(s, home)
@@ -119,10 +119,20 @@ def dated_superior(s: Session, stored: str, day: date) -> str:
     return period_on(history, day).superior_line or stored
 
 
+def _home(s: Session) -> uuid.UUID | None:
+    """The home unit of the session's database (set on write sessions, read otherwise)."""
+    home = s.info.get("home_unit_uuid")
+    if home is None:
+        from .models import DatabaseInfo
+
+        row = s.get(DatabaseInfo, "home_unit_uuid")
+        home = uuid.UUID(row.value) if row is not None and row.value else None
+    return home
+
+
 def superior_for(db: Database, stored: str, day: date) -> str:
     """:func:`dated_superior` for a form being filled (its date changed)."""
     with db.read() as s:
-        s.info["home_unit_uuid"] = db.home_unit_uuid
         return dated_superior(s, stored, day)
 
 
