@@ -437,9 +437,17 @@ def adopt_catalogues(s: Session) -> int:
             taken.add(entry.code)
             entry.owner_uuid = home
             count += 1
+    home_unit = s.scalar(select(OrgUnit).where(OrgUnit.uuid == home))
+    assert home_unit is not None
     for activity in s.scalars(select(Activity).where(
             Activity.owner_uuid.not_in(ours),
             Activity.kind == ActivityKind.EMULATION_MOVEMENT)):
+        # The movement stays in the branch's records; who launched it is said in its text.
+        launcher = s.get(OrgUnit, activity.org_unit_id)
+        if launcher is not None and launcher.name not in activity.description:
+            said = _("Launched by {unit}.").format(unit=launcher.name)
+            activity.description = f"{activity.description}\n{said}".strip()
+        activity.org_unit_id = home_unit.id
         activity.owner_uuid = home
         count += 1
     return count

@@ -235,6 +235,9 @@ def _read_and_verify(db: Database, data: bytes, info: PackageInfo, limits: Limit
         raise _refuse("own_package", _("This package was made by this database itself."), info)
     if peer is None:
         info = replace(info, signature="unknown_key")
+        left = moves.former_parent(db, signer, info.source_code)  # a parent this union left
+        if left is not None:
+            raise _refuse(left.code, left.message, info)
         raise _refuse("unknown_key", _(
             "The package is signed by {code} — {name}, whose key is not enrolled here. Ask them "
             "for their public key file, check its fingerprint by phone, and enrol it "

@@ -179,6 +179,26 @@ def refusal(s: Session, db: Database, manifest: Manifest,
     return None
 
 
+def former_parent(db: Database, source: uuid.UUID, code: str) -> Message | None:
+    """In a branch's database, a package signed by a parent union this branch left (whose key
+    was replaced by the new parent's): said as such, not as an unknown key to enrol."""
+    home = db.home_unit_uuid
+    if home is None or db.mode == "parent":
+        return None
+    with db.read() as s:
+        history = periods_of(_stored_moves(s, home), home)
+    now = history[-1]
+    ended = [p for p in history[:-1] if same_unit(p.parent_uuid, p.parent_code, source, code)]
+    if not ended or same_unit(now.parent_uuid, now.parent_code, source, code):
+        return None
+    assert ended[-1].ends_on is not None
+    return Message("left_parent", _(
+        "This union left {code} — {name} on {date}; it is under {parent} now. Data from "
+        "{code} made after that day is refused; nothing was changed.").format(
+        code=code or ended[-1].parent_code, name=ended[-1].parent_name,
+        date=format_date(ended[-1].ends_on + timedelta(days=1)), parent=now.parent_name))
+
+
 def _merge_moves(stored: list[Move], incoming: list[Move]) -> list[Move]:
     """Both sets, each move once (the package's copy of a stored row replaces it)."""
     seen = {m.uuid for m in incoming}
