@@ -22,12 +22,13 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from .audit import AuditedSession
-from .errors import DatabaseLocked, UserError
+from .errors import ClosedDatabase, DatabaseLocked, UserError
 from .i18n import _
 from .models import DatabaseInfo
 from .resources import migrations_dir
 from .settings import data_dir
 
+CLOSED_INFO = "closed_on"  # set when a branch ends its activity: the database is read-only
 DEFAULT_FILE = "unionapp.db"
 DEMO_FILE = "demo.db"
 BUSY_TIMEOUT_MS = 10_000
@@ -106,7 +107,12 @@ class Database:
     @contextmanager
     def transaction(self, user: str | None = None) -> Iterator[Session]:
         """One unit of work: everything inside is one transaction, committed at the end or
-        rolled back on any exception. Every change is versioned and audited on flush."""
+        rolled back on any exception. Every change is versioned and audited on flush.
+        Refused (nothing done) once the branch has ended its activity."""
+        if self.closed_on is not None:
+            raise ClosedDatabase(_(
+                "This union ended its activity on {date}: its data can still be read, searched "
+                "and printed, but no longer changed.").format(date=self.closed_on))
         session = self._sessions()
         session.info["user"] = user or self.user
         session.info["home_unit_uuid"] = self.home_unit_uuid
@@ -144,6 +150,16 @@ class Database:
     @property
     def is_initialised(self) -> bool:
         return self.home_unit_uuid is not None
+
+    @property
+    def closed_on(self) -> str | None:
+        """dd/mm/yyyy when the branch has ended its activity (the database is read-only)."""
+        value = self.info(CLOSED_INFO)
+        if not value:
+            return None
+        day, _sep, _rest = value.partition("T")
+        year, month, dom = day.split("-")
+        return f"{dom}/{month}/{year}"
 
     # -- maintenance ------------------------------------------------------------------------
 

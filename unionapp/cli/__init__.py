@@ -14,17 +14,19 @@ from ..i18n import LANGUAGES, _, initial_language, set_language
 from ..settings import Settings
 from . import (
     awards_cmd,
+    branch_cmd,
     certificates_cmd,
     demo_cmd,
     init_cmd,
     keys_cmd,
     members_cmd,
+    org_cmd,
     package_cmd,
     support_cmd,
 )
 
 GROUPS = (init_cmd, demo_cmd, members_cmd, support_cmd, awards_cmd, certificates_cmd, keys_cmd,
-          package_cmd)
+          package_cmd, org_cmd, branch_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ from ..models import MemberStatus
 from ..rosters.export import export_members
 from ..rosters.importing import import_roster
 from ..text import format_birth
+from . import transfers_cmd
 from .common import open_for_reading, open_for_writing, print_json
 
 
@@ -45,6 +46,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     exp.add_argument("--no-national-id", action="store_true",
                      help=_("leave out the CCCD numbers (personal data)"))
     exp.set_defaults(func=run_export)
+    transfers_cmd.register(sub)
 
 
 def run_find(args: argparse.Namespace) -> int:
