@@ -56,7 +56,8 @@ def _line(label: str, value: str) -> Flowable:
 
 def _pair(left: tuple[str, str], right: tuple[str, str], width: float) -> Table:
     table = Table([[_line(*left), _line(*right)]], colWidths=[width * 0.6, width * 0.4])
-    table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), SERIF, 12),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 0),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))

@@ -530,7 +530,9 @@ def transfer_in(db: Database, path: Path, *, dry_run: bool = False,
     with db.read() as s:
         logged = s.scalar(select(ExchangeLog).where(ExchangeLog.package_uuid == read.transfer))
         target = _group(s, home, group)
-        plan = _plan(s, read)
+        # The same file again: nothing to plan, nothing to change.
+        plan = [(v, "") for v, _n in read.rows["member"]] if logged is not None else \
+            _plan(s, read)
     people = tuple(TransferredMember(uuid.UUID(v["uuid"]), v["full_name"], _letter(read, v),
                                      action) for v, action in plan)
     common = dict(transfer_uuid=str(read.transfer), from_code=str(source["code"])[:40],
