@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -260,6 +261,57 @@ def _contents(folder: Path, plan: ClosePlan, files: list[archive.ArchiveFile]) -
     (folder / "muc-luc.json").write_text(json.dumps(
         {"unit": plan.as_json(), "files": [f.as_json() for f in files]}, ensure_ascii=False,
         indent=2) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class CopiesResult:
+    path: Path
+    pages: int
+    left_out: int  # recipients never printed: no number in the register, so no copy
+
+    def as_json(self) -> dict[str, Any]:
+        return {"file": str(self.path), "pages": self.pages, "left_out": self.left_out}
+
+
+def print_copies(db: Database, decision_uuid: uuid.UUID, out: Path, *,
+                 design: str = "full") -> CopiesResult:
+    """Copies of a decision's certificates already in the award register, with their
+    numbers, reading only (for a closed branch, whose register takes no new line: a
+    certificate never printed has no number, and gets none now)."""
+    from .awards import award_list
+    from .certificates.printing import certificate_template, decision_text
+    from .certificates.render import CertificateDocument, RecipientText
+    from .models import AwardKind, CertificateDesign
+
+    if design not in CertificateDesign.ALL:
+        raise UserError(_("Unknown certificate design: {design}").format(design=design))
+    awards = [a for a in award_list(db, decision_uuid).all()]
+    numbered = [a for a in awards if a.serial]
+    if not numbered:
+        raise UserError(_("No certificate of this decision is in the award register: there "
+                          "is nothing to copy."))
+    with db.read() as s:
+        decision = s.scalar(select(AwardDecision).where(AwardDecision.uuid == decision_uuid))
+        if decision is None or decision.deleted_at is not None:
+            raise NotFound(_("No such award decision."))
+        kind = s.get(AwardKind, decision.award_kind_id)
+        assert kind is not None
+        template = certificate_template(kind)
+        text = decision_text(decision, kind)
+    part = out.with_name(out.name + ".part")
+    try:
+        document = CertificateDocument(part, template, design, text)
+        for award in numbered:
+            document.add(RecipientText(award.recipient_type == "person", award.name,
+                                       award.gender, award.unit, award.reason or decision.reason,
+                                       award.serial))
+        document.close()
+        part.replace(out)
+    except OSError as error:
+        part.unlink(missing_ok=True)
+        raise UserError(_("Can't write to {path}: {error}").format(
+            path=error.filename or out, error=error.strerror or error)) from None
+    return CopiesResult(out, len(numbered), len(awards) - len(numbered))
 
 
 def closed_info(db: Database) -> str | None:

@@ -109,10 +109,7 @@ class Database:
         """One unit of work: everything inside is one transaction, committed at the end or
         rolled back on any exception. Every change is versioned and audited on flush.
         Refused (nothing done) once the branch has ended its activity."""
-        if self.closed_on is not None:
-            raise ClosedDatabase(_(
-                "This union ended its activity on {date}: its data can still be read, searched "
-                "and printed, but no longer changed.").format(date=self.closed_on))
+        self.check_writable()
         session = self._sessions()
         session.info["user"] = user or self.user
         session.info["home_unit_uuid"] = self.home_unit_uuid
@@ -150,6 +147,14 @@ class Database:
     @property
     def is_initialised(self) -> bool:
         return self.home_unit_uuid is not None
+
+    def check_writable(self) -> None:
+        """Refuse, with a plain message, any change to a branch that ended its activity (for
+        work that prepares files before its transaction begins)."""
+        if self.closed_on is not None:
+            raise ClosedDatabase(_(
+                "This union ended its activity on {date}: its data can still be read, searched "
+                "and printed, but no longer changed.").format(date=self.closed_on))
 
     @property
     def closed_on(self) -> str | None:

@@ -4,6 +4,7 @@ each side of a move (and of two moves)."""
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -146,3 +147,43 @@ def test_support_papers_name_the_parent_of_their_date(db: Database, tmp_path: Pa
     slip = tmp_path / "slip.pdf"  # dated the day it was paid, before the move
     payment_slips_pdf(db, slip, [case.uuid])
     assert old in flat(slip) and city not in flat(slip)
+
+
+def test_migration_0710_keeps_recorded_moves_and_movements(tmp_path: Path) -> None:
+    """A database of revision 0600 with a move recorded by local keys and a movement: after
+    the upgrade the move names its units by identity, and nothing else changed."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from unionapp.db import _alembic_config, open_database
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    config = _alembic_config()
+    stamp = "2024-01-01 00:00:00"
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0600")
+        for i, code, name, kind in ((1, "CDVC-HN", "Công đoàn Viên chức thành phố Hà Nội",
+                                     "parent_union"),
+                                    (2, "LDLD-HN", "Liên đoàn Lao động thành phố Hà Nội",
+                                     "parent_union"),
+                                    (3, "B1", "Công đoàn cơ sở Cũ", "branch")):
+            conn.execute(text(
+                "insert into org_unit (id, uuid, owner_uuid, code, name, kind, place, address, "
+                "budget_funded, sort_order, created_at, updated_at, version) values (:i, :u, "
+                ":u, :c, :n, :k, '', '', 0, 0, :t, :t, 1)"),
+                {"i": i, "u": f"{i:032x}", "c": code, "n": name, "k": kind, "t": stamp})
+        conn.execute(text(
+            "insert into org_unit_move (id, uuid, owner_uuid, org_unit_id, old_parent_id, "
+            "new_parent_id, effective_on, note, created_at, updated_at, version) values (1, :m, "
+            ":o, 3, 1, 2, '2025-07-01', 'chuyển giao', :t, :t, 1)"),
+            {"m": "a" * 32, "o": f"{3:032x}", "t": stamp})
+        conn.execute(text("insert into database_info values ('home_unit_uuid', :u)"),
+                     {"u": str(uuid.UUID(int=3))})
+    engine.dispose()
+    with open_database(path) as db:
+        history = reorg.parent_history(db)
+        assert [(p.parent_code, p.starts_on, p.superior_line) for p in history] == [
+            ("CDVC-HN", None, OLD), ("LDLD-HN", date(2025, 7, 1), CITY)]
+        assert issuer_on(db, date(2025, 8, 1)).body == "Công đoàn cơ sở Cũ"

@@ -27,6 +27,14 @@ def register(commands: argparse._SubParsersAction) -> None:
                        help=_("only check and say what would happen; change nothing"))
     close.add_argument("--json", action="store_true", help=_("print JSON"))
     close.set_defaults(func=run_close)
+    copies = sub.add_parser("copies", help=_("copies of a decision's certificates already in "
+                                             "the award register (works on a closed branch)"))
+    copies.add_argument("decision", metavar="DECISION",
+                        help=_("the decision's number (15/QĐ-CĐCS) or uuid"))
+    copies.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+    copies.add_argument("--blank", action="store_true",
+                        help=_("for pre-printed blanks (the text only)"))
+    copies.set_defaults(func=run_copies)
 
 
 def run_close(args: argparse.Namespace) -> int:
@@ -47,4 +55,18 @@ def run_close(args: argparse.Namespace) -> int:
         print_json(result.as_json())
     else:
         print(result.text())
+    return 0
+
+
+def run_copies(args: argparse.Namespace) -> int:
+    from ..awards import find_decision
+
+    with open_for_reading(args) as db:
+        decision = find_decision(db, args.decision)
+        result = closing.print_copies(db, decision.uuid, args.out,
+                                      design="blank" if args.blank else "full")
+    print(_("Wrote {pages} copies to {file}.").format(pages=result.pages, file=result.path))
+    if result.left_out:
+        print(_("{count} recipients were never printed and have no number: no copy for "
+                "them.").format(count=result.left_out))
     return 0

@@ -116,6 +116,7 @@ def own_public(db: Database) -> KeyInfo | None:
 
 def init_keys(db: Database, *, replace: bool = False) -> KeyInfo:
     """Make this database's key pair (once; ``replace`` makes a new one)."""
+    db.check_writable()  # a closed branch keeps its key as it is
     home = _home(db)
     if own_public(db) is not None and not replace:
         raise UserError(_("This database already has a signing key. To make a new one (the "

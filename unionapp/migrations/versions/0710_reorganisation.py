@@ -22,7 +22,7 @@ down_revision = "0600"
 branch_labels = None
 depends_on = None
 
-_TEXT = {  # new text columns of org_unit_move: (length, copied from the unit of …)
+_TEXT = {  # new text columns of org_unit_move and their lengths
     "old_parent_code": 40, "old_parent_name": 300, "old_superior_line": 300,
     "old_issuer_line": 300, "new_parent_code": 40, "new_parent_name": 300,
     "superior_line": 300, "issuer_line": 300,
@@ -60,13 +60,11 @@ def upgrade() -> None:
         f"old_parent_uuid = {unit.format(column='uuid', key='old_parent_id')}, "
         f"old_parent_code = COALESCE({unit.format(column='code', key='old_parent_id')}, ''), "
         f"old_parent_name = COALESCE({unit.format(column='name', key='old_parent_id')}, ''), "
-        f"old_superior_line = UPPER(COALESCE({unit.format(column='name', key='old_parent_id')}, "
-        "'')), "
         f"new_parent_uuid = {unit.format(column='uuid', key='new_parent_id')}, "
         f"new_parent_code = COALESCE({unit.format(column='code', key='new_parent_id')}, ''), "
-        f"new_parent_name = COALESCE({unit.format(column='name', key='new_parent_id')}, ''), "
-        f"superior_line = UPPER(COALESCE({unit.format(column='name', key='new_parent_id')}, "
-        "''))")
+        f"new_parent_name = COALESCE({unit.format(column='name', key='new_parent_id')}, '')")
+    # Header lines stay empty: documents then print the parent's name in capitals (Python's
+    # upper case knows Vietnamese letters; SQLite's does not).
     with op.batch_alter_table("org_unit_move", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_org_unit_move_org_unit_id"))
         batch_op.drop_constraint("fk_org_unit_move_org_unit_id_org_unit", type_="foreignkey")
