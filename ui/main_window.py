@@ -7,10 +7,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
+from ui import read_only
 from ui.dialogs.exchange import ImportDialog, export_file, import_file
 from ui.dialogs.keys import KeysDialog
+from ui.dialogs.unit_dialog import UnitDialog
 from ui.state import window_state
 from ui.tabs.activities_tab import ActivitiesTab
 from ui.tabs.exchange_tab import ExchangeTab
@@ -51,7 +53,14 @@ class MainWindow(QMainWindow):
                            (self.support_tab, _("Care & Support")),
                            (self.exchange_tab, _("Data exchange"))):
             self.tabs.addTab(tab, title.replace("&", "&&"))  # a literal "&", not a shortcut
-        self.setCentralWidget(self.tabs)
+        # A union that ended its activity says so above the tabs (see ui.read_only).
+        self.banner = read_only.make_banner()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.banner)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
 
         self.unit_label = QLabel(self.unit.name)
         self.count_label = QLabel()
@@ -64,6 +73,7 @@ class MainWindow(QMainWindow):
         self.members_tab.counts_changed.connect(self.update_counts)
         self.update_counts()
         self._restore()
+        self.show_state()
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
@@ -83,6 +93,9 @@ class MainWindow(QMainWindow):
         quit_action = file_menu.addAction(_("&Quit"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+
+        unit_menu = self.menuBar().addMenu(_("&Union"))
+        unit_menu.addAction(_("Union and &parent unions…")).triggered.connect(self.show_unit)
 
         lang_menu = self.menuBar().addMenu(_("&Language"))
         group = QActionGroup(self)
@@ -104,6 +117,23 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def show_unit(self) -> UnitDialog:
+        """The union, its parent unions over time, moving and ending its activity."""
+        dialog = UnitDialog(self.db, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.show_state)
+        dialog.changed.connect(self.reload_lists)
+        dialog.open()
+        return dialog
+
+    def show_state(self) -> None:
+        """Read-only once the union has ended its activity."""
+        closed = self.db.closed_on
+        read_only.apply(self, self.banner, closed)
+        if closed:
+            self.unit_label.setText(_("{unit} — ended its activity on {date} (read-only)")
+                                    .format(unit=self.unit.name, date=closed))
 
     def after_import(self) -> None:
         """Records came in: every list shows them (and a parent union its new branches)."""

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
 from ui.dialogs.import_dialog import ImportDialog
 from ui.dialogs.member_dialog import MemberDialog, MovementDialog
+from ui.dialogs.transfer_dialogs import TransferOutDialog, transfer_in
 from ui.tables.windowed import CENTER, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
 from ui.tasks import run_task
@@ -71,6 +72,8 @@ class MembersTab(ListTab):
         for text, slot in ((_("Add member…"), self.add_member),
                            (_("Open…"), self.open_selected),
                            (_("Record a movement…"), self.record_movement),
+                           (_("Transfer out…"), self.transfer_out),
+                           (_("Transfer in…"), self.transfer_in),
                            (_("Delete"), self.delete_selected),
                            (_("Import from Excel…"), self.import_file),
                            (_("Export to Excel…"), self.export_file)):
@@ -126,6 +129,29 @@ class MembersTab(ListTab):
         row = self.selected()
         if row is not None and MovementDialog(self.db, row.uuid, self).exec():
             self.reload()
+
+    def selected_rows(self) -> list[MemberRow]:
+        rows = (self.model.row_at(i.row()) for i in self.view.selectionModel().selectedRows())
+        return [r for r in rows if isinstance(r, MemberRow)]
+
+    def transfer_out(self) -> TransferOutDialog | None:
+        """The selected members transfer to another branch: the letters and the file."""
+        chosen = self.selected_rows()
+        if not chosen:
+            QMessageBox.information(self, _("Transfer members out"),
+                                    _("Select the members who transfer (Ctrl+click for several)."))
+            return None
+        dialog = TransferOutDialog(self.db, chosen, self)
+        dialog.transferred.connect(self._transferred)
+        dialog.open()
+        return dialog
+
+    def _transferred(self, result: object) -> None:
+        self.reload()
+        QMessageBox.information(self, _("Transfer members out"), result.text())  # type: ignore[attr-defined]
+
+    def transfer_in(self) -> None:
+        transfer_in(self, self.db, lambda _result: self.reload())
 
     def delete_selected(self) -> None:
         row = self.selected()
