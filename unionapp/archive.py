@@ -18,6 +18,7 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from sqlalchemy import select
@@ -34,7 +35,8 @@ from .progress import NO_PROGRESS, Progress
 from .spreadsheets import Cell, Sheet, write_xlsx
 from .text import format_birth, format_date, format_moment, format_vnd
 
-PDF_ROWS = 32  # rows per table (one table per page or so: ReportLab splits long ones slowly)
+PDF_ROWS = 25  # rows per table (about a page: ReportLab splits long tables slowly)
+PDF_LINES = 6  # lines of one cell in the PDF (the spreadsheet keeps every word)
 
 
 @dataclass(frozen=True)
@@ -179,11 +181,17 @@ def write_pdf(path: Path, register: Register, unit_name: str, as_of: date) -> No
     widths = [width * w / total for w in register.widths]
     size = 8
 
-    def cell(value: Cell, column: int) -> Any:
+    def cell(value: Cell, column: int) -> str:
+        """Plain text, wrapped here into lines (a table draws a string's lines as they are:
+        many times quicker than a Paragraph, which is measured again at every step)."""
         text = nfc(_text(value, column in register.money))
-        if stringWidth(text, SERIF, size) <= widths[column] - 4:
+        room = widths[column] - 4
+        if stringWidth(text, SERIF, size) <= room:
             return text
-        return para(text, size, align=0, leading=size * 1.2)
+        lines = simpleSplit(text[:PDF_LINES * 80], SERIF, size, room)
+        if len(lines) > PDF_LINES:
+            lines = [*lines[:PDF_LINES - 1], lines[PDF_LINES - 1] + " …"]
+        return "\n".join(lines)
 
     head = [para(h, size, bold=True, leading=size * 1.2) for h in register.headers]
     story: list[Flowable] = [para(unit_name.upper(), 11, bold=True),
@@ -203,6 +211,7 @@ def write_pdf(path: Path, register: Register, unit_name: str, as_of: date) -> No
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ("LEADING", (0, 0), (-1, -1), size * 1.2),
         ]
         commands += [("ALIGN", (i, 1), (i, -1), "RIGHT") for i in register.money]
         table.setStyle(TableStyle(commands))
