@@ -142,3 +142,20 @@ def test_a_closed_database_opens_read_only(qtbot: QtBot, demo_db: Database,
     window = _window(qtbot, demo_db)
     assert not window.banner.isHidden() and "kết thúc hoạt động" in window.banner.text()
     assert "chỉ xem" in window.unit_label.text()
+
+
+def test_a_new_decision_is_headed_by_the_parent_of_its_date(qtbot: QtBot, db: Database) -> None:
+    from ui.dialogs.decision_dialogs import DecisionDialog
+
+    reorg.move_parent(db, code="LDLD-HN", name="Liên đoàn Lao động thành phố Hà Nội",
+                      effective_on=date(2025, 7, 1))
+    dialog = DecisionDialog(db)
+    qtbot.addWidget(dialog)
+    assert dialog.issuing_superior.text() == "LIÊN ĐOÀN LAO ĐỘNG THÀNH PHỐ HÀ NỘI"
+    dialog.decided_on.setText("27/12/2024")
+    dialog.decided_on.editingFinished.emit()
+    assert dialog.issuing_superior.text() == "CÔNG ĐOÀN VIÊN CHỨC THÀNH PHỐ HÀ NỘI"
+    dialog.issuing_superior.setText("TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM")  # another body's
+    dialog.decided_on.setText("20/10/2025")
+    dialog.decided_on.editingFinished.emit()
+    assert dialog.issuing_superior.text() == "TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM"
