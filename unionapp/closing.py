@@ -283,9 +283,10 @@ def print_copies(db: Database, decision_uuid: uuid.UUID, out: Path, *,
     from .certificates.render import CertificateDocument, RecipientText
     from .models import AwardKind, CertificateDesign
 
+    require(db, Permission.CERTIFICATES_PRINT)
     if design not in CertificateDesign.ALL:
         raise UserError(_("Unknown certificate design: {design}").format(design=design))
-    awards = [a for a in award_list(db, decision_uuid).all()]
+    awards = award_list(db, decision_uuid).all()
     numbered = [a for a in awards if a.serial]
     if not numbered:
         raise UserError(_("No certificate of this decision is in the award register: there "
