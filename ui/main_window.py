@@ -14,9 +14,11 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
+from ui import read_only
 from ui.dialogs.accounts import AccountsDialog
 from ui.dialogs.audit_view import open_audit
 from ui.dialogs.backups import BackupsDialog
@@ -24,6 +26,7 @@ from ui.dialogs.exchange import ImportDialog, export_file, import_file
 from ui.dialogs.keys import KeysDialog
 from ui.dialogs.reports import ReportDialog, open_report_dialog
 from ui.dialogs.sign_in import ChangePasswordDialog, LockDialog, ask_first_account
+from ui.dialogs.unit_dialog import UnitDialog
 from ui.idle import Curtain, IdleWatcher
 from ui.roles import apply_role, needs
 from ui.state import window_state
@@ -75,7 +78,14 @@ class MainWindow(QMainWindow):
                            (self.support_tab, _("Care & Support")),
                            (self.exchange_tab, _("Data exchange"))):
             self.tabs.addTab(tab, title.replace("&", "&&"))  # a literal "&", not a shortcut
-        self.setCentralWidget(self.tabs)
+        # A union that ended its activity says so above the tabs (see ui.read_only).
+        self.banner = read_only.make_banner()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.banner)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
 
         self.unit_label = QLabel(self.unit.name)
         self.count_label = QLabel()
@@ -95,6 +105,7 @@ class MainWindow(QMainWindow):
         self.update_counts()
         self._restore()
         self._close_task: Task | None = None
+        self.show_state()
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
@@ -124,6 +135,8 @@ class MainWindow(QMainWindow):
         self.report_action = reports_menu.addAction(_("&Make a report…"))
         self.report_action.triggered.connect(self.show_reports)
         needs(self.report_action, Permission.REPORTS_MAKE)
+        unit_menu = self.menuBar().addMenu(_("&Union"))
+        unit_menu.addAction(_("Union and &parent unions…")).triggered.connect(self.show_unit)
 
         lang_menu = self.menuBar().addMenu(_("&Language"))
         group = QActionGroup(self)
@@ -224,6 +237,7 @@ class MainWindow(QMainWindow):
 
     def show_reports(self) -> ReportDialog:
         return open_report_dialog(self.db, self)
+
     def show_backups(self) -> BackupsDialog:
         dialog = BackupsDialog(self.db, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -242,6 +256,23 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.buttonClicked.connect(lambda button: self.show_backups() if button is go else None)
         box.open()
+
+    def show_unit(self) -> UnitDialog:
+        """The union, its parent unions over time, moving and ending its activity."""
+        dialog = UnitDialog(self.db, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.show_state)
+        dialog.changed.connect(self.reload_lists)
+        dialog.open()
+        return dialog
+
+    def show_state(self) -> None:
+        """Read-only once the union has ended its activity."""
+        closed = self.db.closed_on
+        read_only.apply(self, self.banner, closed)
+        if closed:
+            self.unit_label.setText(_("{unit} — ended its activity on {date} (read-only)")
+                                    .format(unit=self.unit.name, date=closed))
 
     def after_import(self) -> None:
         """Records came in: every list shows them (and a parent union its new branches)."""

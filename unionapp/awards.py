@@ -23,6 +23,7 @@ from .db import Database
 from .errors import NotFound, Problem, UserError, ValidationError
 from .i18n import N_, _
 from .labels import label
+from .letterhead import dated_superior
 from .members import name_matches
 from .models import (
     Activity,
@@ -421,12 +422,13 @@ def decision_defaults(db: Database, today: date | None = None) -> DecisionInput:
         data = DecisionInput(decided_on=today, year=today.year, award_kind=first_kind)
         if home is not None:
             data.issuing_body = clean(f"BAN CHẤP HÀNH {home.name.upper()}")
-            data.issuing_superior = home.parent.name.upper() if home.parent else ""
+            data.issuing_superior = dated_superior(s, "", today)  # the parent on that date
             data.place = home.place
             data.signer_on_behalf = "TM. BAN CHẤP HÀNH"
             data.signer_title = "CHỦ TỊCH"
         if last is not None:
-            data.issuing_superior, data.issuing_body = last.issuing_superior, last.issuing_body
+            data.issuing_body = last.issuing_body
+            data.issuing_superior = dated_superior(s, last.issuing_superior, today)
             data.signer_on_behalf, data.signer_title = last.signer_on_behalf, last.signer_title
             data.signer_name, data.place = last.signer_name, last.place or data.place
             data.number = next_number(last.number) if last.decided_on.year == today.year \

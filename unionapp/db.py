@@ -27,6 +27,7 @@ from . import failures
 from .audit import AuditedSession
 from .drives import NETWORK, drive_kind
 from .errors import (
+    ClosedDatabase,
     DatabaseLocked,
     InUseElsewhere,
     NetworkDrive,
@@ -42,6 +43,7 @@ from .settings import data_dir
 if TYPE_CHECKING:
     from .accounts import Account
 
+CLOSED_INFO = "closed_on"  # set when a branch ends its activity: the database is read-only
 DEFAULT_FILE = "unionapp.db"
 DEMO_FILE = "demo.db"
 BUSY_TIMEOUT_MS = 10_000
@@ -130,8 +132,10 @@ class Database:
 
         Read-only roles (and, once accounts exist, anyone not signed in) are refused here
         whatever the service (``permissions.check_write``); only :mod:`unionapp.accounts`
-        passes ``accounts_upkeep`` (a viewer changing their own password, wrong tries)."""
+        passes ``accounts_upkeep`` (a viewer changing their own password, wrong tries).
+        Refused too (nothing done) once the branch has ended its activity."""
         if not accounts_upkeep:
+            self.check_writable()
             check_write(self)
         session = self._sessions()
         session.info["user"] = user or self.user
@@ -200,6 +204,24 @@ class Database:
     @property
     def is_initialised(self) -> bool:
         return self.home_unit_uuid is not None
+
+    def check_writable(self) -> None:
+        """Refuse, with a plain message, any change to a branch that ended its activity (for
+        work that prepares files before its transaction begins)."""
+        if self.closed_on is not None:
+            raise ClosedDatabase(_(
+                "This union ended its activity on {date}: its data can still be read, searched "
+                "and printed, but no longer changed.").format(date=self.closed_on))
+
+    @property
+    def closed_on(self) -> str | None:
+        """dd/mm/yyyy when the branch has ended its activity (the database is read-only)."""
+        value = self.info(CLOSED_INFO)
+        if not value:
+            return None
+        day, _sep, _rest = value.partition("T")
+        year, month, dom = day.split("-")
+        return f"{dom}/{month}/{year}"
 
     # -- maintenance ------------------------------------------------------------------------
 

@@ -1,5 +1,11 @@
 """The demo branch: a realistic grassroots union, so a newcomer sees a living office.
 
+The union of a public research institute that is not fully paid from the state budget (so
+it kept its union and its dues in 2025), handed over with its institute on 1 July 2025 from
+the city's public-sector union, which ended its activity, to the city's labour federation:
+its history shows the move, and decisions on each side of that date print the header of
+their own date. Nothing in it is dated after the day the demo is made.
+
 Deterministic (a seeded random generator), fictional people with plausible Vietnamese names,
 dates and identity numbers. ``fill_demo(db, members=N)`` also makes large databases for the
 benchmarks (members go in through the bulk path).
@@ -15,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from . import org
+from . import org, reorg
 from .bulk import audit_summary, insert_records
 from .db import Database
 from .models import (
@@ -38,8 +44,15 @@ from .support.demo import fill_support_demo
 
 BRANCH_CODE = "VNCPT"
 BRANCH_NAME = "Công đoàn cơ sở Viện Nghiên cứu Phát triển Bền vững"
-PARENT_CODE = "CDVC-HN"
-PARENT_NAME = "Công đoàn Viên chức thành phố Hà Nội"
+# The parent union today (after the 2025 reorganisation) …
+PARENT_CODE = "LDLD-HN"
+PARENT_NAME = "Liên đoàn Lao động thành phố Hà Nội"
+# … and the one before: the city's public-sector union, which ended its activity in 2025.
+FORMER_PARENT_CODE = "CDVC-HN"
+FORMER_PARENT_NAME = "Công đoàn Viên chức thành phố Hà Nội"
+MOVE_DATE = date(2025, 7, 1)
+MOVE_NOTE = ("Chuyển giao nguyên trạng về Liên đoàn Lao động thành phố theo Kết luận "
+             "157-KL/TW và Công văn 4173/TLĐ-TOC")
 PLACE = "Hà Nội"
 GROUPS = [
     "Tổ công đoàn Văn phòng Viện",
@@ -268,10 +281,12 @@ def fill_demo(
         db,
         code=BRANCH_CODE,
         name=BRANCH_NAME,
-        parent_code=PARENT_CODE,
-        parent_name=PARENT_NAME,
+        parent_code=FORMER_PARENT_CODE,
+        parent_name=FORMER_PARENT_NAME,
         place=PLACE,
     )
+    if today >= MOVE_DATE:
+        _moved(db)
     for i, name in enumerate(GROUPS, start=1):
         org.add_group(db, code=f"{BRANCH_CODE}-T{i:02d}", name=name)
     home = db.home_unit_uuid
@@ -305,6 +320,8 @@ def fill_demo(
         _committee(rnd, active, groups)
         activities = _activities(s, rnd, branch, active, today)
         decisions, awards = _awards(s, rnd, branch, groups, active, activities, today)
+        other_side = _across_the_move(s, random.Random(seed + 6), active, today)
+        decisions, awards = decisions + other_side[0], awards + other_side[1]
         # A generator of its own, so the data above stays the same as it always was.
         extra = random.Random(seed + 4)
         _movement_results(s, extra, activities, active)
@@ -448,10 +465,31 @@ def chair_name(active: list[Member]) -> str:
     return next((m.full_name for m in active if m.union_role == "Chủ tịch"), "")
 
 
+def _moved(db: Database) -> None:
+    """The handover of 1 July 2025, as the branch recorded it."""
+    with db.transaction() as s:
+        home = s.scalar(select(OrgUnit).where(OrgUnit.uuid == db.home_unit_uuid))
+        assert home is not None
+        parent = reorg.parent_unit(s, PARENT_CODE, PARENT_NAME, PLACE)
+        reorg.record_move(s, home.uuid, parent, PARENT_NAME, MOVE_DATE, "", "", MOVE_NOTE)
+        home.parent = parent
+
+
+def superior_on(day: date) -> str:
+    """The first header line of the branch's documents dated ``day``."""
+    return (PARENT_NAME if day >= MOVE_DATE else FORMER_PARENT_NAME).upper()
+
+
+def demo_year(today: date) -> int:
+    """The year the demo's activities and awards belong to: the last one whose year-end
+    decisions (27 December) are not in the future."""
+    return today.year if today >= date(today.year, 12, 27) else today.year - 1
+
+
 def _activities(
     s: Any, rnd: random.Random, branch: OrgUnit, active: list[Member], today: date
 ) -> list[Activity]:
-    year = today.year - 1 if today.month < 12 else today.year
+    year = demo_year(today)
     plan = [
         (
             ActivityKind.EMULATION_MOVEMENT,
@@ -561,7 +599,7 @@ def _awards(
     decided = date(year, 12, 27)
     chair = chair_name(active)
     common = dict(
-        issuing_superior=PARENT_NAME.upper(),
+        issuing_superior=superior_on(decided),
         issuing_body=f"BAN CHẤP HÀNH {BRANCH_NAME.upper()}",
         signer_on_behalf="TM. BAN CHẤP HÀNH",
         signer_title="CHỦ TỊCH",
@@ -600,6 +638,43 @@ def _awards(
         s.add(Award(decision_id=second.id, member_id=member.id, amount=200_000))
         count += 1
     return 2, count
+
+
+def _across_the_move(s: Any, rnd: random.Random, active: list[Member],
+                     today: date) -> tuple[int, int]:
+    """A decision on the other side of the 2025 move from the year-end ones, so both headers
+    are there to print: the women's movement of 2024 (under the former parent) when the
+    year-end decisions come after the move, else the Vietnamese Women's Day of 2025 (under
+    the labour federation) once that day has come."""
+    year_end = date(demo_year(today), 12, 27)
+    if year_end >= MOVE_DATE:
+        decided, number, year = date(2024, 12, 27), "18/QĐ-CĐCS", 2024
+        reason = "Đã có thành tích xuất sắc trong phong trào “Giỏi việc nước, đảm việc nhà” " \
+                 "năm 2024"
+    else:
+        decided = date(today.year if today >= date(today.year, 10, 20) else today.year - 1,
+                       10, 20)
+        if decided < MOVE_DATE:
+            return 0, 0
+        number, year = "9/QĐ-CĐCS", decided.year
+        reason = (f"Đã có thành tích xuất sắc trong phong trào “Giỏi việc nước, đảm việc nhà”, "
+                  f"nhân kỷ niệm Ngày Phụ nữ Việt Nam 20/10/{decided.year}")
+    women = [m for m in active if m.gender == Gender.FEMALE]
+    if not women:
+        return 0, 0
+    kind = s.scalar(select(AwardKind).where(AwardKind.code == "GK-CDCS"))
+    chair = chair_name(active)
+    decision = AwardDecision(
+        number=number, decided_on=decided, award_kind_id=kind.id, year=year, reason=reason,
+        issuing_superior=superior_on(decided),
+        issuing_body=f"BAN CHẤP HÀNH {BRANCH_NAME.upper()}", signer_on_behalf="TM. BAN CHẤP HÀNH",
+        signer_title="CHỦ TỊCH", signer_name=chair, place=PLACE)
+    s.add(decision)
+    s.flush()
+    chosen = rnd.sample(women, min(len(women), 6))
+    for member in chosen:
+        s.add(Award(decision_id=decision.id, member_id=member.id, amount=200_000))
+    return 1, len(chosen)
 
 
 MOVEMENT_RESULTS = [("Hoàn thành xuất sắc nhiệm vụ", 0.2), ("Hoàn thành tốt nhiệm vụ", 0.6),
@@ -669,10 +744,15 @@ def _parent_decision(s: Any, rnd: random.Random, branch: OrgUnit, active: list[M
     movement = activities[0]
     year = movement.starts_on.year if movement.starts_on else date.today().year
     kind = s.scalar(select(AwardKind).where(AwardKind.code == "BK"))
+    decided = date(year, 12, 20)
+    if decided >= MOVE_DATE:  # the city's labour federation, since the reorganisation
+        number, superior = "125/QĐ-LĐLĐ", "TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM"
+        body = f"BAN THƯỜNG VỤ {PARENT_NAME.upper()}"
+    else:  # the public-sector union, while it existed
+        number, superior = "125/QĐ-CĐVC", "CÔNG ĐOÀN VIÊN CHỨC VIỆT NAM"
+        body = f"BAN THƯỜNG VỤ {FORMER_PARENT_NAME.upper()}"
     decision = AwardDecision(
-        number="125/QĐ-CĐVC", decided_on=date(year, 12, 20),
-        issuing_superior="CÔNG ĐOÀN VIÊN CHỨC VIỆT NAM",
-        issuing_body="BAN THƯỜNG VỤ CÔNG ĐOÀN VIÊN CHỨC THÀNH PHỐ HÀ NỘI",
+        number=number, decided_on=decided, issuing_superior=superior, issuing_body=body,
         signer_on_behalf="TM. BAN THƯỜNG VỤ", signer_title="CHỦ TỊCH",
         signer_name="Trần Thị Thanh Hương", place=PLACE, award_kind_id=kind.id,
         activity_id=movement.id, year=year,

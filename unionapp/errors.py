@@ -21,6 +21,11 @@ class NotFound(UserError):
     pass
 
 
+class ClosedDatabase(UserError):
+    """The branch ended its activity: its database is kept for reading, searching and
+    printing copies; no change is taken any more (see unionapp.closing)."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with input: where (row, column) and what, in the user's language."""

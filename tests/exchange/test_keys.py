@@ -44,8 +44,37 @@ def test_trust_refuses_wrong_files_and_kinds(pair: Pair, tmp_path: Path) -> None
         keys.trust(pair.parent.db, junk, "VNCPT")
     with pytest.raises(UserError, match="khóa của chính"):
         keys.trust(pair.parent.db, pair.tmp / "parent.key", "CDVC-HN")
-    with pytest.raises(UserError, match="công đoàn cấp trên"):
-        keys.trust(pair.branch.db, pair.tmp / "other.key", "CDCS-KHAC")
+    with pytest.raises(UserError, match="không phải khóa của một công đoàn cơ sở"):
+        keys.trust(pair.parent.db, _parent_key(tmp_path), "CD-KHAC")
+
+
+def _parent_key(tmp_path: Path) -> Path:
+    from unionapp.db import open_database
+    from unionapp.org import init_database
+
+    with open_database(tmp_path / "another-parent.db", create=True) as db:
+        init_database(db, code="CD-KHAC", name="Công đoàn ngành Khác", parent_mode=True)
+        keys.init_keys(db)
+        keys.export_public(db, tmp_path / "another-parent.key")
+    return tmp_path / "another-parent.key"
+
+
+def test_a_branch_enrols_another_branch_for_member_transfers(pair: Pair) -> None:
+    """Another branch's key, in a branch's database: a peer whose transfer files it accepts;
+    the parent union stays as it was."""
+    before = keys.peers(pair.branch.db)
+    peer = keys.trust(pair.branch.db, pair.tmp / "other.key", "CDCS-KHAC")
+    assert peer.role == "peer"
+    after = {p.code: p.role for p in keys.peers(pair.branch.db)}
+    assert after == {**{p.code: p.role for p in before}, "CDCS-KHAC": "peer"}
+    with pair.branch.db.read() as s:
+        from sqlalchemy import select
+
+        from unionapp.models import OrgUnit
+
+        home = s.scalar(select(OrgUnit).where(OrgUnit.uuid == pair.branch.db.home_unit_uuid))
+        assert home is not None and home.parent is not None
+        assert home.parent.code != "CDCS-KHAC"
 
 
 def test_a_new_key_is_refused_until_enrolled_again(pair: Pair) -> None:

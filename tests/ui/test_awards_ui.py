@@ -294,7 +294,8 @@ def test_member_awards_widget(qtbot: QtBot, demo_db: Database) -> None:
     widget = MemberAwardsWidget(demo_db, person.member_uuid)
     qtbot.addWidget(widget)
     assert widget.awards.rowCount() >= 1
-    assert widget.awards.item(0, 0).text() in ("15/QĐ-CĐCS", "16/QĐ-CĐCS", "125/QĐ-CĐVC")
+    assert widget.awards.item(0, 0).text() in ("15/QĐ-CĐCS", "16/QĐ-CĐCS", "125/QĐ-CĐVC",
+                                               "125/QĐ-LĐLĐ")  # the demo's Bằng khen, by date
     assert "Khen thưởng (" in widget.boxes[0].title()
     widget.show_member(uuid.uuid4())  # an unknown member: empty lists, no error
     assert widget.awards.rowCount() == 0

@@ -39,6 +39,7 @@ from unionapp.db import Database
 from unionapp.errors import Problem, UserError, ValidationError
 from unionapp.i18n import _
 from unionapp.labels import ORG_KIND, label
+from unionapp.letterhead import superior_for
 from unionapp.permissions import Permission
 
 
@@ -71,7 +72,9 @@ class DecisionDialog(QDialog):
         self.year.setSpecialValueText(_("(none)"))
         self.year.setValue(data.year or 0)
         self.issuing_superior = QLineEdit(data.issuing_superior)
-        self.issuing_superior.setPlaceholderText(_("e.g. CÔNG ĐOÀN VIÊN CHỨC THÀNH PHỐ HÀ NỘI"))
+        self.issuing_superior.setPlaceholderText(_("e.g. LIÊN ĐOÀN LAO ĐỘNG THÀNH PHỐ HÀ NỘI"))
+        # The parent union in charge on the decision's date heads it (unions moved in 2025).
+        self.decided_on.editingFinished.connect(self._date_changed)
         self.issuing_body = QLineEdit(data.issuing_body)
         self.signer_on_behalf = QLineEdit(data.signer_on_behalf)
         self.signer_on_behalf.setPlaceholderText("TM. BAN CHẤP HÀNH")
@@ -112,6 +115,14 @@ class DecisionDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(680, 620)
         read_only_unless(self, db, Permission.AWARDS_ISSUE)
+
+    def _date_changed(self) -> None:
+        try:
+            day = self.decided_on.value()
+        except ValueError:
+            return  # not a date yet: the check on saving says so
+        if day is not None:
+            self.issuing_superior.setText(superior_for(self.db, self.issuing_superior.text(), day))
 
     def data(self, problems: list[Problem]) -> DecisionInput:
         return DecisionInput(

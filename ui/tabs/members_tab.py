@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 from ui.dialogs.import_dialog import ImportDialog
 from ui.dialogs.member_dialog import MemberDialog, MovementDialog
 from ui.dialogs.personal_export import PersonalExportDialog
+from ui.dialogs.transfer_dialogs import TransferOutDialog, transfer_in
 from ui.roles import needs
 from ui.tables.windowed import CENTER, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
@@ -76,6 +77,8 @@ class MembersTab(ListTab):
                 (_("Add member…"), self.add_member, Permission.MEMBERS_EDIT),
                 (_("Open…"), self.open_selected),
                 (_("Record a movement…"), self.record_movement, Permission.MEMBERS_EDIT),
+                (_("Transfer out…"), self.transfer_out, Permission.MEMBERS_TRANSFER),
+                (_("Transfer in…"), self.transfer_in, Permission.MEMBERS_TRANSFER),
                 (_("Delete"), self.delete_selected, Permission.MEMBERS_EDIT),
                 (_("Import from Excel…"), self.import_file, Permission.MEMBERS_IMPORT),
                 (_("Export to Excel…"), self.export_file)):
@@ -131,6 +134,29 @@ class MembersTab(ListTab):
         row = self.selected()
         if row is not None and MovementDialog(self.db, row.uuid, self).exec():
             self.reload()
+
+    def selected_rows(self) -> list[MemberRow]:
+        rows = (self.model.row_at(i.row()) for i in self.view.selectionModel().selectedRows())
+        return [r for r in rows if isinstance(r, MemberRow)]
+
+    def transfer_out(self) -> TransferOutDialog | None:
+        """The selected members transfer to another branch: the letters and the file."""
+        chosen = self.selected_rows()
+        if not chosen:
+            QMessageBox.information(self, _("Transfer members out"),
+                                    _("Select the members who transfer (Ctrl+click for several)."))
+            return None
+        dialog = TransferOutDialog(self.db, chosen, self)
+        dialog.transferred.connect(self._transferred)
+        dialog.open()
+        return dialog
+
+    def _transferred(self, result: object) -> None:
+        self.reload()
+        QMessageBox.information(self, _("Transfer members out"), result.text())  # type: ignore[attr-defined]
+
+    def transfer_in(self) -> None:
+        transfer_in(self, self.db, lambda _result: self.reload())
 
     def delete_selected(self) -> None:
         row = self.selected()

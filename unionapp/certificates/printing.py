@@ -38,6 +38,7 @@ from ..bulk import audit_summary
 from ..db import Database
 from ..errors import NotFound, UserError
 from ..i18n import _
+from ..letterhead import decision_superior
 from ..models import Award, AwardDecision, AwardKind, Certificate, CertificateDesign, OrgUnit
 from ..permissions import Permission
 from ..progress import NO_PROGRESS, Cancelled, Progress
@@ -69,7 +70,7 @@ class PrintSummary:
 
 def decision_text(decision: AwardDecision, kind: AwardKind) -> DecisionText:
     return DecisionText(
-        issuing_superior=decision.issuing_superior, issuing_body=decision.issuing_body,
+        issuing_superior=decision_superior(decision), issuing_body=decision.issuing_body,
         title=kind.certificate_title, award_name=kind.name, place=decision.place,
         decided_on=decision.decided_on, decision_number=decision.number, year=decision.year,
         signer_on_behalf=decision.signer_on_behalf, signer_title=decision.signer_title,
@@ -520,7 +521,7 @@ def print_certificates(
 def sample_texts(title: str = "GIẤY KHEN") -> tuple[DecisionText, list[RecipientText]]:
     """Made-up values to show a template with (nothing is numbered)."""
     decision = DecisionText(
-        issuing_superior="CÔNG ĐOÀN VIÊN CHỨC THÀNH PHỐ HÀ NỘI",
+        issuing_superior="LIÊN ĐOÀN LAO ĐỘNG THÀNH PHỐ HÀ NỘI",
         issuing_body="BAN CHẤP HÀNH CÔNG ĐOÀN CƠ SỞ TRƯỜNG THPT CHU VĂN AN",
         title=title, award_name=title.capitalize(), place="Hà Nội",
         decided_on=date(2024, 12, 27), decision_number="15/QĐ-CĐCS", year=2024,

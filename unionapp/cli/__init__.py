@@ -18,11 +18,13 @@ from . import (
     audit_cmd,
     awards_cmd,
     backup_cmd,
+    branch_cmd,
     certificates_cmd,
     demo_cmd,
     init_cmd,
     keys_cmd,
     members_cmd,
+    org_cmd,
     package_cmd,
     reports_cmd,
     support_cmd,
@@ -30,7 +32,7 @@ from . import (
 )
 
 GROUPS = (init_cmd, demo_cmd, members_cmd, support_cmd, awards_cmd, certificates_cmd, keys_cmd,
-          package_cmd, users_cmd, audit_cmd, reports_cmd, backup_cmd)
+          package_cmd, users_cmd, audit_cmd, reports_cmd, backup_cmd, org_cmd, branch_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,6 +14,7 @@ from ..permissions import accounts_exist
 from ..rosters.export import export_members
 from ..rosters.importing import import_roster
 from ..text import format_birth
+from . import transfers_cmd
 from .common import open_for_reading, open_for_writing, print_json
 
 
@@ -52,6 +53,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                      help=_("what a file with CCCD or phone numbers is for (kept in the audit "
                             "trail; asked on a terminal when the database has accounts)"))
     exp.set_defaults(func=run_export)
+    transfers_cmd.register(sub)
 
 
 def run_find(args: argparse.Namespace) -> int:

@@ -45,6 +45,7 @@ from .format import (
 )
 from .keys import b64, own_public, signing_key
 from .manifest import Ack, FileEntry, Manifest
+from .moves import full_export_needed
 from .state import EXPORT, last_acked_export, last_applied, next_export_sequence, no_gc
 from .storage import Storage, reader
 
@@ -177,6 +178,7 @@ def _export(db: Database, dest: Path, *, full: bool, progress: Progress) -> Expo
     try:
         with db.transaction() as s:
             sequence = next_export_sequence(s, home)
+            full = full or (kind == Kind.BRANCH_EXPORT and full_export_needed(s, home))
             base_sequence = 0 if full else last_acked_export(s, home)
             scope = subtree(s, home)
             unit = s.scalar(select(OrgUnit).where(OrgUnit.uuid == home))

@@ -58,7 +58,7 @@ from ..text import clean, fold, person_sort_key
 
 FORMAT_ID = "unionapp-exchange-package"
 SCHEMA_MAJOR = 1
-SCHEMA_MINOR = 0
+SCHEMA_MINOR = 1  # 1.1: moves of units travel in reference data too
 SCHEMA_VERSION = f"{SCHEMA_MAJOR}.{SCHEMA_MINOR}"
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
@@ -269,8 +269,9 @@ ENTITIES: tuple[EntitySpec, ...] = (
 )
 BY_NAME = {spec.name: spec for spec in ENTITIES}
 ORDER = {spec.name: i for i, spec in enumerate(ENTITIES)}
-# What a parent union sends down: its catalogues, its units and its emulation movements.
-REFERENCE_ENTITIES = ("org_unit", "award_kind", "support_kind", "activity")
+# What a parent union sends down: its catalogues, its units, the moves of branches it made
+# (unionapp.reorg) and its emulation movements.
+REFERENCE_ENTITIES = ("org_unit", "org_unit_move", "award_kind", "support_kind", "activity")
 REFERENCE_ACTIVITY_KINDS = (ActivityKind.EMULATION_MOVEMENT,)
 
 

@@ -32,6 +32,7 @@ from ..db import Database
 from ..i18n import _
 from ..models import ExchangeLog, PeerRole
 from ..progress import NO_PROGRESS, Progress
+from . import moves
 from .format import MANIFEST, SCHEMA_MAJOR, SCHEMA_MINOR, SIGNATURE, Kind, files_for
 from .keys import peer_key, verify
 from .manifest import Manifest, ManifestError, files_of, parse, parse_json, schema_version_of
@@ -234,6 +235,9 @@ def _read_and_verify(db: Database, data: bytes, info: PackageInfo, limits: Limit
         raise _refuse("own_package", _("This package was made by this database itself."), info)
     if peer is None:
         info = replace(info, signature="unknown_key")
+        left = moves.former_parent(db, signer, info.source_code)  # a parent this union left
+        if left is not None:
+            raise _refuse(left.code, left.message, info)
         raise _refuse("unknown_key", _(
             "The package is signed by {code} — {name}, whose key is not enrolled here. Ask them "
             "for their public key file, check its fingerprint by phone, and enrol it "
@@ -447,7 +451,12 @@ def _run(db: Database, s: Session, checked: _Checked, file_name: str, *, dry_run
     plan = Plan()
     frames = decode_files(m, checked.lines, plan, strict=checked.strict)
     checked.lines = {}  # the frames hold it all now: let the parsed lines go
+    refused, handed_over = moves.before_merge(s, db, m, frames, plan)  # branches that moved
+    if refused is not None:
+        return ImportSummary(status=Status.ERROR, outcome=Outcome.REFUSED, errors=(refused,),
+                             **base)
     merger = Merger(s, m, frames, plan, progress=progress)
+    merger.handed_over = handed_over
     if plan.problem_count == 0:
         merger.plan_merge()
     warnings = list(checked.warnings) + plan.warnings
@@ -475,6 +484,7 @@ def _run(db: Database, s: Session, checked: _Checked, file_name: str, *, dry_run
         warnings.append(Message("no_backup", _("No backup was made: this database is on a "
                                                "server, whose own backups protect it.")))
     merger.apply(package_uuid=m.package_uuid)
+    notes.extend(moves.after_merge(s, db, m))  # a move made by the parent union
     home = db.home_unit_uuid
     for ack in m.acks:
         if ack.org_unit_uuid == home:

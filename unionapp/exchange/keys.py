@@ -43,6 +43,7 @@ from ..models import (
     PeerRole,
     utcnow,
 )
+from ..reorg import follow_identity, parent_replaced
 from ..settings import data_dir
 from ..text import clean
 
@@ -115,6 +116,7 @@ def own_public(db: Database) -> KeyInfo | None:
 
 def init_keys(db: Database, *, replace: bool = False) -> KeyInfo:
     """Make this database's key pair (once; ``replace`` makes a new one)."""
+    db.check_writable()  # a closed branch keeps its key as it is
     home = _home(db)
     if own_public(db) is not None and not replace:
         raise UserError(_("This database already has a signing key. To make a new one (the "
@@ -258,7 +260,8 @@ def trust(db: Database, path: Path, org_unit_code: str) -> PeerView:
 
     In a parent union's database this enrols a branch under it (creating the branch's unit
     with the branch's own identity when it is not there yet); in a branch's database it
-    enrols the parent union, whose reference data the branch will then accept.
+    enrols the parent union, whose reference data the branch will then accept, or another
+    branch, whose member transfer files it will then accept.
     """
     key = read_public_key_file(path)
     code = clean(org_unit_code)
@@ -268,8 +271,9 @@ def trust(db: Database, path: Path, org_unit_code: str) -> PeerView:
     if key.unit_uuid == home_uuid:
         raise UserError(_("This is this database's own key; enrol the other side's key."))
     parent_mode = db.mode == "parent"
-    role = PeerRole.BRANCH if parent_mode else PeerRole.PARENT
-    expected = OrgKind.BRANCH if parent_mode else OrgKind.PARENT_UNION
+    peer_branch = not parent_mode and key.kind == OrgKind.BRANCH  # for member transfers
+    role = PeerRole.BRANCH if parent_mode else PeerRole.PEER if peer_branch else PeerRole.PARENT
+    expected = OrgKind.BRANCH if parent_mode or peer_branch else OrgKind.PARENT_UNION
     if key.kind != expected:
         raise UserError(
             _("This key belongs to a branch; enrol it in the parent union's database.")
@@ -281,12 +285,13 @@ def trust(db: Database, path: Path, org_unit_code: str) -> PeerView:
         home = s.scalar(select(OrgUnit).where(OrgUnit.uuid == home_uuid))
         assert home is not None
         unit = _unit_for_key(s, key, code, home, parent_mode)
-        if not parent_mode:
+        if not parent_mode and not peer_branch:
             other = s.scalar(select(ExchangePeer).where(ExchangePeer.role == PeerRole.PARENT,
                                                         ExchangePeer.org_unit_uuid != unit.uuid))
             if other is not None:  # the branch moved to another parent union
                 s.delete(other)
             if home.parent_id != unit.id:
+                parent_replaced(s, home, home.parent, unit)  # the history follows
                 home.parent = unit
         peer = s.scalar(select(ExchangePeer).where(ExchangePeer.org_unit_uuid == key.unit_uuid))
         if peer is None:
@@ -338,7 +343,8 @@ def _unit_for_key(s: Session, key: KeyInfo, code: str, home: OrgUnit,
             raise UserError(_("The unit {code} here already has its own identity and data; "
                               "it can't take this key's unit.").format(code=code))
         # A stand-in made locally (e.g. the parent union typed in at set-up) takes the real
-        # identity; local references use ids, so nothing else changes.
+        # identity; local references use ids, and recorded moves follow it.
+        follow_identity(s, by_code.uuid, key.unit_uuid)
         s.execute(update(OrgUnit).where(OrgUnit.id == by_code.id)
                   .values(uuid=key.unit_uuid, owner_uuid=key.unit_uuid))
         s.expire(by_code)

@@ -230,6 +230,7 @@ class Merger:
         self.uuids: dict[str, dict[int, str]] = defaultdict(dict)  # local id → uuid
         self.bad: set[tuple[str, int]] = set()  # rows already refused
         self.moved_units: set[str] = set()  # units given another parent by the package
+        self.handed_over: dict[str, set[str]] = {}  # records the sender takes over (.moves)
 
     # -- problems ------------------------------------------------------------------------------
 
@@ -363,7 +364,7 @@ class Merger:
             self.problems_where(frame, "owner_uuid", set(frame.columns["owner_uuid"]) - allowed,
                                 "foreign_record", foreign)
             taken = {u for u, before in self.existing[name].items()
-                     if before["owner_uuid"] not in allowed}
+                     if before["owner_uuid"] not in allowed} - self.handed_over.get(name, set())
             self.problems_where(frame, "uuid", taken, "foreign_record", foreign)
             if branch:
                 self._check_branch_frame(frame, allowed)

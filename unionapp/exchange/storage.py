@@ -143,9 +143,13 @@ class Storage:
             return None
         return canonical.replace("-", "") if self.sqlite else canonical
 
-    def uuid_column(self, values: list[str]) -> list[str]:
-        """``uuid_out`` for a column of UUIDs, none missing."""
-        return [v.replace("-", "") for v in values] if self.sqlite else values
+    def uuid_column(self, values: list[str | None]) -> list[str | None]:
+        """``uuid_out`` for a column of UUIDs (some columns may hold none)."""
+        if not self.sqlite:
+            return values
+        if None not in values:
+            return [v.replace("-", "") for v in values]  # type: ignore[union-attr]
+        return [None if v is None else v.replace("-", "") for v in values]
 
 
 def to_python(kind: str, canonical: Any) -> Any:

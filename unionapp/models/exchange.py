@@ -17,6 +17,7 @@ from .base import Base, utcnow
 class PeerRole:
     BRANCH = "branch"  # a branch enrolled under this parent union
     PARENT = "parent"  # this branch's parent union
+    PEER = "peer"  # another branch, whose member transfer files this branch accepts
 
 
 class ExchangePeer(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid as uuid_mod
 from datetime import date
 from typing import ClassVar
 
@@ -106,6 +107,11 @@ class Movement(Synced, Base):
     to_unit: Mapped[str] = mapped_column(String(300), default="")
     decision_ref: Mapped[str] = mapped_column(String(100), default="")
     note: Mapped[str] = mapped_column(String(500), default="")
+    # A transfer's other branch, when known by UUID or code (the destination of a transfer
+    # out, the origin of a transfer in): how a parent union holding both branches knows the
+    # member's record changed hands (see unionapp.transfers).
+    other_unit_uuid: Mapped[uuid_mod.UUID | None] = mapped_column(index=True)
+    other_unit_code: Mapped[str] = mapped_column(String(40), default="", index=True)
 
     member: Mapped[Member] = relationship()
 

@@ -33,8 +33,8 @@ from ..db import Database, timestamp
 from ..errors import UserError
 from ..filenames import safe_file_name
 from ..i18n import _
-from ..letterhead import NumberedCanvas, PaperSetup, Signer, header, para, signatures
-from ..models import Member, MemberStatus, OrgUnit, SupportStatus
+from ..letterhead import NumberedCanvas, PaperSetup, Signer, header, issuer_on, para, signatures
+from ..models import Member, MemberStatus, SupportStatus
 from ..org import home_unit
 from ..pdf import SERIF, SERIF_BOLD, keep_words_together, new_document, nfc
 from ..progress import NO_PROGRESS, Progress
@@ -69,21 +69,21 @@ def paper_setup(db: Database, day: date | None = None) -> PaperSetup:
     """The usual issuer and signers: this union under its parent, its place, and its chair
     (the active member whose union role is "Chủ tịch")."""
     unit = home_unit(db)
+    issuer = issuer_on(db, day or date.today())  # the parent in charge on the paper's date
     with db.read() as s:
-        parent = s.scalar(select(OrgUnit.name).where(OrgUnit.uuid == unit.parent_uuid)) \
-            if unit.parent_uuid else ""
         chair = s.scalar(
             select(Member.full_name).where(Member.union_role == CHAIR_ROLE,
                                            Member.status == MemberStatus.ACTIVE,
                                            Member.deleted_at.is_(None)).limit(1)
         )
     return PaperSetup(
-        issuing_superior=parent or "",
-        issuing_body=unit.name,
+        issuing_superior=issuer.superior,
+        issuing_body=issuer.body,
         place=unit.place,
         day=day or date.today(),
         signers=(Signer("Người lập danh sách"), Signer("Kế toán"),
                  Signer("Chủ tịch", on_behalf="TM. Ban Chấp hành", name=chair or "")),
+        superiors=issuer.superiors,
     )
 
 
