@@ -15,6 +15,7 @@ import pytest
 import xlsxwriter
 
 from tests.conftest import need_tool, run_cli
+from tests.core import hostile_sheets
 from unionapp import members
 from unionapp.db import Database
 from unionapp.progress import Cancelled, Progress
@@ -371,3 +372,37 @@ def test_preview_shows_every_row_and_writes_nothing(db: Database, tmp_path: Path
     assert [r.action for r in summary.rows] == ["create", "create", "create"]
     assert [r.candidate.row for r in summary.rows] == [10, 11, 13]
     assert _count(db) == 0 and plan.layout.numbering_row == 8
+
+
+# --- crafted and damaged files (issue 17, points 3 and 14) ---------------------------------
+
+
+@pytest.mark.parametrize("kind", sorted(hostile_sheets.HOSTILE))
+def test_crafted_and_damaged_files_are_refused_plainly(db: Database, tmp_path: Path,
+                                                        kind: str) -> None:
+    path = hostile_sheets.make(kind, tmp_path)
+    with pytest.raises(BadFile) as refused:
+        import_roster(db, path)
+    assert refused.value.message.startswith(f"Không đọc được tệp {path.name}:")
+    assert _count(db) == 0
+
+
+@pytest.mark.parametrize("kind", ["far_cell_single_quotes", "four_billion_shared_texts"])
+def test_the_reading_child_takes_the_blow_when_the_checks_miss(
+        db: Database, tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the checks, calamine asks for hundreds of gigabytes and aborts: the child
+    process, capped in memory, dies — not the program, which says the file can't be read."""
+    from unionapp.rosters import reading
+
+    monkeypatch.setattr(reading, "check_file", lambda path, kind: None)
+    with pytest.raises(BadFile, match="bị hỏng hoặc quá lớn"):
+        read_sheet(hostile_sheets.make(kind, tmp_path))
+
+
+def test_cli_refuses_crafted_files_with_exit_2_and_no_traceback(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    run_cli("--db", db, "init", "--branch-code", "B", "--branch-name", "CĐCS B", check=True)
+    for kind in ("far_cell_single_quotes", "not_a_number", "flipped_bits", "no_sheets"):
+        done = run_cli("--db", db, "members", "import", str(hostile_sheets.make(kind, tmp_path)))
+        assert done.returncode == 2, (kind, done.stderr)
+        assert "Traceback" not in done.stderr and "Không đọc được tệp" in done.stderr, kind

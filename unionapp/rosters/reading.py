@@ -19,9 +19,9 @@ texts for 96 GB. So:
   scoring the decoded text as Vietnamese (see :func:`_decode`).
 
 Cells come back as calamine gives them (text, numbers, dates), never evaluated: formulas are
-read as their last cached value, which is data, not code. Numbers that are not finite
-(``1e400``, NaN) come back as text. The leading zero of a CCCD typed as text stays, since
-nothing is converted here; the parser decides what each column means.
+read as their last cached value, which is data, not code. A number that is not finite
+(``1e400``, NaN) means a damaged file: it is refused. The leading zero of a CCCD typed as
+text stays, since nothing is converted here; the parser decides what each column means.
 """
 
 from __future__ import annotations
@@ -346,7 +346,12 @@ def _in_child(path: Path, kind: str, sheet: str | int,
     if returncode != 0 or not answer:
         return {"error": _("the file is damaged or too large to read.")}
     try:
-        result: dict[str, Any] = json.loads(answer, parse_constant=str)
+        not_finite: list[str] = []  # NaN, infinity: no spreadsheet program writes them
+        result: dict[str, Any] = json.loads(answer, parse_constant=not_finite.append)
+        if not_finite:
+            return {"error": _("it holds numbers no spreadsheet program writes (not a number, "
+                               "or infinite): the file is damaged or was made by a faulty "
+                               "program.")}
         if "error_detail" in result:
             return {"error": _("the file is damaged or not a spreadsheet ({detail}).").format(
                 detail=result["error_detail"])}
