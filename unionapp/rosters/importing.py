@@ -123,8 +123,9 @@ class RowPlan:
 
     @property
     def notes(self) -> list[str]:
-        """What the preview says about the row besides its problems."""
-        out = [m.reason for m in self.matches]
+        """What the preview says about the row besides its problems (a skipped row's
+        problems say already why)."""
+        out = [m.reason for m in self.matches] if self.action != "skip" else []
         if self.action == "update":
             out.append(_("changes: {fields}").format(fields=", ".join(
                 _(FIELD_LABELS.get(name, name)) for name in self.changes)))
@@ -510,10 +511,11 @@ def check(session: Session, plan: Plan, home_unit: uuid.UUID,
             row.matches.append(match)
             summary.duplicates.append((candidate.row, row.matches))
             summary.skipped += 1
-            summary.warnings.append(Problem(
+            row.warnings.append(Problem(
                 _("{reason}: this row is skipped.").format(
                     reason=match.reason[:1].upper() + match.reason[1:]),
                 None, candidate.row))
+            summary.warnings += row.warnings
             continue
         if data.national_id:
             seen_id[data.national_id] = candidate
@@ -534,10 +536,11 @@ def check(session: Session, plan: Plan, home_unit: uuid.UUID,
                                for m in same]
                 summary.duplicates.append((candidate.row, row.matches))
                 summary.skipped += 1
-                summary.warnings.append(Problem(
+                row.warnings.append(Problem(
                     _("{count} members in the register have this name and birth date: "
                       "skipped, to be sorted out by hand.").format(count=len(same)),
                     None, candidate.row))
+                summary.warnings += row.warnings
                 continue
             existing = same[0] if same else None
             how = "name_birth"
