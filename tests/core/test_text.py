@@ -264,3 +264,13 @@ def test_format_moment_is_local_time_to_the_minute() -> None:
     moment = datetime(2024, 12, 27, 7, 5, 59, tzinfo=UTC)
     assert format_moment(moment) == moment.astimezone().strftime("%d/%m/%Y %H:%M")
     assert format_moment(None) == ""
+
+
+@given(st.text(st.characters(max_codepoint=0x1FFF, blacklist_categories=("Cs",)), max_size=40))
+def test_folding_a_whole_text_at_once_equals_folding_word_by_word(text: str) -> None:
+    """fold_cleaned's one-call table (bulk imports) agrees with the word-by-word fold."""
+    from unionapp.text import _fold_word, fold_cleaned
+
+    cleaned = clean(text)
+    assert fold_cleaned(cleaned) == " ".join(_fold_word(w) for w in cleaned.split(" ")) \
+        if cleaned else fold_cleaned(cleaned) == ""

@@ -23,6 +23,7 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,7 @@ from . import legacy
 from .layout import FIELD_LABELS, Layout, detect_layout
 from .parsing import Candidate, Parsed, group_key, loose_group_key, parse_rows, split_job_unit
 from .reading import RawSheet, read_sheet
-from .writing import insert_columns
+from .writing import insert_columns, large_cache
 
 HEADER_SCAN = 40  # rows in which the header is looked for
 # Facts an import may set on a member (status never: it changes only by movements).
@@ -346,6 +347,7 @@ class GroupIndex:
                 self.strict[fold_cleaned(clean(unit.code))].add(unit.id)
                 self.loose[loose_group_key(unit.name)].add(unit.id)
         self._found: dict[str, tuple[str, int | None, list[str]]] = {}
+        self._clean: dict[str, str] = {}
 
     def find(self, name: str) -> tuple[str, int | None, list[str]]:
         """("match", unit id, [unit name]), ("ambiguous", None, [unit names]),
@@ -370,6 +372,11 @@ class GroupIndex:
                 found = ("ambiguous", None, sorted(self.names[i] for i in ids))
         self._found[name] = found
         return found
+
+    def cleaned(self, name: str) -> str:
+        if name not in self._clean:
+            self._clean[name] = clean(name)
+        return self._clean[name]
 
     def knows(self, name: str) -> bool:
         return self.find(name)[0] in ("match", "ambiguous")
@@ -581,7 +588,7 @@ def _place(row: RowPlan, groups: GroupIndex, options: ImportOptions, summary: Im
     if not row.group_text:
         return
     kind, unit_id, names = groups.find(row.group_text)
-    name = clean(row.group_text)
+    name = groups.cleaned(row.group_text)
     if kind == "match":
         row.group_id = unit_id
         summary.groups_matched.setdefault(name, names[0])
@@ -692,7 +699,8 @@ def apply(db: Database, plan: Plan, summary: ImportSummary | None = None,
                 summary.register_state != register_state(s):
             summary = check(s, plan, home, options, progress)  # the register changed meanwhile
         summary = replace(summary, dry_run=False)
-        _write(s, db, summary, home, progress)
+        with large_cache(s):
+            _write(s, db, summary, home, progress)
         progress.check()  # the last moment to cancel: nothing is committed yet
     return summary
 
@@ -776,12 +784,16 @@ def _write_new(s: Session, creates: list[RowPlan], new_groups: dict[str, int],
                home: uuid.UUID, home_id: int | None) -> list[int]:
     """The new members, a column at a time, with their search and sort keys made in bulk
     (names repeat: each distinct name's key is made once)."""
-    data = [r.candidate.data for r in creates]
-    columns: dict[str, Any] = {name: [getattr(d, name) for d in data] for name in UPDATABLE}
-    columns["birth_year"] = [d.birth_year for d in data]
+    if not creates:
+        return []
+    names = [*UPDATABLE, "birth_year"]
+    values = zip(*map(attrgetter(*names), (r.candidate.data for r in creates)), strict=True)
+    columns: dict[str, Any] = dict(zip(names, map(list, values), strict=True))
     columns["name_folded"] = [r.folded for r in creates]
-    columns["sort_key"] = [f"{name_sort_key(d.full_name)} "
-                           f"{birth_sort_key(d.date_of_birth or d.birth_year)}" for d in data]
+    columns["sort_key"] = [f"{name_sort_key(name)} {birth_sort_key(day or year)}"
+                           for name, day, year in zip(columns["full_name"],
+                                                      columns["date_of_birth"],
+                                                      columns["birth_year"], strict=True)]
     columns["org_unit_id"] = [r.group_id or new_groups.get(r.new_group or "") or home_id
                               for r in creates]
     columns["status"] = MemberStatus.ACTIVE

@@ -167,6 +167,8 @@ def parse_national_id(value: Cell, birth_year: int | None = None,
     zeros (every province code begins with 0): an 11- or 10-digit number gets them back when
     the result is a valid CCCD for this member (see :func:`valid_cccd`). A 9-digit number is
     an old identity card (CMND)."""
+    if value.__class__ is str and len(value) == 12 and value.isdigit():  # type: ignore[union-attr]
+        return value, None, False  # most cells: a CCCD typed as text, as it should be
     if _blank(value):
         return None, None, False
     if isinstance(value, float | int) and not isinstance(value, bool):
@@ -180,10 +182,10 @@ def parse_national_id(value: Cell, birth_year: int | None = None,
                            "{number} is not a valid CCCD for this member: left out.").format(
                 value=digits, number=number), False
     else:
-        digits = re.sub(r"[\s.\-]", "", str(value))
-    if re.fullmatch(r"\d{12}", digits):
+        digits = _ID_PUNCTUATION.sub("", str(value))
+    if len(digits) == 12 and digits.isdigit():
         return digits, None, False
-    if re.fullmatch(r"\d{9}", digits):
+    if len(digits) == 9 and digits.isdigit():
         return None, _("{value} is an old identity card (CMND) number, not a CCCD: kept in the "
                        "notes.").format(value=digits), True
     return None, _("“{value}” is not a 12-digit CCCD number: left out.").format(
@@ -201,6 +203,8 @@ def parse_gender(value: Cell) -> str | None:
 
 
 def parse_phone(value: Cell) -> str:
+    if value.__class__ is str:
+        return clean(value)  # type: ignore[arg-type]
     if isinstance(value, float | int) and not isinstance(value, bool) and math.isfinite(value):
         digits = str(int(value))
         # A mobile number stored as a number lost its leading zero (912345678 → 0912345678).
@@ -208,6 +212,7 @@ def parse_phone(value: Cell) -> str:
     return _text(value)
 
 
+_ID_PUNCTUATION = re.compile(r"[\s.\-]")  # 001 080 000 001, 001.080.000.001
 _SEPARATORS = re.compile(r"\s*[,;]\s*")
 # How the name of a unit begins (folded) — but not a role such as "Tổ trưởng", "Phó phòng".
 _UNIT_WORDS = re.compile(r"^(phong|khoa|ban|bo phan|van phong|trung tam|to|doi|xuong|"
@@ -277,7 +282,7 @@ def _member_rows(columns: list[list[Cell]], layout: Layout,
     for index in range(layout.data_start, height):
         if full is not None:
             value = full[index]
-            name = _clean_cached(value) if value.__class__ is str else _text(value)
+            name = clean(value) if value.__class__ is str else _text(value)  # type: ignore[arg-type]
         else:
             name = " ".join(p for p in (_text(family[index]) if family is not None else "",
                                         _text(given[index]) if given is not None else "") if p)
@@ -308,18 +313,15 @@ def _member_rows(columns: list[list[Cell]], layout: Layout,
 Found = list[tuple[int, str, bool]]
 
 
+_TEXT_TYPES = frozenset((str, type(None)))
+
+
 def _texts(values: list[Cell]) -> list[str]:
-    memo: dict[str, str] = {}
-    out = []
-    for v in values:
-        if v.__class__ is str:
-            text = memo.get(v)  # type: ignore[arg-type]
-            if text is None:
-                text = memo[v] = clean(v)  # type: ignore[index,arg-type]
-            out.append(text)
-        else:
-            out.append(_text(v))
-    return out
+    """A column as clean text: each distinct value cleaned once."""
+    if set(map(type, values)) <= _TEXT_TYPES:  # text and blanks (not 1 and True, equal keys)
+        memo = {v: clean(v) if v is not None else "" for v in set(values)}  # type: ignore[arg-type]
+        return list(map(memo.__getitem__, values))
+    return [_text(v) for v in values]
 
 
 def _births(values: list[Cell], found: Found) -> tuple[list[date | None], list[int | None]]:
@@ -398,11 +400,16 @@ def parse_rows(columns: list[list[Cell]], layout: Layout, encoding: str | None =
         if kind in ("date_of_birth", "dob_male", "dob_female"):
             col_days, col_years = _births(column(col), found.setdefault(col, []))
             implied = {"dob_male": Gender.MALE, "dob_female": Gender.FEMALE}.get(kind)
-            for i, (d, y) in enumerate(zip(col_days, col_years, strict=True)):
-                if y is not None:
-                    days[i], years[i] = d, y
-                    if implied:
-                        genders[i] = implied
+            if all(y is None for y in years):  # the first (or only) birth column
+                days, years = col_days, col_years
+            else:
+                days = [d if y is not None else old for d, y, old in zip(
+                    col_days, col_years, days, strict=True)]
+                years = [y if y is not None else old for y, old in zip(
+                    col_years, years, strict=True)]
+            if implied:
+                genders = [implied if y is not None else g for y, g in zip(
+                    col_years, genders, strict=True)]
         elif kind in ("male_mark", "female_mark"):
             implied = Gender.MALE if kind == "male_mark" else Gender.FEMALE
             for i, v in enumerate(column(col)):
@@ -413,11 +420,16 @@ def parse_rows(columns: list[list[Cell]], layout: Layout, encoding: str | None =
                                              "given_name") else []
         if kind == "gender":
             problems = found.setdefault(col, [])
+            memo: dict[Cell, str | None] = {}
             for i, v in enumerate(values):
-                if _blank(v):
+                if v is None:
                     continue
-                gender = parse_gender(v) if v.__class__ is str else parse_gender(_text(v))
+                if v.__class__ is not str:
+                    v = _text(v)
+                gender = memo[v] if v in memo else memo.setdefault(v, parse_gender(v))
                 if gender is None:
+                    if _blank(v):
+                        continue
                     problems.append((i, _("“{value}” is not Nam or Nữ: gender left "
                                           "empty.").format(value=v), False))
                 else:
@@ -426,6 +438,9 @@ def parse_rows(columns: list[list[Cell]], layout: Layout, encoding: str | None =
             problems = found.setdefault(col, [])
             ids: list[str | None] = []
             for i, v in enumerate(values):
+                if v.__class__ is str and len(v) == 12 and v.isdigit():  # type: ignore[union-attr]
+                    ids.append(v)  # type: ignore[arg-type]
+                    continue
                 number, message, keep = parse_national_id(v, years[i])
                 ids.append(number)
                 if message:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gc
 import io
 import json
 import os
@@ -43,6 +44,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -93,11 +95,12 @@ class RawSheet:
 
 
 def by_column(rows: list[list[Cell]]) -> list[list[Cell]]:
-    """Rows (of any lengths) → columns of equal length."""
+    """Rows (of any lengths) → columns of equal length (one C loop a column: zip(*rows)
+    would build a call with as many arguments as there are rows)."""
     width = max(map(len, rows), default=0)
     if any(len(r) != width for r in rows):
         rows = [r + [None] * (width - len(r)) for r in rows]
-    return list(map(list, zip(*rows, strict=True)))
+    return [list(map(itemgetter(i), rows)) for i in range(width)]
 
 
 class BadFile(UserError):
@@ -195,10 +198,10 @@ def _column_number(letters: bytes) -> int:
 # A cell or row reference: the attribute r, however quoted and spaced (XML allows
 # r = 'A1'). Patterns start with the literal "r" so they scan tens of megabytes fast.
 _REF = rb"""r\s*=\s*["']\s*"""
-_TOO_WIDE = re.compile(_REF + rb"[A-Za-z]{4,}\d")  # past XFD, the last column Excel has
-_LONG_ROWS = re.compile(_REF + rb"[A-Za-z]{0,3}(\d{6,})")  # rows from 100,000 on
+# The references that can make a sheet big, in one pass: a row from 100,000 on (with its
+# column), or a column from AA on (with a shorter row).
+_FAR_REF = re.compile(_REF + rb"(?:([A-Za-z]*)(\d{6,})|([A-Za-z]{2,})\d)")
 _ANY_ROW = re.compile(_REF + rb"[A-Za-z]{0,3}(\d+)")
-_COLUMNS = {n: re.compile(_REF + rb"([A-Za-z]{%d})\d" % n) for n in (3, 2)}
 _DIMENSION = re.compile(rb"""dimension\s+ref\s*=\s*["']\s*([A-Za-z]+)\s*(\d+)"""
                         rb"""(?:\s*:\s*([A-Za-z]+)\s*(\d+))?""")
 _UNIQUE_COUNT = re.compile(rb"""(?:uniqueCount|count)\s*=\s*["']\s*(\d+)""")
@@ -269,7 +272,7 @@ class _Extent:
     counting."""
 
     def __init__(self) -> None:
-        self.rows, self.cols, self.wide_letters = 99_999, 26, 0
+        self.rows, self.cols = 99_999, 26
 
     @staticmethod
     def refuse(path: Path, rows: int, cols: int) -> BadFile:
@@ -277,8 +280,6 @@ class _Extent:
                             "roster.").format(rows=rows, cols=cols))
 
     def scan(self, path: Path, data: bytes) -> None:
-        if _TOO_WIDE.search(data):
-            raise _bad(path, _("a sheet has cells beyond the last column Excel allows."))
         at = data.find(b"dimension")
         while at >= 0:
             if (m := _DIMENSION.match(data, at)) and m.group(3):
@@ -287,15 +288,14 @@ class _Extent:
                 if rows * cols > MAX_CELLS:
                     raise self.refuse(path, rows, cols)
             at = data.find(b"dimension", at + 9)
-        self.rows = max([self.rows, *(int(r) for r in _LONG_ROWS.findall(data))])
-        for letters, pattern in _COLUMNS.items():
-            if letters < self.wide_letters:
-                break
-            found = set(pattern.findall(data))
-            if found:
-                self.wide_letters = letters
-                self.cols = max([self.cols, *(_column_number(c) for c in found)])
-                break
+        found = set(_FAR_REF.findall(data))
+        if not found:
+            return
+        letters = {a or c for a, _digits, c in found} - {b""}
+        if any(len(x) > 3 for x in letters):
+            raise _bad(path, _("a sheet has cells beyond the last column Excel allows."))
+        self.rows = max([self.rows, *(int(d) for _a, d, _c in found if d)])
+        self.cols = max([self.cols, *map(_column_number, letters)])
 
     def check(self, path: Path, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         rows = self.rows
@@ -459,6 +459,7 @@ def _restore_kinds(columns: list[list[Any]], kinds: dict[str, str]) -> None:
 
 def child_main(args: list[str]) -> int:
     """Runs in the child process: parse with calamine, print the cells as JSON."""
+    gc.disable()  # a short life with millions of cells and no cycles: nothing to collect
     try:
         import resource
 
