@@ -406,3 +406,44 @@ def test_cli_refuses_crafted_files_with_exit_2_and_no_traceback(tmp_path: Path) 
         done = run_cli("--db", db, "members", "import", str(hostile_sheets.make(kind, tmp_path)))
         assert done.returncode == 2, (kind, done.stderr)
         assert "Traceback" not in done.stderr and "Không đọc được tệp" in done.stderr, kind
+
+
+def test_workbooks_with_what_office_files_carry_still_import(db: Database,
+                                                            tmp_path: Path) -> None:
+    """Several sheets, merged title cells, comments, hyperlinks, validation, styles, frozen
+    panes, defined names, formulas without cached values, a datetime with a time: the reading
+    child and the checks pass what real office files hold."""
+    from datetime import datetime
+
+    import openpyxl
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = openpyxl.Workbook()
+    notes = wb.active
+    notes.title = "Hướng dẫn"
+    notes["A1"] = "Xem trang sau"
+    ws = wb.create_sheet("Danh sách")
+    ws.merge_cells("A1:E1")
+    ws["A1"] = "DANH SÁCH ĐOÀN VIÊN"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([])
+    ws.append(["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Ghi chú"])
+    ws.append([1, "Nguyễn Văn An", datetime(1980, 5, 1, 8, 30), "Nam", "=A4*2"])
+    ws.append([2, "Lê Thị Hằng", datetime(1985, 3, 12), "Nữ", "xem"])
+    ws["B4"].comment = Comment("đã kiểm tra", "cán bộ")
+    ws["E5"].hyperlink = "https://example.invalid/"
+    ws["B5"].fill = PatternFill("solid", fgColor="FFFF00")
+    rule = DataValidation(type="list", formula1='"Nam,Nữ"')
+    ws.add_data_validation(rule)
+    rule.add("D4:D100")
+    ws.freeze_panes = "A4"
+    wb.defined_names["ds"] = DefinedName("ds", attr_text="'Danh sách'!$A$3:$E$5")
+    path = tmp_path / "office.xlsx"
+    wb.save(path)
+    summary = import_roster(db, path, dry_run=True, sheet="Danh sách")
+    assert summary.error_rows == 0 and summary.created == 2 and summary.header_row == 3
+    born = {r.candidate.data.full_name: r.candidate.data.date_of_birth for r in summary.rows}
+    assert born == {"Nguyễn Văn An": date(1980, 5, 1), "Lê Thị Hằng": date(1985, 3, 12)}
