@@ -418,8 +418,8 @@ def test_workbooks_with_what_office_files_carry_still_import(db: Database,
     import openpyxl
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = openpyxl.Workbook()
     notes = wb.active
