@@ -344,7 +344,7 @@ class GroupIndex:
         for unit in units:
             if unit.id in inside:
                 self.strict[group_key(unit.name)].add(unit.id)
-                self.strict[fold_cleaned(clean(unit.code))].add(unit.id)
+                self.strict[group_key(unit.code)].add(unit.id)
                 self.loose[loose_group_key(unit.name)].add(unit.id)
         self._found: dict[str, tuple[str, int | None, list[str]]] = {}
         self._clean: dict[str, str] = {}

@@ -453,7 +453,8 @@ def parse_rows(columns: list[list[Cell]], layout: Layout, encoding: str | None =
         elif kind == "joined_on":
             fields_.values["joined_on"] = _joined(values, found.setdefault(col, []))
         elif kind == "phone":
-            fields_.put_text("phone", [parse_phone(v) for v in values])
+            fields_.put_text("phone", _texts(values) if set(map(type, values)) <= _TEXT_TYPES
+                             else [parse_phone(v) for v in values])
         elif kind in TEXT_FIELDS or kind in ("group", "job_and_unit"):
             fields_.put_text(kind, _texts(values))
     fields_.values.update(date_of_birth=days, birth_year=years, gender=genders)
