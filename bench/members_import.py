@@ -147,3 +147,10 @@ def bench_import() -> list[Figure]:
         Figure(f"import {ROWS:,}-row roster vs read + insert into a plain table", ours, plain,
                "s"),
     ]
+
+
+def main(argv: list[str]) -> None:
+    """``python -m bench members_import``: this benchmark alone."""
+    from bench.report import print_figures
+
+    print_figures(bench_import())

@@ -15,12 +15,19 @@ import pytest
 import xlsxwriter
 
 from tests.conftest import need_tool, run_cli
+from tests.core import hostile_sheets
 from unionapp import members
 from unionapp.db import Database
 from unionapp.progress import Cancelled, Progress
 from unionapp.rosters import legacy
 from unionapp.rosters.export import export_members
-from unionapp.rosters.importing import import_roster, preview, read_roster, remember_mapping
+from unionapp.rosters.importing import (
+    ImportOptions,
+    import_roster,
+    preview,
+    read_roster,
+    remember_mapping,
+)
 from unionapp.rosters.layout import detect_layout
 from unionapp.rosters.reading import BadFile, read_sheet
 
@@ -54,7 +61,7 @@ def official_form(path: Path) -> Path:
     rows = [
         (1, "Nguyễn Văn An", date(1980, 5, 1), None, "Kinh", "056652231581", "01/09/2005",
          "Tổ Toán", "HN-0001"),
-        (2, "Lê Thị Hằng", None, "1985", "Tày", 12345678901, None, "Tổ Văn", 1234),
+        (2, "Lê Thị Hằng", None, "1985", "Tày", 12185345678, None, "Tổ Văn", 1234),
         (3, unicodedata.normalize("NFD", "  Trần   Đặng Thu Hường "), None, "12/3/1990", "Kinh",
          "", "15/10/2015", "Tổ Toán", ""),
     ]
@@ -76,7 +83,9 @@ def official_form(path: Path) -> Path:
 
 def test_official_form_lands_row_by_row(db: Database, tmp_path: Path) -> None:
     path = official_form(tmp_path / "danh sách.xlsx")
-    summary = import_roster(db, path)
+    # the groups the file names are offered, and made only when the clerk agrees
+    assert import_roster(db, path, dry_run=True).groups_missing == {"Tổ Toán": 2, "Tổ Văn": 1}
+    summary = import_roster(db, path, options=ImportOptions(create_groups=True))
     assert (summary.created, summary.updated, summary.skipped) == (3, 0, 0)
     assert summary.errors == []
     assert summary.header_row == 7
@@ -91,7 +100,7 @@ def test_official_form_lands_row_by_row(db: Database, tmp_path: Path) -> None:
     assert an.org_unit == "Tổ Toán" and huong.org_unit == "Tổ Toán"
     # only the year is known, kept as such; the CCCD Excel stored as a number gets its zero back
     assert (hang.gender, hang.date_of_birth, hang.birth_year) == ("female", None, 1985)
-    assert hang.national_id == "012345678901" and hang.ethnicity == "Tày"
+    assert hang.national_id == "012185345678" and hang.ethnicity == "Tày"
     assert any("mất số 0" in w.message and w.row == 11 for w in summary.warnings)
     assert (huong.gender, huong.date_of_birth) == ("female", date(1990, 3, 12))
 
@@ -155,11 +164,12 @@ def test_sections_give_the_group_and_names_split_in_two_columns(db: Database,
     ws.write_row(4, 0, ["II. Tổ công đoàn Phòng Kế toán"])
     ws.write_row(5, 0, [1, "Hoàng Thị", "Nụ", 1990, "Nữ"])
     wb.close()
-    summary = import_roster(db, path)
+    summary = import_roster(db, path, options=ImportOptions(create_groups=True))
     assert summary.created == 3 and summary.errors == []
     by_name = {m.full_name: m for m in members.find_members(db)}
-    assert by_name["Nguyễn Thị Mai"].org_unit == "I. Tổ công đoàn Phòng Hành chính"
-    assert by_name["Hoàng Thị Nụ"].org_unit == "II. Tổ công đoàn Phòng Kế toán"
+    # the heading's numbering is not part of the group's name
+    assert by_name["Nguyễn Thị Mai"].org_unit == "Tổ công đoàn Phòng Hành chính"
+    assert by_name["Hoàng Thị Nụ"].org_unit == "Tổ công đoàn Phòng Kế toán"
     assert by_name["Lê Văn Tám"].birth_year == 1979
 
 
@@ -362,3 +372,78 @@ def test_preview_shows_every_row_and_writes_nothing(db: Database, tmp_path: Path
     assert [r.action for r in summary.rows] == ["create", "create", "create"]
     assert [r.candidate.row for r in summary.rows] == [10, 11, 13]
     assert _count(db) == 0 and plan.layout.numbering_row == 8
+
+
+# --- crafted and damaged files (issue 17, points 3 and 14) ---------------------------------
+
+
+@pytest.mark.parametrize("kind", sorted(hostile_sheets.HOSTILE))
+def test_crafted_and_damaged_files_are_refused_plainly(db: Database, tmp_path: Path,
+                                                        kind: str) -> None:
+    path = hostile_sheets.make(kind, tmp_path)
+    with pytest.raises(BadFile) as refused:
+        import_roster(db, path)
+    assert refused.value.message.startswith(f"Không đọc được tệp {path.name}:")
+    assert _count(db) == 0
+
+
+@pytest.mark.parametrize("kind", ["far_cell_single_quotes", "four_billion_shared_texts"])
+def test_the_reading_child_takes_the_blow_when_the_checks_miss(
+        db: Database, tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the checks, calamine asks for hundreds of gigabytes and aborts: the child
+    process, capped in memory, dies — not the program, which says the file can't be read."""
+    from unionapp.rosters import reading
+
+    monkeypatch.setattr(reading, "check_file", lambda path, kind: None)
+    with pytest.raises(BadFile, match="bị hỏng hoặc quá lớn"):
+        read_sheet(hostile_sheets.make(kind, tmp_path))
+
+
+def test_cli_refuses_crafted_files_with_exit_2_and_no_traceback(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    run_cli("--db", db, "init", "--branch-code", "B", "--branch-name", "CĐCS B", check=True)
+    for kind in ("far_cell_single_quotes", "not_a_number", "flipped_bits", "no_sheets"):
+        done = run_cli("--db", db, "members", "import", str(hostile_sheets.make(kind, tmp_path)))
+        assert done.returncode == 2, (kind, done.stderr)
+        assert "Traceback" not in done.stderr and "Không đọc được tệp" in done.stderr, kind
+
+
+def test_workbooks_with_what_office_files_carry_still_import(db: Database,
+                                                            tmp_path: Path) -> None:
+    """Several sheets, merged title cells, comments, hyperlinks, validation, styles, frozen
+    panes, defined names, formulas without cached values, a datetime with a time: the reading
+    child and the checks pass what real office files hold."""
+    from datetime import datetime
+
+    import openpyxl
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = openpyxl.Workbook()
+    notes = wb.active
+    notes.title = "Hướng dẫn"
+    notes["A1"] = "Xem trang sau"
+    ws = wb.create_sheet("Danh sách")
+    ws.merge_cells("A1:E1")
+    ws["A1"] = "DANH SÁCH ĐOÀN VIÊN"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([])
+    ws.append(["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Ghi chú"])
+    ws.append([1, "Nguyễn Văn An", datetime(1980, 5, 1, 8, 30), "Nam", "=A4*2"])
+    ws.append([2, "Lê Thị Hằng", datetime(1985, 3, 12), "Nữ", "xem"])
+    ws["B4"].comment = Comment("đã kiểm tra", "cán bộ")
+    ws["E5"].hyperlink = "https://example.invalid/"
+    ws["B5"].fill = PatternFill("solid", fgColor="FFFF00")
+    rule = DataValidation(type="list", formula1='"Nam,Nữ"')
+    ws.add_data_validation(rule)
+    rule.add("D4:D100")
+    ws.freeze_panes = "A4"
+    wb.defined_names["ds"] = DefinedName("ds", attr_text="'Danh sách'!$A$3:$E$5")
+    path = tmp_path / "office.xlsx"
+    wb.save(path)
+    summary = import_roster(db, path, dry_run=True, sheet="Danh sách")
+    assert summary.error_rows == 0 and summary.created == 2 and summary.header_row == 3
+    born = {r.candidate.data.full_name: r.candidate.data.date_of_birth for r in summary.rows}
+    assert born == {"Nguyễn Văn An": date(1980, 5, 1), "Lê Thị Hằng": date(1985, 3, 12)}

@@ -32,6 +32,15 @@ words = st.text(letters, min_size=1, max_size=8)
 names = st.lists(words, min_size=1, max_size=5).map(" ".join)
 
 
+def test_look_alike_eth_is_d() -> None:
+    """Issue 17.13: "Ð" (U+00D0, old keyboards) is read and stored as Đ, and folds to d."""
+    assert clean("Nguyễn \u00d0ức Anh") == "Nguyễn Đức Anh"
+    assert fold("Nguyễn \u00d0ức Anh") == "nguyen duc anh"
+    assert fold("\u00f0ào") == "dao"
+    assert search_words("Ðức") == ["duc"]
+    assert person_sort_key("Ðức") == person_sort_key("Đức")
+
+
 def test_fold_examples() -> None:
     assert fold("Nguyễn Thị Thu Hằng") == "nguyen thi thu hang"
     assert fold("ĐẶNG Văn Đăng") == "dang van dang"
@@ -59,7 +68,8 @@ def test_clean_is_idempotent_and_nfc(text: str) -> None:
 
 
 def _reference_key(name: str) -> tuple[object, ...]:
-    """A slow, obviously right comparator: Vietnamese alphabet, then tones."""
+    """A slow, obviously right comparator: word by word, given name first, then family and
+    middle names; each word by its letters (Vietnamese alphabet), then its tone."""
     alphabet = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
     tones = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 
@@ -74,9 +84,7 @@ def _reference_key(name: str) -> tuple[object, ...]:
         return letters_, marks
 
     parts = name.split(" ")
-    given_l, given_t = split(parts[-1])
-    rest = [split(w) for w in parts[:-1]]
-    return (given_l, [r[0] for r in rest], given_t, [r[1] for r in rest])
+    return tuple(split(w) for w in parts[-1:] + parts[:-1])
 
 
 @given(names, names)
@@ -97,6 +105,47 @@ def test_people_sort_by_given_name_first() -> None:
     assert sorted(people, key=person_sort_key) == [
         "Đặng Văn An", "Trần Thị An", "Lê Anh", "Vũ Thị Ánh", "Phạm Văn Ăn", "Nguyễn Thị Ân",
         "Nguyễn Văn Bình"]
+
+
+def test_names_that_differ_only_by_tone_are_grouped_whole() -> None:
+    """Issue 16.13: an office list groups each given name whole, tones in dictionary order."""
+    people = ["Đặng Xuân Ẩn", "Lâm Hồng Ân", "Nguyễn Ân", "Ông Đình Xuân Ấn", "Võ Ngọc Ẩn"]
+    assert sorted(people, key=person_sort_key) == [
+        "Lâm Hồng Ân", "Nguyễn Ân", "Đặng Xuân Ẩn", "Võ Ngọc Ẩn", "Ông Đình Xuân Ấn"]
+
+
+# Pairs in the order of ICU's Vietnamese collation applied word by word, given name first
+# (letters of the Vietnamese alphabet, then tones ngang < huyền < hỏi < ngã < sắc < nặng):
+# the first of each pair sorts first.
+ORDERED_PAIRS = [
+    ("Lâm Hồng Ân", "Đặng Xuân Ẩn"),  # the given name's tone before any family name
+    ("Nguyễn Ân", "Võ Ngọc Ẩn"),
+    ("Võ Ngọc Ẩn", "Ông Đình Xuân Ấn"),
+    ("Trần Văn Ma", "An Văn Mà"),  # ngang < huyền
+    ("An Văn Mà", "An Văn Mả"),  # huyền < hỏi
+    ("An Văn Mả", "An Văn Mã"),  # hỏi < ngã
+    ("An Văn Mã", "An Văn Má"),  # ngã < sắc
+    ("An Văn Má", "An Văn Mạ"),  # sắc < nặng
+    ("Vũ Mạ", "An Mai"),  # letters first: Mạ is a prefix of Mai
+    ("Vũ Thị Anh", "Lê Thị Ánh"),
+    ("Lê Thị Ánh", "Phạm Ăn"),  # a < ă whatever the tones
+    ("Phạm Văn Ăn", "Hồ Ân"),  # ă < â
+    ("Hồ Thị Dung", "Lê Đông"),  # d < đ
+    ("Nguyễn Văn Đông", "Trần Văn Đồng"),
+    ("Lê Hồng Ân", "Lễ Hoa Ân"),  # then the family name, grouped whole too
+    ("Lê Ân", "Lê Văn Ân"),  # a shorter name first
+    ("Đỗ Hoa", "Đỗ Thị Hòa"),
+    ("Bùi Thị Hoà", "Trần Thị Hòa"),  # the same tone on another vowel (hoà / hòa): letters
+    ("Cao Văn Hùng", "Cao Văn Hưng"),  # u < ư
+    ("Ngô Văn Hưng", "Ngô Văn Hừng"),
+    ("Lý Thị Ơn", "Lý Thị Ớn"),
+    ("Mai Thị Tuyết Anh", "Mai Thị Tuyết"),  # the given name decides: Anh < Tuyết
+]
+
+
+def test_no_pair_out_of_order() -> None:
+    wrong = [(a, b) for a, b in ORDERED_PAIRS if not person_sort_key(a) < person_sort_key(b)]
+    assert wrong == []
 
 
 def test_same_name_sorts_by_birth() -> None:
@@ -215,3 +264,13 @@ def test_format_moment_is_local_time_to_the_minute() -> None:
     moment = datetime(2024, 12, 27, 7, 5, 59, tzinfo=UTC)
     assert format_moment(moment) == moment.astimezone().strftime("%d/%m/%Y %H:%M")
     assert format_moment(None) == ""
+
+
+@given(st.text(st.characters(max_codepoint=0x1FFF, blacklist_categories=("Cs",)), max_size=40))
+def test_folding_a_whole_text_at_once_equals_folding_word_by_word(text: str) -> None:
+    """fold_cleaned's one-call table (bulk imports) agrees with the word-by-word fold."""
+    from unionapp.text import _fold_word, fold_cleaned
+
+    cleaned = clean(text)
+    assert fold_cleaned(cleaned) == " ".join(_fold_word(w) for w in cleaned.split(" ")) \
+        if cleaned else fold_cleaned(cleaned) == ""

@@ -73,7 +73,7 @@ def test_activity_dialog_validates_then_saves(qtbot: QtBot, db: Database) -> Non
     dialog.starts_on.setText("31/02/2025")
     dialog.save()
     assert dialog.saved is None
-    assert "“31/02/2025” không phải là ngày" in dialog.problems.text()
+    assert "“31/02/2025” không phải ngày có thật" in dialog.problems.text()  # one date rule
     assert "Cần nhập tên hoạt động" in dialog.problems.text()
     dialog.title.setText("Hội nghị viên chức năm 2025")
     dialog.starts_on.setText("20/01/2025")

@@ -41,7 +41,8 @@ def test_new_member_is_checked_then_saved(qtbot: QtBot, db: Database) -> None:
     dialog.national_id.setText("056652231581")
     dialog.birth.setText("31/02/1985")
     dialog.save()
-    assert dialog.saved is None and "dd/mm/yyyy" in dialog.problems.text()
+    # the words of the one date rule, as the roster import says them
+    assert dialog.saved is None and "không phải ngày có thật" in dialog.problems.text()
     dialog.birth.setText("1985")  # only the year is known: fine
     dialog.save()
     assert dialog.saved is not None
@@ -151,3 +152,72 @@ def test_import_dialog_mapping_can_be_corrected(qtbot: QtBot, db: Database,
     qtbot.waitUntil(lambda: dialog.summary is not None, timeout=20_000)
     assert other not in dialog.plan.layout.columns  # read again the way the clerk said
     assert dialog.rows_model.rowCount() == 3
+
+
+def _roster(path: Path, rows: list[list[object]]) -> Path:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    for r, values in enumerate(rows):
+        ws.write_row(r, 0, values)
+    wb.close()
+    return path
+
+
+def test_import_dialog_offers_the_split_and_asks_before_making_groups(
+        qtbot: QtBot, db: Database, tmp_path: Path) -> None:
+    add_group(db, code="T-VP", name="Tổ công đoàn Văn phòng")
+    path = _roster(tmp_path / "ds.xlsx", [
+        ["STT", "Họ và tên", "Năm sinh", "Chức vụ, đơn vị công tác"],
+        [1, "Nguyễn Văn Tài", 1980, "Lái xe, Văn phòng"],
+        [2, "Trần Thị Mai", 1985, "Kế toán viên, Phòng Tài vụ"],
+    ])
+    dialog = ImportDialog(db, path)
+    qtbot.addWidget(dialog)
+    dialog.load()
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=20_000)
+    assert not dialog.split_box.isHidden() and dialog.split_box.isChecked()
+    assert "Lái xe | Văn phòng" in dialog.split_box.text()
+    assert not dialog.create_groups_box.isHidden()
+    assert not dialog.create_groups_box.isChecked()  # never without the clerk's word
+    assert "Phòng Tài vụ" in dialog.create_groups_box.text()
+    assert "Các tổ đã có: Tổ công đoàn Văn phòng" in dialog.summary_label.text()
+    first = dialog.summary
+    dialog.create_groups_box.setChecked(True)  # the clerk agrees: checked again, not re-read
+    qtbot.waitUntil(lambda: dialog.summary is not first, timeout=20_000)
+    assert dialog.summary.groups_created == ["Phòng Tài vụ"]
+    assert dialog.plan is not None and dialog.summary.rows[0].candidate.data.job_title == \
+        "Lái xe"
+    second = dialog.summary
+    dialog.split_box.setChecked(False)
+    qtbot.waitUntil(lambda: dialog.summary is not second, timeout=20_000)
+    assert dialog.summary.rows[0].candidate.data.job_title == "Lái xe, Văn phòng"
+    dialog.split_box.setChecked(True)
+    qtbot.waitUntil(lambda: dialog.summary.split is not None and dialog.summary.split.split,
+                    timeout=20_000)
+    dialog.do_import()
+    qtbot.waitUntil(lambda: dialog.result_summary is not None, timeout=20_000)
+    placed = {m.full_name: (m.job_title, m.org_unit) for m in members.find_members(db)}
+    assert placed == {"Nguyễn Văn Tài": ("Lái xe", "Tổ công đoàn Văn phòng"),
+                      "Trần Thị Mai": ("Kế toán viên", "Phòng Tài vụ")}
+
+
+def test_import_dialog_shows_encoding_cccd_notes_and_duplicate_reasons(
+        qtbot: QtBot, db: Database, tmp_path: Path) -> None:
+    from unionapp.rosters.legacy import TCVN3, to_legacy
+
+    path = _roster(tmp_path / "cu.xlsx", [
+        [to_legacy(h, TCVN3) for h in ("Họ và tên", "Năm sinh", "Số CCCD")],
+        [to_legacy("Lê Thị Hằng", TCVN3), 1985, 12185345678],
+        [to_legacy("Lê Thị Hằng", TCVN3), 1985, 12185345678],
+    ])
+    dialog = ImportDialog(db, path)
+    qtbot.addWidget(dialog)
+    dialog.load()
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=20_000)
+    text = dialog.summary_label.text()
+    assert "TCVN3" in text and "2 số CCCD" in text
+    problems = [dialog.rows_model.cells(r)[4] for r in dialog.summary.rows]
+    assert "mất số 0" in problems[0]
+    assert "Trùng số CCCD với dòng 2" in problems[1]

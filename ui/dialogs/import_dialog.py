@@ -1,12 +1,14 @@
 """Importing a roster: choose a file, check the column mapping, see every row with what will
-happen to it and why, then import — or not. Reading, checking and writing run off the GUI
-thread with progress and Cancel; cancelling leaves the database as it was."""
+happen to it and why, decide what the file only suggests (splitting a "job, unit" column,
+creating the groups it names), then import — or not. Reading, checking and writing run off
+the GUI thread with progress and Cancel; cancelling leaves the database as it was. The rules
+are the core's (``importing.preview``, ``check_plan``, ``apply``): this window only asks."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMessageBox, QWidget
 
 from ui.dialogs.sheet_import import PreviewRowsModel, SheetImportDialog
 from ui.tasks import run_task
@@ -14,13 +16,15 @@ from unionapp.db import Database
 from unionapp.i18n import N_, _
 from unionapp.progress import Progress
 from unionapp.rosters.importing import (
+    ImportOptions,
     ImportSummary,
     Plan,
     RowPlan,
     apply,
-    check,
-    read_roster,
+    check_plan,
+    preview,
     remember_mapping,
+    summary_lines,
 )
 from unionapp.rosters.layout import FIELD_LABELS
 from unionapp.text import format_birth
@@ -36,16 +40,9 @@ ACTION_COLOURS = {"error": "#fdecea", "skip": "#fff6e0", "update": "#eaf4ff"}
 
 
 def _problems(row: RowPlan) -> str:
-    issues = row.candidate.errors + row.candidate.warnings
-    text = "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in issues)
-    if row.action == "skip" and row.matches:
-        where = ", ".join(_("row {row}").format(row=m.row) if m.row else m.full_name
-                          for m in row.matches)
-        text = "; ".join(t for t in (text, _("same person as {where}").format(where=where)) if t)
-    if row.action == "update":
-        text = "; ".join(t for t in (text, _("changes: {fields}").format(
-            fields=", ".join(row.changes))) if t)
-    return text
+    """The row's problems, then what the check noted (why it matches someone, what changes)."""
+    texts = [f"{p.field}: {p.message}" if p.field else p.message for p in row.problems]
+    return "; ".join(texts + row.notes)
 
 
 class RowsModel(PreviewRowsModel[RowPlan]):
@@ -72,6 +69,25 @@ class ImportDialog(SheetImportDialog):
         self.result_summary: ImportSummary | None = None
         self.setWindowTitle(_("Import members from a spreadsheet"))
         self.resize(1000, 680)
+        # What the file only suggests: the clerk decides, and the rows are checked again.
+        self.split_box = QCheckBox()
+        self.create_groups_box = QCheckBox()
+        for box in (self.split_box, self.create_groups_box):
+            box.hide()
+            box.toggled.connect(self._options_changed)
+        choices = QHBoxLayout()
+        choices.addWidget(self.split_box)
+        choices.addWidget(self.create_groups_box)
+        choices.addStretch(1)
+        layout = self.layout()
+        assert layout is not None
+        layout.insertLayout(layout.count() - 1, choices)  # type: ignore[attr-defined]
+
+    def options(self) -> ImportOptions:
+        offered = self.summary is not None and self.summary.split is not None
+        split = self.split_box.isChecked() if offered else None
+        return ImportOptions(split_job_unit=split,
+                             create_groups=self.create_groups_box.isChecked())
 
     # -- steps ----------------------------------------------------------------------------
 
@@ -81,16 +97,30 @@ class ImportDialog(SheetImportDialog):
             return
         path, db = self.path, self.db
         sheet = self.current_sheet()
-        home = db.home_unit_uuid
+        options = ImportOptions(create_groups=self.create_groups_box.isChecked())
 
         def work(progress: Progress) -> tuple[Plan, ImportSummary]:
-            plan = read_roster(path, sheet=sheet, columns=columns, progress=progress)
-            with db.read() as s:
-                return plan, check(s, plan, home, progress)  # type: ignore[arg-type]
+            return preview(db, path, sheet=sheet, columns=columns, options=options,
+                           progress=progress)
 
         self.import_button.setEnabled(False)
         run_task(self, work, on_done=self._loaded, label=_("Reading {name}…").format(
             name=path.name))
+
+    def _options_changed(self) -> None:
+        """The clerk changed a choice: the file is not read again, only checked."""
+        if self.plan is None or self.summary is None or self._showing:
+            return
+        plan, db, options = self.plan, self.db, self.options()
+
+        def work(progress: Progress) -> ImportSummary:
+            return check_plan(db, plan, options, progress)
+
+        self.import_button.setEnabled(False)
+        run_task(self, work, on_done=lambda summary: self._loaded((plan, summary)),
+                 label=_("Checking the rows…"))
+
+    _showing = False
 
     def _loaded(self, result: tuple[Plan, ImportSummary]) -> None:
         self.plan, self.summary = result
@@ -98,25 +128,42 @@ class ImportDialog(SheetImportDialog):
         self.show_sheets(plan.sheet.sheet_names, plan.sheet.sheet)
         self.show_mapping(plan.layout.headers, plan.layout.columns, FIELD_LABELS)
         self._show_rows()
+        self._showing = True  # setting the boxes must not check the rows again
+        try:
+            self._show_choices(summary)
+        finally:
+            self._showing = False
         text = _("Header found on row {row}. Will create {created}, update {updated}, leave "
                  "{unchanged} unchanged, skip {skipped}; {errors} rows have errors.").format(
             row=summary.header_row, created=summary.created, updated=summary.updated,
-            unchanged=summary.unchanged, skipped=summary.skipped,
-            errors=len({p.row for p in summary.errors}))
-        if summary.legacy_encoding:
-            text += " " + _("Text in the old {encoding} encoding will be converted to "
-                            "Unicode.").format(encoding=summary.legacy_encoding.upper())
-        if summary.groups_created:
-            text += " " + _("New groups: {names}.").format(names=", ".join(
-                summary.groups_created))
-        self.summary_label.setText(text)
+            unchanged=summary.unchanged, skipped=summary.skipped, errors=summary.error_rows)
+        self.summary_label.setText("\n".join([text, *summary_lines(summary)[1:]]))
         self.import_button.setEnabled(summary.created + summary.updated > 0)
+
+    def _show_choices(self, summary: ImportSummary) -> None:
+        offer = summary.split
+        self.split_box.setVisible(offer is not None)
+        if offer is not None:
+            cell, job, unit = offer.examples[0]
+            self.split_box.setText(_("Split “{column}” into job title and unit (“{cell}” → "
+                                     "{job} | {unit})").format(column=offer.column, cell=cell,
+                                                               job=job, unit=unit))
+            self.split_box.setChecked(offer.split)
+        groups = sorted({*summary.groups_missing, *summary.groups_created})
+        self.create_groups_box.setVisible(bool(groups))
+        if groups:
+            self.create_groups_box.setText(_("Create the {count} groups the file names: "
+                                             "{names}").format(count=len(groups),
+                                                               names=", ".join(groups[:6])
+                                                               + (", …" if len(groups) > 6
+                                                                  else "")))
+            self.create_groups_box.setChecked(bool(summary.groups_created))
 
     def preview_rows(self) -> list[RowPlan]:
         return self.summary.rows if self.summary else []
 
     def has_problem(self, row: RowPlan) -> bool:
-        return row.action in ("error", "skip") or bool(row.candidate.warnings)
+        return row.action in ("error", "skip") or bool(row.problems)
 
     def remap(self) -> None:
         columns = self.chosen_columns()
@@ -126,12 +173,13 @@ class ImportDialog(SheetImportDialog):
         self.load(columns)
 
     def do_import(self) -> None:
-        if self.plan is None:
+        if self.plan is None or self.summary is None:
             return
-        plan, db = self.plan, self.db
+        plan, summary, db = self.plan, self.summary, self.db
 
         def work(progress: Progress) -> ImportSummary:
-            return apply(db, plan, progress)
+            # What the preview showed is written, unless the register changed meanwhile.
+            return apply(db, plan, summary, summary.options, progress)
 
         self.import_button.setEnabled(False)
         run_task(self, work, on_done=self._imported,
@@ -150,5 +198,5 @@ class ImportDialog(SheetImportDialog):
             "{skipped} skipped, {errors} rows with errors left out.").format(
             file=summary.file, created=summary.created, updated=summary.updated,
             unchanged=summary.unchanged, skipped=summary.skipped,
-            errors=len({p.row for p in summary.errors})))
+            errors=summary.error_rows))
         self.accept()

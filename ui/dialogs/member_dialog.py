@@ -39,7 +39,7 @@ from unionapp.members import MemberInput
 from unionapp.models import Gender, MovementKind, OrgKind
 from unionapp.org import list_units
 from unionapp.permissions import Permission
-from unionapp.text import format_birth, format_date, parse_birth, parse_date
+from unionapp.text import DateError, format_birth, format_date, parse_birth, parse_date
 
 ERROR_STYLE = "border: 1px solid #c0392b; background: #fdecea;"
 
@@ -227,17 +227,17 @@ class MemberDialog(QDialog):
         from unionapp.errors import Problem
 
         problems = []
+        # The one date rule and its words, the same as the roster import's.
         try:
             born, year = parse_birth(self.birth.text())
-        except ValueError:
+        except DateError as error:
             born, year = None, None
-            problems.append(Problem(_("Write the date of birth as dd/mm/yyyy, or just the "
-                                      "year."), "date_of_birth"))
+            problems.append(Problem(error.message, "date_of_birth"))
         try:
             joined: date | None = parse_date(self.joined_on.text())
-        except ValueError:
+        except DateError as error:
             joined = None
-            problems.append(Problem(_("Write the admission date as dd/mm/yyyy."), "joined_on"))
+            problems.append(Problem(error.message, "joined_on"))
         if problems:
             raise ValidationError(problems)
         return MemberInput(
@@ -336,9 +336,10 @@ class MovementDialog(QDialog):
         kind = self.kind.currentData()
         try:
             when = parse_date(self.when.text())
-            if when is None:
-                raise ValueError
-        except ValueError:
+        except DateError as error:
+            QMessageBox.warning(self, self.windowTitle(), error.message)
+            return
+        if when is None:
             QMessageBox.warning(self, self.windowTitle(), _("Write the date as dd/mm/yyyy."))
             return
         other = self.other_unit.text()

@@ -91,7 +91,7 @@ class RecipientImportDialog(SheetImportDialog):
             "rows have errors and will be left out.").format(
             row=summary.header_row, persons=summary.persons, collectives=summary.collectives,
             already=summary.already, skipped=summary.skipped,
-            errors=len({p.row for p in summary.errors})))
+            errors=summary.error_rows))
         self.import_button.setEnabled(summary.added > 0)
 
     def preview_rows(self) -> list[RecipientRow]:

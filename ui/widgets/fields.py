@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from unionapp.errors import Problem
 from unionapp.i18n import _
-from unionapp.text import format_date, format_vnd, parse_date, parse_vnd
+from unionapp.text import DateError, format_date, format_vnd, parse_date, parse_vnd
 
 
 class DateField(QLineEdit):
@@ -69,9 +69,9 @@ def read_date(field: DateField, name: str, label: str, problems: list[Problem]) 
     """``field``'s date, or a problem naming ``label`` when it can't be read."""
     try:
         return field.value()
-    except ValueError:
-        problems.append(Problem(_("{field}: “{text}” is not a date (dd/mm/yyyy).").format(
-            field=label, text=field.text()), name))
+    except DateError as error:  # the one date rule's words (text.parse_date)
+        problems.append(Problem(_("{field}: {problem}").format(field=label,
+                                                               problem=error.message), name))
         return None
 
 

@@ -140,7 +140,7 @@ def run_import(args: argparse.Namespace) -> int:
                  "with errors left out.")
     print(text.format(file=summary.file, persons=summary.persons,
                       collectives=summary.collectives, already=summary.already,
-                      skipped=summary.skipped, errors=len({p.row for p in summary.errors})))
+                      skipped=summary.skipped, errors=summary.error_rows))
     return 0
 
 

@@ -12,7 +12,7 @@ from ..members import MemberQuery, find_members
 from ..models import MemberStatus
 from ..permissions import accounts_exist
 from ..rosters.export import export_members
-from ..rosters.importing import import_roster
+from ..rosters.importing import ImportOptions, import_roster, summary_lines
 from ..text import format_birth
 from . import transfers_cmd
 from .common import open_for_reading, open_for_writing, print_json
@@ -39,6 +39,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     imp.add_argument("--sheet", default="0",
                      help=_("sheet name or number (1 = the first; default: the first)"))
     imp.add_argument("--json", action="store_true", help=_("print the summary as JSON"))
+    imp.add_argument("--create-groups", action="store_true",
+                     help=_("create the groups the file names that don't exist yet"))
+    split = imp.add_mutually_exclusive_group()
+    split.add_argument("--split-job-unit", dest="split_job_unit", action="store_true",
+                       default=None, help=_("split a column such as “Lái xe, Văn phòng” into "
+                                            "job title and unit"))
+    split.add_argument("--no-split-job-unit", dest="split_job_unit", action="store_false",
+                       help=_("keep such a column whole, as the job title"))
     imp.set_defaults(func=run_import)
 
     exp = sub.add_parser("export", help=_("export the roster (.xlsx form or .csv)"))
@@ -85,19 +93,20 @@ def _sheet(value: str) -> str | int:
 def run_import(args: argparse.Namespace) -> int:
     """Exit 0: imported (or checked) cleanly; 1: some rows had errors and were left out;
     2: the file was refused and nothing was written."""
+    options = ImportOptions(split_job_unit=args.split_job_unit,
+                            create_groups=args.create_groups)
     with open_for_writing(args) as db:
-        summary = import_roster(db, args.file, dry_run=args.dry_run, sheet=_sheet(args.sheet))
+        summary = import_roster(db, args.file, dry_run=args.dry_run, sheet=_sheet(args.sheet),
+                                options=options)
     if args.json:
         print_json(summary.as_json())
     else:
-        print(_("{file}: {created} created, {updated} updated, {unchanged} unchanged, "
-                "{skipped} skipped, {errors} rows with errors.").format(
-            file=summary.file, created=summary.created, updated=summary.updated,
-            unchanged=summary.unchanged, skipped=summary.skipped,
-            errors=len({p.row for p in summary.errors})))
-        if summary.legacy_encoding:
-            print(_("Text in the old {encoding} encoding was converted to Unicode.").format(
-                encoding=summary.legacy_encoding.upper()))
+        for line in summary_lines(summary):
+            print(line)
+        if summary.groups_missing:
+            print(_("To create those groups, import again with --create-groups."))
+        if summary.split is not None and not summary.split.split:
+            print(_("To split that column, import again with --split-job-unit."))
         for problem in summary.errors + summary.warnings:
             where = _("row {row}").format(row=problem.row)
             if problem.field:

@@ -13,6 +13,7 @@ remembered for the next file of the same shape (``shape_key``).
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -41,6 +42,7 @@ FIELD_LABELS: dict[str, str] = {
     "hometown": N_("Home town"),
     "address": N_("Address"),
     "job_title": N_("Job title"),
+    "job_and_unit": N_("Job title and unit"),
     "union_role": N_("Union role"),
     "education": N_("Qualifications"),
     "political_theory": N_("Political theory"),
@@ -78,6 +80,11 @@ SPELLINGS: list[tuple[str, tuple[str, ...]]] = [
                  "thuong tru", "noi thuong tru")),
     ("union_role", ("chuc vu cong doan", "chuc vu cd", "chuc danh cong doan",
                     "chuc vu trong cong doan")),
+    ("job_and_unit", ("chuc vu don vi cong tac", "chuc vu don vi", "chuc vu va don vi cong tac",
+                      "chuc vu va don vi", "chuc danh don vi cong tac", "chuc danh don vi",
+                      "chuc vu noi cong tac", "chuc vu va noi cong tac", "chuc vu bo phan",
+                      "chuc vu phong ban", "nghe nghiep don vi cong tac",
+                      "nghe nghiep noi lam viec", "cong viec don vi")),
     ("job_title", ("chuc vu chinh quyen", "chuc vu", "chuc danh", "nghe nghiep",
                    "cong viec", "vi tri viec lam")),
     ("political_theory", ("ly luan chinh tri", "trinh do ly luan chinh tri", "trinh do llct",
@@ -217,7 +224,8 @@ def detect_layout(rows: list[list[Cell]],
     numbering_row = None
     if data_start < len(rows):
         cells = [header_text(v) if isinstance(v, str) else (str(int(v)) if isinstance(
-            v, float | int) and not isinstance(v, bool) else "") for v in rows[data_start]]
+            v, float | int) and not isinstance(v, bool) and math.isfinite(v) else "")
+            for v in rows[data_start]]
         filled = [c for c in cells if c]
         if len(filled) >= 3 and all(_NUMBERING.match(c) for c in filled) and (
             len(set(filled)) == len(filled)

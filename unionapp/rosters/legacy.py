@@ -46,9 +46,10 @@ import codecs
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import islice
+from typing import Any
 
 TCVN3 = "tcvn3"
 VNI = "vni"
@@ -383,9 +384,9 @@ def _kind(text: str) -> int:
     return _LEGACY if _LEGACY_ONLY.search(text) else _EITHER
 
 
-def fix_texts(texts: list[str]) -> tuple[list[str], str | None]:
-    """Detect the legacy encoding of ``texts`` and convert them: the converted texts (NFC) and
-    the encoding found, or the texts unchanged and None.
+def fix_texts(texts: list[str], encoding: str | None = None) -> tuple[list[str], str | None]:
+    """Detect the legacy encoding of ``texts`` (unless ``encoding`` is given) and convert
+    them: the converted texts (NFC) and the encoding found, or the texts unchanged and None.
 
     A sheet may mix old rows with rows typed later in Unicode, so each cell is judged: one with
     a letter only Unicode has is kept, one with a character Unicode Vietnamese never uses is
@@ -393,7 +394,7 @@ def fix_texts(texts: list[str]) -> tuple[list[str], str | None]:
     keeps the reading with more Vietnamese syllables, then more common name words; a tie goes
     to whichever kind of cell the sheet holds more of (``Hoàng`` is also VNI for ``Hồng``).
     """
-    encoding = detect_legacy(texts)
+    encoding = encoding or detect_legacy(texts)
     if encoding is None:
         return list(texts), None
     converted = [convert(t, encoding) for t in texts]
@@ -408,6 +409,45 @@ def fix_texts(texts: list[str]) -> tuple[list[str], str | None]:
             keep = kind == _UNICODE
         fixed.append(text if keep else new)
     return fixed, encoding
+
+
+def _sample(columns: list[list[Any]], head: int = 60, spread: int = 400) -> Iterator[Any]:
+    """The cells of a sheet's first rows (title, header, first members), then of rows spread
+    evenly over the rest: what the encoding is decided from."""
+    height = len(columns[0]) if columns else 0
+    picked = list(range(min(head, height)))
+    if height > head:
+        picked += range(head, height, max(1, (height - head) // spread))
+    for index in picked:
+        for column in columns:
+            yield column[index]
+
+
+def fix_sheet(columns: list[list[Any]], hint: str | None = None,
+              ) -> tuple[list[list[Any]], str | None]:
+    """A whole sheet's text cells — title, header and data alike — converted from the legacy
+    encoding the sheet is typed in (decided from the whole sheet, or ``hint``), before
+    anything looks for its header row. Takes and returns the sheet by column (the same lists
+    when nothing was converted), and the encoding found, or None."""
+    encoding = hint or detect_legacy(t for t in _sample(columns) if isinstance(t, str))
+    if encoding is None:
+        return columns, None
+    distinct = list({cell for column in columns for cell in column
+                     if isinstance(cell, str) and not cell.isascii()})
+    fixed, _encoding = fix_texts(distinct, encoding)
+    changed = {old: new for old, new in zip(distinct, fixed, strict=True) if old != new}
+    if not changed:
+        return columns, None
+    get = changed.get
+    return [[get(cell, cell) if isinstance(cell, str) else cell for cell in column]
+            for column in columns], encoding
+
+
+def vietnamese_score(text: str) -> int:
+    """How Vietnamese a text reads: its accented words that are Vietnamese syllables, less
+    those that are not (used to choose between the ways 8-bit bytes can be decoded)."""
+    words = Counter(w for w in _WORD.findall(text) if not w.isascii())
+    return sum(n if is_syllable(w) else -n for w, n in words.items())
 
 
 def font_encoding(font_name: str | None) -> str | None:

@@ -22,12 +22,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..backups import backup_before
+from .. import backups
 from ..bulk import audit_summary
 from ..db import Database
 from ..errors import NotFound, Problem, UserError
 from ..i18n import N_, _
 from ..models import Award, AwardDecision, AwardKind, Member, MemberStatus, OrgUnit, RecipientType
+from ..permissions import Permission, require
 from ..progress import NO_PROGRESS, Progress
 from ..text import clean, fold, format_date, parse_vnd
 from .importing import Plan, read_roster
@@ -90,6 +91,11 @@ class RecipientImportSummary:
     def errors(self) -> list[Problem]:
         return [p for r in self.rows if r.action == "error" for p in r.problems]
 
+    @property
+    def error_rows(self) -> int:
+        """How many rows have errors (and are left out)."""
+        return sum(1 for r in self.rows if r.action == "error")
+
     def as_json(self) -> dict[str, Any]:
         def problem(p: Problem) -> dict[str, Any]:
             return {"row": p.row, "column": p.field, "message": p.message}
@@ -97,6 +103,7 @@ class RecipientImportSummary:
         return {
             "file": self.file, "sheet": self.sheet, "decision": self.decision_number,
             "dry_run": self.dry_run, "persons": self.persons, "collectives": self.collectives,
+            "error_rows": self.error_rows,
             "already": self.already, "skipped": self.skipped, "header_row": self.header_row,
             "columns": self.columns,
             "errors": [problem(p) for p in self.errors],
@@ -141,9 +148,9 @@ def read_recipients(path: Path, *, sheet: str | int = 0, columns: dict[int, str]
 
 
 def _cell(plan: Plan, candidate: Candidate, col: int) -> Cell:
-    rows = plan.sheet.rows
+    columns = plan.sheet.columns
     index = candidate.row - 1
-    return rows[index][col] if index < len(rows) and col < len(rows[index]) else None
+    return columns[col][index] if col < len(columns) and index < plan.sheet.height else None
 
 
 def _amount(value: Cell) -> int | None:
@@ -326,8 +333,10 @@ def preview_recipients(db: Database, decision_uuid: uuid.UUID, path: Path, *,
 
 def apply_recipients(db: Database, decision_uuid: uuid.UUID, plan: RecipientPlan,
                      progress: Progress = NO_PROGRESS) -> RecipientImportSummary:
-    """Add every recipient the check allows, in one transaction (checked again inside it)."""
-    backup_before(db, "before-import")
+    """Add every recipient the check allows, in one transaction (checked again inside it),
+    after a backup."""
+    require(db, Permission.AWARDS_EDIT)
+    backups.backup_before(db, "before-import")
     with db.transaction() as s:
         summary = check_recipients(s, plan, decision_uuid, progress)
         summary.dry_run = False
@@ -351,7 +360,7 @@ def apply_recipients(db: Database, decision_uuid: uuid.UUID, plan: RecipientPlan
                       summary=f"{decision.number}: {summary.file}",
                       details={"persons": summary.persons, "collectives": summary.collectives,
                                "already": summary.already, "skipped": summary.skipped,
-                               "errors": len({p.row for p in summary.errors})})
+                               "errors": summary.error_rows})
         progress.check()  # the last moment to cancel: nothing is committed yet
     return summary
 
@@ -360,6 +369,8 @@ def import_recipients(db: Database, decision_uuid: uuid.UUID, path: Path, *,
                       dry_run: bool = False, sheet: str | int = 0,
                       columns: dict[int, str] | None = None,
                       progress: Progress = NO_PROGRESS) -> RecipientImportSummary:
+    if not dry_run:
+        require(db, Permission.AWARDS_EDIT)
     plan, summary = preview_recipients(db, decision_uuid, path, sheet=sheet, columns=columns,
                                        progress=progress)
     if dry_run:

@@ -1,7 +1,7 @@
 """reorganisation: dated parents with their header lines, transfers' other branch, closing
 
 Revision ID: 0710
-Revises: 0600
+Revises: 0700
 Create Date: 2026-12-04 09:00:00
 
 - ``org_unit.closed_on``: the day a branch ended its activity.
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0710"
-down_revision = "0600"
+down_revision = "0700"
 branch_labels = None
 depends_on = None
 
