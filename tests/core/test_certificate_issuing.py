@@ -22,7 +22,7 @@ from unionapp.certificates.printing import (
     issue_certificates,
 )
 from unionapp.db import Database
-from unionapp.errors import UserError
+from unionapp.errors import StorageError, UserError
 from unionapp.models import AuditLog, Certificate, CertificatePrint
 from unionapp.progress import Cancelled, Progress
 
@@ -133,7 +133,7 @@ def test_a_failed_commit_puts_the_old_files_back(db: Database, tmp_path: Path,
         raise sqlite3.OperationalError("disk I/O error")  # …and then the commit fails
 
     monkeypatch.setattr(delivery, "finish", finish_then_fail)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StorageError):  # the transaction turns it into a plain message
         issue_certificates(db, draft, delivery)
     draft.discard()
     assert out.read_bytes() == b"old"
