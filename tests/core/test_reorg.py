@@ -133,8 +133,8 @@ def test_support_papers_name_the_parent_of_their_date(db: Database, tmp_path: Pa
 
     move_to_city(db)
     someone = member(db, "Nguyễn Thị Thu Hằng")
-    case = create_case(db, case_input(db, someone, kind="OM-DAU", on=date(2025, 6, 20)),
-                       on=date(2025, 6, 21))
+    case = create_case(db, case_input(db, someone, kind="OM-DAU", amount=500_000,
+                                      on=date(2025, 6, 20)), on=date(2025, 6, 21))
     transition_case(db, case.uuid, SupportStatus.PAID, on=date(2025, 6, 25))
     # The header's two columns interleave in the text: the superiors' first words tell them.
     old, city = "CÔNG ĐOÀN VIÊN CHỨC", "LIÊN ĐOÀN LAO ĐỘNG"

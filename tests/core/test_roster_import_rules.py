@@ -262,7 +262,7 @@ def test_the_rows_are_not_checked_twice_when_the_register_did_not_change(
     assert len(checks) == 1
     done = apply(db, plan, summary)
     assert len(checks) == 1 and done.created == 1 and not done.dry_run
-    assert list(backups_dir().glob("*before-import*"))  # a backup before writing
+    assert list(backups_dir().rglob("*before-import*"))  # a backup before writing
 
 
 def test_a_register_changed_after_the_preview_is_checked_again(

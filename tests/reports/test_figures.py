@@ -72,8 +72,11 @@ def test_every_figure_on_the_demo(demo_db: Database) -> None:
     # The demo has something to count in its own year.
     year = ours(demo_db, [home], periods()[2])
     assert year["members.total"] > 250 and year["support.cases"] > 300
-    assert year["awards.persons"] > 20 and year["activities.movements"] >= 2
     assert year["members.admitted"] > 0 and year["members.by_role"]
+    # Its movements and year-end award decision (27/12) never lie after the day the demo is
+    # made, so they may lie in the year before: count those over the long period.
+    ever = ours(demo_db, [home], periods()[4])
+    assert ever["awards.persons"] > 20 and ever["activities.movements"] >= 2
 
 
 def test_support_agrees_with_the_support_summary(demo_db: Database) -> None:

@@ -75,7 +75,8 @@ def test_the_xlsx_layout(demo_db: Database, tmp_path: Path) -> None:
     ws = wb.active
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {"A1:B1", "A2:B2", "C1:D1", "C2:D2", "C4:D4"} <= merged
-    assert ws["A1"].value == "CÔNG ĐOÀN VIÊN CHỨC THÀNH PHỐ HÀ NỘI"
+    # The demo branch moved to the city's labour federation on 1/7/2025.
+    assert ws["A1"].value == "LIÊN ĐOÀN LAO ĐỘNG THÀNH PHỐ HÀ NỘI"
     assert ws["A2"].value == "CÔNG ĐOÀN CƠ SỞ VIỆN NGHIÊN CỨU PHÁT TRIỂN BỀN VỮNG"
     assert ws["C1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     assert ws["C4"].value == place_date("Hà Nội", TODAY)
@@ -158,3 +159,13 @@ def test_what_is_refused(demo_db: Database, tmp_path: Path) -> None:
         with pytest.raises(UserError, match=re.escape(message)):
             make_report(demo_db, request)
     assert not list(tmp_path.iterdir())
+
+
+def test_a_report_dated_before_the_move_names_the_parent_of_its_date(
+        demo_db: Database, tmp_path: Path) -> None:
+    """The letterhead names the parent union in charge on the report's own date."""
+    for dated, superior in ((date(2025, 5, 31), "CÔNG ĐOÀN VIÊN CHỨC THÀNH PHỐ HÀ NỘI"),
+                            (date(2025, 11, 30), "LIÊN ĐOÀN LAO ĐỘNG THÀNH PHỐ HÀ NỘI")):
+        path = tmp_path / f"members-{dated}.xlsx"
+        make_report(demo_db, ReportRequest("members", path, end=dated, dated=dated))
+        assert openpyxl.load_workbook(path).active["A1"].value == superior

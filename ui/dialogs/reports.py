@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,6 +29,7 @@ from ui.state import window_state
 from ui.widgets.inputs import DateEdit
 from unionapp.db import Database
 from unionapp.errors import UserError
+from unionapp.filenames import documents_dir
 from unionapp.i18n import _
 from unionapp.org import branches
 from unionapp.progress import Progress
@@ -52,9 +53,7 @@ def default_folder() -> Path:
     saved = window_state().value(FOLDER_KEY)
     if isinstance(saved, str) and Path(saved).is_dir():
         return Path(saved)
-    documents = QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(documents) if documents and Path(documents).is_dir() else Path.home()
+    return documents_dir()
 
 
 class ReportDialog(QDialog):
@@ -202,7 +201,6 @@ class ReportDialog(QDialog):
         if self.chosen_path:
             return
         folder = Path(self.out.text()).parent if self.out.text().strip() else default_folder()
-        # A plain ASCII name (to go through unionapp.filenames once it exists).
         self.out.setText(str(folder / suggested_name(self.kind.currentData(),
                                                      self.chosen_period(),
                                                      self.format.currentData())))

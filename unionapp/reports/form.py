@@ -28,7 +28,7 @@ from typing import Any
 
 from ..errors import UserError
 from ..i18n import _
-from ..rosters.reading import sniff
+from ..rosters.reading import check_file, sniff
 from ..spreadsheets import FORMULA_START
 from ..text import fold, format_date, format_vnd
 from .catalogue import COUNT, FIGURES, MAPPING, MONEY
@@ -119,6 +119,7 @@ def read_form(path: Path) -> Any:
             size=MAX_FORM_BYTES // 1024 // 1024))
     if sniff(path) != "xlsx":
         raise _bad(path, _("a form must be an Excel workbook (.xlsx)."))
+    check_file(path, "xlsx")  # zip bombs, DTDs, absurd extents: before openpyxl reads it
     try:
         workbook = openpyxl.load_workbook(path, keep_links=False, keep_vba=False)
     except Exception as error:  # openpyxl raises many kinds on a damaged file

@@ -26,8 +26,9 @@ from .. import permissions
 from ..db import Database
 from ..errors import UserError
 from ..exchange.state import IMPORT
+from ..filenames import safe_file_name
 from ..i18n import _
-from ..letterhead import PaperSetup, Signer
+from ..letterhead import PaperSetup, Signer, issuer_in
 from ..models import ExchangeLog, Member, MemberStatus, OrgKind, OrgUnit
 from ..permissions import Permission
 from ..progress import NO_PROGRESS, Progress
@@ -106,9 +107,8 @@ def report_kinds() -> list[tuple[str, str]]:
 
 
 def suggested_name(kind: str, period: Period, suffix: str = ".xlsx") -> str:
-    """A plain file name for a report (``bao-cao-thong-ke-2025-05-31.xlsx``): ASCII, no
-    separators. (To go through unionapp.filenames once it exists.)"""
-    return f"{definition(kind).file_stem}-{period.end.isoformat()}{suffix}"
+    """A file name for a report (``bao-cao-thong-ke-2025-05-31.xlsx``), valid everywhere."""
+    return safe_file_name(f"{definition(kind).file_stem}-{period.end.isoformat()}", suffix)
 
 
 def _json_value(value: Any) -> Any:
@@ -150,15 +150,15 @@ def paper_setup(db: Database, tree: Tree, home: Unit, day: date, parent_mode: bo
     who signs (``chair``: already known, else looked up). The one place the report's
     letterhead is decided (the issuing body depends on the document's date when units move
     to new parents)."""
-    superior = tree.units.get(home.parent_id) if home.parent_id else None
     with db.read() as s:
+        issuer = issuer_in(s, home.uuid, day)  # the parent in charge on the report's date
         place = s.scalar(select(OrgUnit.place).where(OrgUnit.id == home.id)) or ""
         if chair is None:
             chair = _chair(s, tree, home, parent_mode)
     signers = tuple(Signer(spec.title, spec.on_behalf, chair if spec.name == "chair" else "")
                     for spec in common().signers["parent" if parent_mode else "branch"])
-    return PaperSetup(issuing_superior=superior.name if superior else "",
-                      issuing_body=home.name, place=place, day=day, signers=signers)
+    return PaperSetup(issuing_superior=issuer.superior, issuing_body=issuer.body or home.name,
+                      place=place, day=day, signers=signers)
 
 
 def _chair(s: Session, tree: Tree, home: Unit, parent_mode: bool) -> str:

@@ -463,7 +463,7 @@ def register_state(session: Session) -> tuple[Any, ...]:
         state += session.execute(select(func.count(c.id), func.max(c.id),
                                         func.coalesce(func.sum(c.version), 0),
                                         func.max(c.updated_at))).one()
-    state.append(session.scalar(select(func.max(AuditLog.__table__.c.id))))  # type: ignore[attr-defined]
+    state.append(session.scalar(select(func.max(AuditLog.id))))
     return tuple(state)
 
 

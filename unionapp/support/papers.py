@@ -106,8 +106,9 @@ def _header(setup: PaperSetup, width: float, *, size: float = 11.5, **kwargs: ob
     column = width * HEAD_SHARE - 1
     names = replace(
         setup,
-        issuing_superior=keep_words_together(setup.issuing_superior.upper(), SERIF, size,
-                                             column),
+        # The superior in charge on the paper's own date, fixed here with its line breaks.
+        issuing_superior=keep_words_together(setup.superior.upper(), SERIF, size, column),
+        superiors=(),
         issuing_body=keep_words_together(setup.issuing_body.upper(), SERIF_BOLD, size, column))
     return header(names, width, size=size, **kwargs)  # type: ignore[arg-type]
 
