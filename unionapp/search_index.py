@@ -21,6 +21,7 @@ refill both in two statements). PostgreSQL has none of this: searches there use 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Collection, Iterable
 from typing import Any
@@ -113,11 +114,58 @@ def refresh(conn: Connection, member_ids: Collection[int]) -> None:
             f"SELECT * FROM ({_ROWS_SQL}) AS rows WHERE id IN ({placeholders})"
             " ORDER BY sort_key, id"
         )).all()
-        for member_id, sort_key, indexed in rows:
-            rank = _free_rank(conn, sort_key, member_id)
-            if rank is None:  # renumbered from scratch: every live member is indexed now
-                return
-            _add(conn, [{"rank": rank, "id": member_id, "t": indexed}])
+        if not _place_many(conn, [tuple(r) for r in rows]):
+            return  # renumbered from scratch: every live member is indexed now
+
+
+# The ranks of the indexed neighbours (in name order) of many members at once: one statement
+# instead of two queries a member (a package or roster of 500 new members: ~0.3 s → ~0.03 s).
+_NEIGHBOURS_MANY_SQL = """
+SELECT (SELECT t.rank FROM member m JOIN member_search_text t ON t.member_id = m.id
+        WHERE (m.sort_key, m.id) < (json_extract(j.value, '$[1]'), json_extract(j.value, '$[0]'))
+        ORDER BY m.sort_key DESC, m.id DESC LIMIT 1),
+       (SELECT t.rank FROM member m JOIN member_search_text t ON t.member_id = m.id
+        WHERE (m.sort_key, m.id) > (json_extract(j.value, '$[1]'), json_extract(j.value, '$[0]'))
+        ORDER BY m.sort_key, m.id LIMIT 1)
+FROM json_each(:rows) AS j ORDER BY j.key
+"""
+
+
+def _place_many(conn: Connection, rows: list[tuple[int, str, str]]) -> bool:
+    """Index ``rows`` (member id, sort key, text; in name order, none of them indexed yet).
+    Members falling between the same two indexed neighbours share that gap evenly; a gap too
+    narrow for them is respaced member by member. False when everything had to be renumbered
+    (which indexed these members too)."""
+    if not rows:
+        return True
+    gaps = conn.execute(text(_NEIGHBOURS_MANY_SQL),
+                        {"rows": json.dumps([[r[0], r[1]] for r in rows])}).all()
+    placed: list[dict[str, Any]] = []
+    crowded: list[tuple[int, str, str]] = []
+    start = 0
+    while start < len(rows):  # runs of members sharing the same two neighbours
+        end = start + 1
+        while end < len(rows) and gaps[end] == gaps[start]:
+            end += 1
+        low, high = int(gaps[start][0] or 0), gaps[start][1]
+        run = rows[start:end]
+        if high is None:
+            placed += [{"rank": low + SPACING * (j + 1), "id": r[0], "t": r[2]}
+                       for j, r in enumerate(run)]
+        elif high - low > len(run):
+            width = high - low
+            placed += [{"rank": low + width * (j + 1) // (len(run) + 1), "id": r[0], "t": r[2]}
+                       for j, r in enumerate(run)]
+        else:
+            crowded += run
+        start = end
+    _add(conn, placed)
+    for member_id, sort_key, indexed in crowded:
+        rank = _free_rank(conn, sort_key, member_id)
+        if rank is None:
+            return False
+        _add(conn, [{"rank": rank, "id": member_id, "t": indexed}])
+    return True
 
 
 def _chunks(values: list[int], size: int) -> Iterable[list[int]]:
