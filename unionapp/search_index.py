@@ -134,38 +134,81 @@ FROM json_each(:rows) AS j ORDER BY j.key
 def _place_many(conn: Connection, rows: list[tuple[int, str, str]]) -> bool:
     """Index ``rows`` (member id, sort key, text; in name order, none of them indexed yet).
     Members falling between the same two indexed neighbours share that gap evenly; a gap too
-    narrow for them is respaced member by member. False when everything had to be renumbered
-    (which indexed these members too)."""
+    narrow for them is widened by respacing its neighbourhood. False when everything had to be
+    renumbered (which indexed these members too)."""
     if not rows:
         return True
     gaps = conn.execute(text(_NEIGHBOURS_MANY_SQL),
                         {"rows": json.dumps([[r[0], r[1]] for r in rows])}).all()
     placed: list[dict[str, Any]] = []
-    crowded: list[tuple[int, str, str]] = []
+    crowded: list[list[tuple[int, str, str]]] = []
     start = 0
     while start < len(rows):  # runs of members sharing the same two neighbours
         end = start + 1
         while end < len(rows) and gaps[end] == gaps[start]:
             end += 1
-        low, high = int(gaps[start][0] or 0), gaps[start][1]
         run = rows[start:end]
-        if high is None:
-            placed += [{"rank": low + SPACING * (j + 1), "id": r[0], "t": r[2]}
-                       for j, r in enumerate(run)]
-        elif high - low > len(run):
-            width = high - low
-            placed += [{"rank": low + width * (j + 1) // (len(run) + 1), "id": r[0], "t": r[2]}
-                       for j, r in enumerate(run)]
+        found = _spread(int(gaps[start][0] or 0), gaps[start][1], run)
+        if found is None:
+            crowded.append(run)
         else:
-            crowded += run
+            placed += found
         start = end
     _add(conn, placed)
-    for member_id, sort_key, indexed in crowded:
-        rank = _free_rank(conn, sort_key, member_id)
-        if rank is None:
-            return False
-        _add(conn, [{"rank": rank, "id": member_id, "t": indexed}])
-    return True
+    # Rare: names repeated between the same two neighbours again and again.
+    return all(_make_room(conn, run) for run in crowded)
+
+
+def _spread(low: int, high: int | None, run: list[tuple[int, str, str]]
+            ) -> list[dict[str, Any]] | None:
+    """Ranks for ``run`` spread evenly between ``low`` and ``high`` (None when too narrow)."""
+    if high is None:
+        return [{"rank": low + SPACING * (j + 1), "id": r[0], "t": r[2]}
+                for j, r in enumerate(run)]
+    width = high - low
+    if width <= len(run):
+        return None
+    return [{"rank": low + width * (j + 1) // (len(run) + 1), "id": r[0], "t": r[2]}
+            for j, r in enumerate(run)]
+
+
+def _make_room(conn: Connection, run: list[tuple[int, str, str]]) -> bool:
+    """Place ``run`` (members sharing two neighbours too close for them) by spreading the
+    indexed rows around that gap evenly, the run in its place among them; the neighbourhood
+    widens until every row gets a rank at least 2 from the next (room for later members).
+    False when the whole index had to be renumbered."""
+    low, high = _neighbour_ranks(conn, run[0][1], run[0][0])  # as they are now
+    found = _spread(low, high, run)
+    if found is not None:
+        _add(conn, found)
+        return True
+    assert high is not None
+    total = conn.execute(text("SELECT count(*) FROM member_search_text")).scalar_one()
+    width = 64
+    while width < 4 * total:
+        below = conn.execute(text("SELECT rank FROM member_search_text WHERE rank <= :r "
+                                  "ORDER BY rank DESC LIMIT :n"), {"r": low, "n": width}
+                             ).scalars().all()
+        above = conn.execute(text("SELECT rank FROM member_search_text WHERE rank >= :r "
+                                  "ORDER BY rank LIMIT :n"), {"r": high, "n": width}
+                             ).scalars().all()
+        first = below[-1] if len(below) == width else 0  # from the very start: 0 is free
+        count = len(below) + len(run) + len(above)
+        # Up to the very end, nothing limits the spacing.
+        step = SPACING if len(above) < width else (above[-1] - first) // count
+        if step >= 2:
+            window = {"a": below[-1] if below else high, "b": above[-1]}
+            old = sorted(_remove(conn, "rank BETWEEN :a AND :b", window))
+            ordered = [(member_id, indexed) for _rank, member_id, indexed in old[:len(below)]]
+            ordered += [(r[0], r[2]) for r in run]
+            ordered += [(member_id, indexed) for _rank, member_id, indexed in old[len(below):]]
+            base = first if len(below) == width else 0
+            _add(conn, [{"rank": base + step * (i + 1), "id": member_id, "t": indexed}
+                        for i, (member_id, indexed) in enumerate(ordered)])
+            return True
+        width *= 4
+    rebuild(conn)  # nowhere near enough room: start afresh
+    return False
 
 
 def _chunks(values: list[int], size: int) -> Iterable[list[int]]:
@@ -190,40 +233,6 @@ def _neighbour_ranks(conn: Connection, sort_key: str, member_id: int) -> tuple[i
         where="(m.sort_key, m.id) > (:k, :id)", direction="ASC")),
         params).scalar()
     return int(before or 0), (int(after) if after is not None else None)
-
-
-def _free_rank(conn: Connection, sort_key: str, member_id: int) -> int | None:
-    """A free rank between the member's neighbours in name order; None when the whole index
-    had to be renumbered (which indexes this member too)."""
-    low, high = _neighbour_ranks(conn, sort_key, member_id)
-    if high is None:
-        return low + SPACING
-    if high - low > 1:
-        return (low + high) // 2
-    _respace_around(conn, low)
-    low, high = _neighbour_ranks(conn, sort_key, member_id)
-    if high is not None and high - low > 1:
-        return (low + high) // 2
-    rebuild(conn)  # the neighbourhood was full too: start afresh
-    return None
-
-
-def _respace_around(conn: Connection, rank: int, width: int = 64) -> None:
-    """Spread the ``width`` rows on each side of ``rank`` evenly over their span."""
-    below = conn.execute(text("SELECT rank FROM member_search_text WHERE rank <= :r "
-                              "ORDER BY rank DESC LIMIT :n"), {"r": rank, "n": width}).scalars()
-    above = conn.execute(text("SELECT rank FROM member_search_text WHERE rank > :r "
-                              "ORDER BY rank LIMIT :n"), {"r": rank, "n": width}).scalars()
-    ranks = sorted([*below, *above])
-    if len(ranks) < 2:
-        return
-    first, last = ranks[0], ranks[-1]
-    step = (last - first) // len(ranks)
-    if step < 2:
-        return
-    rows = sorted(_remove(conn, "rank BETWEEN :a AND :b", {"a": first, "b": last}))
-    _add(conn, [{"rank": first + i * step, "id": member_id, "t": indexed}
-                for i, (_old, member_id, indexed) in enumerate(rows)])
 
 
 # --- queries ---------------------------------------------------------------------------------

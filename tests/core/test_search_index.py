@@ -85,7 +85,7 @@ def test_index_is_rebuilt_from_scratch_identically(demo_db: Database) -> None:
     assert [r.uuid for r in members.member_list(demo_db).all()] == before
 
 
-@pytest.mark.parametrize("spacing", [1 << 32, 64])
+@pytest.mark.parametrize("spacing", [1 << 32, 64, 4])
 def test_many_members_written_at_once_are_placed_in_name_order(db: Database, spacing: int,
                                                               monkeypatch: pytest.MonkeyPatch
                                                               ) -> None:
