@@ -29,7 +29,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
-from ..bulk import audit_summary
 from ..db import Database, set_info
 from ..errors import NotFound, UserError
 from ..i18n import _
@@ -43,8 +42,10 @@ from ..models import (
     PeerRole,
     utcnow,
 )
+from ..permissions import Permission, require
 from ..settings import data_dir
 from ..text import clean
+from .state import audit
 
 PUBLIC_KEY_FORMAT = "unionapp-public-key"
 PUBLIC_KEY_INFO = "exchange_public_key"
@@ -115,6 +116,7 @@ def own_public(db: Database) -> KeyInfo | None:
 
 def init_keys(db: Database, *, replace: bool = False) -> KeyInfo:
     """Make this database's key pair (once; ``replace`` makes a new one)."""
+    require(db, Permission.EXCHANGE_KEYS)
     home = _home(db)
     if own_public(db) is not None and not replace:
         raise UserError(_("This database already has a signing key. To make a new one (the "
@@ -127,8 +129,8 @@ def init_keys(db: Database, *, replace: bool = False) -> KeyInfo:
     public = b64(_raw(private.public_key()))
     with db.transaction() as s:
         set_info(s, PUBLIC_KEY_INFO, public)
-        audit_summary(s, user=db.user, action="key_init", entity="exchange_key",
-                      summary=f"new signing key {fingerprint(_raw(private.public_key()))}")
+        audit(s, db.user, "key_init", "exchange_key",
+              f"new signing key {fingerprint(_raw(private.public_key()))}")
     db.refresh_info()
     info = own_public(db)
     assert info is not None
@@ -260,6 +262,7 @@ def trust(db: Database, path: Path, org_unit_code: str) -> PeerView:
     with the branch's own identity when it is not there yet); in a branch's database it
     enrols the parent union, whose reference data the branch will then accept.
     """
+    require(db, Permission.EXCHANGE_KEYS)
     key = read_public_key_file(path)
     code = clean(org_unit_code)
     home_uuid = db.home_unit_uuid
@@ -299,10 +302,10 @@ def trust(db: Database, path: Path, org_unit_code: str) -> PeerView:
         peer.name = unit.name
         peer.enrolled_at = utcnow()
         peer.enrolled_by = db.user
-        audit_summary(s, user=db.user, action="key_trust", entity="exchange_peer",
-                      summary=f"trusted key {key.fingerprint} of {unit.code}",
-                      details={"org_unit_uuid": str(key.unit_uuid), "fingerprint":
-                               key.fingerprint, "role": role})
+        audit(s, db.user, "key_trust", "exchange_peer",
+              f"trusted key {key.fingerprint} of {unit.code}", entity_uuid=key.unit_uuid,
+              details={"org_unit_uuid": str(key.unit_uuid), "fingerprint": key.fingerprint,
+                       "role": role})
         s.flush()
         return PeerView(key.unit_uuid, unit.code, unit.name, role, key.fingerprint,
                         peer.enrolled_at.isoformat())

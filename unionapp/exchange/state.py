@@ -19,10 +19,18 @@ from sqlalchemy.orm import Session
 from ..db import Database, backups_dir, timestamp
 from ..errors import UserError
 from ..i18n import _
-from ..models import ExchangeLog, ExchangeRecord, utcnow
+from ..models import AuditLog, ExchangeLog, ExchangeRecord, utcnow
 from ..settings import data_dir
 
 EXPORT, IMPORT = "export", "import"
+
+
+def audit(s: Session, user: str, action: str, entity: str, summary: str, *,
+          entity_uuid: uuid.UUID | None = None, details: dict[str, Any] | None = None) -> None:
+    """The exchange's one way to write an audit row (packages made and taken in, keys,
+    conflicts decided): one row per operation, whatever the number of records it wrote."""
+    s.add(AuditLog(user=user, action=action, entity=entity, entity_uuid=entity_uuid,
+                   summary=summary[:500], after=details, at=utcnow()))
 
 
 @contextmanager
