@@ -312,25 +312,34 @@ def _read_and_verify(db: Database, data: bytes, info: PackageInfo, limits: Limit
         raise _refuse("missing_entry", _("A file listed in the manifest is missing from the "
                                          "package ({name}); it is refused.").format(
             name=missing[0]), info)
+    # Each file is read only up to its signed size, hashed as it comes, and checked before
+    # the next is read: a file swapped for a bigger one is refused at its first extra byte.
     reads: list[ReadFile] = []
-    checks = []
+    checks: list[FileCheck] = []
     for i, entry in enumerate(entries):
         progress(i, len(entries), _("Checking {name}…").format(name=entry.path))
-        read = read_file(package, entry.path)
+        try:
+            read = read_file(package, entry.path, entry.bytes)
+        except Refused as refusal:
+            if refusal.code != "hash_mismatch":
+                raise
+            checks.append(FileCheck(entry.path, entry.entity, entry.rows, 0, entry.bytes,
+                                    package.infos[entry.path].file_size, False))
+            raise _refuse(refusal.code, refusal.message, info, tuple(checks)) from None
         reads.append(read)
-        checks.append(FileCheck(entry.path, entry.entity, entry.rows, read.rows, entry.bytes,
-                                read.bytes, read.sha256 == entry.sha256))
-    files = tuple(checks)
-    for check in files:
+        check = FileCheck(entry.path, entry.entity, entry.rows, read.rows, entry.bytes,
+                          read.bytes, read.sha256 == entry.sha256)
+        checks.append(check)
         if not check.sha256_ok or check.read_bytes != check.declared_bytes:
             raise _refuse("hash_mismatch", _(
                 "The content of {name} differs from what the sender signed (the file was damaged "
-                "or altered); it is refused.").format(name=check.path), info, files)
+                "or altered); it is refused.").format(name=check.path), info, tuple(checks))
         if check.read_rows != check.declared_rows:
             raise _refuse("row_count_mismatch", _(
                 "{name} has {read} rows but its manifest says {declared}; it is refused.").format(
                 name=check.path, read=check.read_rows, declared=check.declared_rows),
-                info, files)
+                info, tuple(checks))
+    files = tuple(checks)
 
     lines = {read.path: split_lines(read, limits.max_line_bytes) for read in reads}
     del reads
