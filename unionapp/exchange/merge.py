@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from ..bulk import reindex_members
 from ..i18n import _
-from ..models import ConflictCode, ExchangeConflict, Member, OrgKind, utcnow
+from ..models import ConflictCode, ExchangeConflict, Member, OrgKind, OrgUnit, utcnow
 from ..org import subtree, subtree_select
 from ..progress import NO_PROGRESS, Progress
 from ..text import clean
@@ -229,6 +229,10 @@ class Merger:
         self.ids: dict[str, dict[str, int]] = defaultdict(dict)  # uuid → local id
         self.uuids: dict[str, dict[int, str]] = defaultdict(dict)  # local id → uuid
         self.bad: set[tuple[str, int]] = set()  # rows already refused
+        # Records referred to from the package and already here: owner (and kind, for units
+        # and activities), for the rule that a branch refers only to what it may.
+        self.owners: dict[str, dict[str, str]] = defaultdict(dict)
+        self.kinds: dict[str, dict[str, str]] = defaultdict(dict)
         self.moved_units: set[str] = set()  # units given another parent by the package
 
     # -- problems ------------------------------------------------------------------------------
@@ -309,6 +313,17 @@ class Merger:
                                                          else "int"):
             self._know(entity, uuid_text(found_uuid), found_id)
 
+    def _lookup_referred(self, entity: str, keys: list[str]) -> None:
+        """Learn ids, owners (and kinds) of records here that the package refers to."""
+        kind = ["kind"] if entity in ("org_unit", "activity") else []
+        for found in self.store.select_in(entity, ["uuid", "id", "owner_uuid", *kind], "uuid",
+                                          keys):
+            record = uuid_text(found[0])
+            self._know(entity, record, found[1])
+            self.owners[entity][record] = uuid_text(found[2])
+            if kind:
+                self.kinds[entity][record] = found[3]
+
     def _targets(self, frame: Frame, ref: Any) -> set[str]:
         """The records a reference column names outside the package."""
         names = set(frame.columns[ref.name])
@@ -322,7 +337,7 @@ class Merger:
             for ref in frame.spec.refs:
                 wanted[ref.target] |= self._targets(frame, ref)
         for entity, targets in wanted.items():
-            self._lookup(entity, "uuid", sorted(targets - set(self.ids[entity])))
+            self._lookup_referred(entity, sorted(targets - set(self.owners[entity])))
         for frame in self.frames.values():
             for ref in frame.spec.refs:
                 missing = self._targets(frame, ref) - set(self.ids[ref.target])
@@ -359,6 +374,7 @@ class Merger:
             allowed = {self.source}
         foreign = _("this record belongs to another unit, not to {source} who sent the "
                     "package").format(source=self.manifest.source_code)
+        above = self._ancestors() if branch else set()
         for name, frame in self.frames.items():
             self.problems_where(frame, "owner_uuid", set(frame.columns["owner_uuid"]) - allowed,
                                 "foreign_record", foreign)
@@ -367,6 +383,7 @@ class Merger:
             self.problems_where(frame, "uuid", taken, "foreign_record", foreign)
             if branch:
                 self._check_branch_frame(frame, allowed)
+                self._check_branch_references(frame, allowed, above)
             elif name == "activity":
                 self.problems_where(frame, "kind", set(frame.columns["kind"]) - set(
                     REFERENCE_ACTIVITY_KINDS), "not_reference_data", _(
@@ -399,6 +416,54 @@ class Merger:
                 if (member is None) == (unit is None):
                     self.problem(frame, i, "invalid_row",
                                  _("an award goes to one member or to one unit"))
+
+    def _ancestors(self) -> set[str]:
+        """The units above the sender here (its parent union, and theirs): their catalogues
+        and emulation movements are the sender's to use."""
+        found: set[str] = set()
+        parent = self.s.scalar(select(OrgUnit.parent_id).where(
+            OrgUnit.uuid == uuid.UUID(self.source)))
+        while parent is not None and len(found) < 100:
+            row = self.s.execute(select(OrgUnit.uuid, OrgUnit.parent_id).where(
+                OrgUnit.id == parent)).first()
+            if row is None or str(row.uuid) in found:
+                break
+            found.add(str(row.uuid))
+            parent = row.parent_id
+        return found
+
+    def _check_branch_references(self, frame: Frame, allowed: set[str],
+                                 above: set[str]) -> None:
+        """A branch's records may refer, beyond the package, only to records of its own
+        subtree, or to the catalogues, emulation movements and units of the unions above it:
+        never to another branch's members, decisions or cases (nor to a parent union's own
+        records that are not reference data)."""
+        for ref in frame.spec.refs:
+            target = ref.target or ""
+            if target == "org_unit" and not (frame.spec.name == "org_unit_move"
+                                             and ref.name != "org_unit_uuid"):
+                continue  # units themselves: checked with the unit columns above
+            owners, kinds = self.owners[target], self.kinds[target]
+            bad = set()
+            for record in self._targets(frame, ref) & set(owners):
+                owner = owners[record]
+                if target == "org_unit":  # a move's old or new parent
+                    fine = (record in allowed or record in above
+                            or kinds.get(record) == OrgKind.PARENT_UNION)
+                elif owner in allowed:
+                    fine = True
+                else:
+                    fine = owner in above and target in REFERENCE_ENTITIES and (
+                        target != "activity"
+                        or kinds.get(record) in REFERENCE_ACTIVITY_KINDS)
+                if not fine:
+                    bad.add(record)
+            self.problems_where(frame, ref.name, bad, "foreign_reference",
+                                lambda record, ref=ref: _(
+                                    "“{field}” refers to a record of another unit ({uuid}): a "
+                                    "branch's records may refer only to its own records and "
+                                    "to its parent union's catalogues").format(
+                                    field=ref.name, uuid=record))
 
     def _check_unique(self) -> None:
         """Every unique key of the tables (unit codes, kind codes per owner, register
