@@ -356,3 +356,32 @@ def test_a_zip64_directory_announcing_a_billion_entries_is_refused(pair: Pair,
     struct.pack_into("<2H", eocd, 8, 0xFFFF, 0xFFFF)
     claims = valid[:at] + zip64 + locator + bytes(eocd)
     pair.refused_unchanged(claims, code="too_many_entries")
+
+
+EDGE_BASES = [None, 1, 2**31 - 1, 0, -1, 2**31, 2**40, True, 1.0, "3"]
+
+
+def test_base_versions_follow_one_rule_row_by_row_and_by_column() -> None:
+    from unionapp.exchange.format import BadValue, base_versions_ok, check_base_version
+
+    for value in EDGE_BASES:
+        try:
+            check_base_version(value)
+            by_row = True
+        except BadValue:
+            by_row = False
+        assert base_versions_ok([None, 5, value]) == by_row, value
+
+
+@pytest.mark.parametrize("base", [2**40, 0, -3])
+def test_a_base_version_out_of_range_is_refused(pair: Pair, valid: bytes, base: int) -> None:
+    """Column-wise, a base version was only checked to be a number: 2⁴⁰ passed there and was
+    refused row by row."""
+    def spoil(parts: dict[str, bytes]) -> None:
+        found = rows(parts["data/member.jsonl"])
+        found[3]["base_version"] = base
+        parts["data/member.jsonl"] = lines(found)
+
+    summary = pair.refused_unchanged(resign(valid, signing_key(pair.branch.db), files=spoil),
+                                     code="invalid_row", text="base_version")
+    assert ("data/member.jsonl", 4) in {(e.file, e.line) for e in summary.errors}
