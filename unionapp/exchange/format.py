@@ -458,7 +458,6 @@ def decode_row(
 # returns None, and the caller checks row by row for precise messages.
 
 
-
 def _present(column: list[Any], nullable: bool) -> list[Any] | None:
     """The values that are not None (None if a required value is missing)."""
     if None not in column:
