@@ -171,6 +171,15 @@ def subtree_select(root: uuid.UUID) -> Select[tuple[int]]:
     return select(tree.c.id)
 
 
+def subtree_ids(unit_id: int) -> Select[tuple[int]]:
+    """The local ids of the units under the unit ``unit_id`` (itself included), as a
+    subquery."""
+    start = select(OrgUnit.id).where(OrgUnit.id == unit_id).cte("ids_below", recursive=True)
+    child = aliased(OrgUnit)
+    tree = start.union(select(child.id).where(child.parent_id == start.c.id))
+    return select(tree.c.id)
+
+
 def branches(db: Database) -> list[OrgUnitView]:
     """The live branches (CĐCS) in this database, by name (a parent union's view)."""
     return list_units(db, OrgKind.BRANCH)

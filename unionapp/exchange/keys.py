@@ -26,9 +26,10 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from ..bulk import update_synced
 from ..db import Database, set_info
 from ..errors import NotFound, UserError
 from ..i18n import _
@@ -342,8 +343,8 @@ def _unit_for_key(s: Session, key: KeyInfo, code: str, home: OrgUnit,
                               "it can't take this key's unit.").format(code=code))
         # A stand-in made locally (e.g. the parent union typed in at set-up) takes the real
         # identity; local references use ids, so nothing else changes.
-        s.execute(update(OrgUnit).where(OrgUnit.id == by_code.id)
-                  .values(uuid=key.unit_uuid, owner_uuid=key.unit_uuid))
+        update_synced(s, OrgUnit.__table__, by_code.id,  # type: ignore[arg-type]
+                      {"uuid": key.unit_uuid, "owner_uuid": key.unit_uuid})
         s.expire(by_code)
         unit = by_code
     # The owner's first package may bring any version of this unit: it replaces the stand-in.

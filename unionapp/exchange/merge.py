@@ -25,10 +25,10 @@ from typing import Any
 from sqlalchemy import UniqueConstraint, select
 from sqlalchemy.orm import Session
 
-from ..bulk import reindex_members
+from ..bulk import after_core_write
 from ..i18n import _
-from ..models import ConflictCode, ExchangeConflict, Member, OrgKind, OrgUnit, utcnow
-from ..org import subtree, subtree_select
+from ..models import ConflictCode, ExchangeConflict, OrgKind, OrgUnit, utcnow
+from ..org import subtree
 from ..progress import NO_PROGRESS, Progress
 from ..text import clean
 from .format import (
@@ -675,17 +675,16 @@ class Merger:
         self._reindex_members()
 
     def _reindex_members(self) -> None:
-        """Members written here (and those under a unit that moved) into the search index,
-        as the ORM and the bulk path do for theirs."""
+        """What is derived from the records written (the search index of the members written
+        and of those under a unit that moved), as after every Core write to synced rows."""
         frame = self.frames.get("member")
         known = self.ids["member"]
         changed = {known[frame.uuids[i]] for i in self.plan.creates.get("member", [])} \
             if frame is not None else set()
         changed |= {local_id for _row, local_id in self.plan.updates.get("member", [])}
-        for unit in self.moved_units:
-            changed |= set(self.s.scalars(select(Member.id).where(
-                Member.org_unit_id.in_(subtree_select(uuid.UUID(unit))))))
-        reindex_members(self.s, sorted(changed))
+        units = self.ids["org_unit"]
+        after_core_write(self.s, members=changed,
+                         moved_units=[units[u] for u in self.moved_units if u in units])
 
     def _columns(self, row: Incoming, *, keep_place: bool) -> dict[str, Any]:
         """A row's values as the database takes them (references as local ids)."""
