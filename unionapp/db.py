@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
-from sqlalchemy import create_engine, event, inspect, select
+from sqlalchemy import create_engine, event, inspect, select, text
 from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .audit import AuditedSession
@@ -31,6 +32,7 @@ from .settings import data_dir
 DEFAULT_FILE = "unionapp.db"
 DEMO_FILE = "demo.db"
 BUSY_TIMEOUT_MS = 10_000
+WRITE_LOCK = 0x756E696F6E617070  # "unionapp": the key of the writers' advisory lock (PostgreSQL)
 
 
 def default_path(demo: bool = False) -> Path:
@@ -114,9 +116,27 @@ class Database:
             with session.begin():
                 if self.is_sqlite:
                     session.connection(execution_options={"sqlite_immediate": True})
+                else:
+                    self._lock_writers(session.connection())
                 yield session
         finally:
             session.close()
+
+    def _lock_writers(self, connection: Any) -> None:
+        """One writer at a time on a server database too, as SQLite's BEGIN IMMEDIATE gives:
+        every write transaction first takes one transaction-level advisory lock (released at
+        commit or rollback), so the checks of a service (a CCCD number not taken, the next
+        number of a series) still hold when it writes. A writer waits for it as long as
+        SQLite's busy timeout, then gets a plain message."""
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_MS}ms'")
+        try:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+        except OperationalError as error:
+            if getattr(error.orig, "sqlstate", None) == "55P03":  # lock_not_available
+                raise UserError(_("Someone else is saving changes to this database; nothing "
+                                  "was changed. Try again in a moment.")) from None
+            raise
+        connection.exec_driver_sql("SET LOCAL lock_timeout = DEFAULT")
 
     # -- facts about this database --------------------------------------------------------
 

@@ -35,7 +35,8 @@ def test_both_sides_renamed_the_member(pair: Pair, keep: str) -> None:
     assert conflict.kept == "theirs"
     assert _found(parent, "khuc thua du") == {target} and _found(parent, "khuc thua hao") == set()
     resolve_conflict(parent, open_conflicts(parent)[0].id, keep)
-    wanted, other = ("khuc thua hao", "khuc thua du") if keep == "ours" else ("khuc thua du", "khuc thua hao")
+    ours, theirs = "khuc thua hao", "khuc thua du"
+    wanted, other = (ours, theirs) if keep == "ours" else (theirs, ours)
     assert _found(parent, wanted) == {target} and _found(parent, other) == set()
     assert _counted(parent) == 40
 
