@@ -102,3 +102,62 @@ def test_the_parent_unions_catalogues_stay_usable(pair: Pair) -> None:
                           number="77/QĐ-CĐCS")
     summary = import_package(pair.parent.db, forged)
     assert summary.outcome == "committed", summary.text()
+
+
+# --- a unit's live members never share a CCCD number (a rule the database holds too) -------
+
+
+def _cccd(parts: dict[str, bytes], numbers: dict[int, str | None]) -> None:
+    found = rows(parts["data/member.jsonl"])
+    for line, number in numbers.items():
+        found[line]["national_id"] = number
+    parts["data/member.jsonl"] = lines(found)
+
+
+def test_two_live_members_of_a_branch_with_one_cccd_are_refused(pair: Pair) -> None:
+    valid = pair.export().read_bytes()
+    forged = resign(valid, signing_key(pair.branch.db),
+                    files=lambda parts: _cccd(parts, {1: "001090123456", 2: "001090123456"}))
+    summary = pair.refused_unchanged(forged, code="duplicate_key", text="001090123456")
+    assert summary.entities["member"].rejected == 1
+
+
+def test_a_cccd_taken_by_a_live_member_here_is_refused_unless_it_moves(pair: Pair) -> None:
+    key = signing_key(pair.branch.db)
+    valid = pair.export().read_bytes()
+    first = resign(valid, key, files=lambda parts: _cccd(parts, {1: "001090123456"}))
+    assert import_package(pair.parent.db, first).outcome == "committed"
+
+    def clash(parts: dict[str, bytes]) -> None:
+        found = rows(parts["data/member.jsonl"])
+        extra = dict(found[5], uuid=str(uuid.uuid4()), national_id="001090123456")
+        parts["data/member.jsonl"] = lines([*found, extra])
+
+    def manifest(m: dict[str, Any]) -> None:
+        m.update(sequence=2, base_sequence=1, package_uuid=str(uuid.uuid4()))
+
+    second = resign(first, key, files=clash, manifest=manifest)
+    pair.refused_unchanged(second, code="duplicate_key", text="001090123456")
+
+    def moves(parts: dict[str, bytes]) -> None:  # the holder takes another number meanwhile
+        clash(parts)
+        found = rows(parts["data/member.jsonl"])
+        found[1]["national_id"] = "001090654321"
+        found[1]["version"] += 1
+        parts["data/member.jsonl"] = lines(found)
+
+    third = resign(first, key, files=moves, manifest=manifest)
+    assert import_package(pair.parent.db, third).outcome == "committed"
+
+
+def test_members_of_two_branches_may_share_a_cccd(pair: Pair) -> None:
+    """The rule holds within a unit; across branches the parent takes what each sends."""
+    other = pair.export(pair.other).read_bytes()
+    number = rows(entries(other)["data/member.jsonl"])[0]["national_id"] or "001090777777"
+    if rows(entries(other)["data/member.jsonl"])[0]["national_id"] is None:
+        other = resign(other, signing_key(pair.other.db),
+                       files=lambda parts: _cccd(parts, {0: number}))
+    assert import_package(pair.parent.db, other).outcome == "committed"
+    mine = resign(pair.export().read_bytes(), signing_key(pair.branch.db),
+                  files=lambda parts: _cccd(parts, {0: number}))
+    assert import_package(pair.parent.db, mine).outcome == "committed"

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..bulk import update_synced
 from ..db import Database
@@ -223,6 +224,15 @@ def resolve_conflict(db: Database, conflict_id: int, keep: str) -> None:
     require(db, Permission.EXCHANGE_RESOLVE)
     if keep not in ("ours", "theirs"):
         raise UserError(_("Choose to keep our version or theirs."))
+    try:
+        _resolve(db, conflict_id, keep)
+    except IntegrityError as error:  # e.g. a member brought back whose CCCD is taken now
+        raise UserError(_("The kept version clashes with a record here ({detail}); nothing was "
+                          "changed and the conflict is left open.").format(
+            detail=str(error.orig)[:200])) from None
+
+
+def _resolve(db: Database, conflict_id: int, keep: str) -> None:
     with db.transaction() as s:
         conflict = s.get(ExchangeConflict, conflict_id)
         if conflict is None:

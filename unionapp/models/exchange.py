@@ -41,7 +41,12 @@ class ExchangeLog(Base):
     packages are not here: refusing must leave the database untouched."""
 
     __tablename__ = "exchange_log"
-    __table_args__ = (Index("ix_exchange_log_source_sequence", "source_uuid", "sequence"),)
+    __table_args__ = (
+        Index("ix_exchange_log_source_sequence", "source_uuid", "sequence"),
+        # Each source's packages are numbered once each way (exports here, imports from it).
+        Index("ux_exchange_log_direction_source_sequence", "direction", "source_uuid",
+              "sequence", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
