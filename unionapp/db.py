@@ -106,6 +106,20 @@ class Database:
         return self._sessions()
 
     @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A session that reads one consistent state of the database however long it reads
+        (writing a package, a report), holding no write lock, so others keep working:
+        SQLite's read transaction (WAL), PostgreSQL's REPEATABLE READ."""
+        session = self._sessions()
+        try:
+            with session.begin():
+                session.connection(execution_options={} if self.is_sqlite
+                                   else {"isolation_level": "REPEATABLE READ"})
+                yield session
+        finally:
+            session.close()
+
+    @contextmanager
     def transaction(self, user: str | None = None) -> Iterator[Session]:
         """One unit of work: everything inside is one transaction, committed at the end or
         rolled back on any exception. Every change is versioned and audited on flush."""

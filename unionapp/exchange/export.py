@@ -15,6 +15,7 @@ import tempfile
 import uuid
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -23,12 +24,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import NULLTYPE
 
 from .. import __version__
-from ..bulk import audit_summary
 from ..db import Database
 from ..errors import UserError
 from ..i18n import _
 from ..models import ExchangeLog, ExchangePeer, ExchangeRecord, OrgUnit, PeerRole
 from ..org import subtree
+from ..permissions import Permission, require
 from ..progress import NO_PROGRESS, Progress
 from .format import (
     BY_NAME,
@@ -45,7 +46,7 @@ from .format import (
 )
 from .keys import b64, own_public, signing_key
 from .manifest import Ack, FileEntry, Manifest
-from .state import EXPORT, last_acked_export, last_applied, next_export_sequence, no_gc
+from .state import EXPORT, audit, last_acked_export, last_applied, next_export_sequence, no_gc
 from .storage import Storage, reader
 
 COMPRESSION_LEVEL = 6
@@ -158,11 +159,38 @@ def export_package(db: Database, dest: Path | str, *, full: bool = False,
                    progress: Progress = NO_PROGRESS) -> ExportResult:
     """Write this database's next package to ``dest``. A branch sends its own records; a
     parent union sends its reference data (always whole) with acknowledgements."""
+    require(db, Permission.EXCHANGE_EXPORT)
     with no_gc():
         return _export(db, Path(dest), full=full, progress=progress)
 
 
+# Times a package is made again when another export took its number meanwhile.
+ATTEMPTS = 3
+
+
+class _NumberTaken(Exception):
+    pass
+
+
+@dataclass
+class _Made:
+    """A package written to a local file from a snapshot, not yet recorded."""
+
+    sequence: int
+    base_sequence: int
+    package_uuid: uuid.UUID
+    created: datetime
+    rows: dict[str, int]
+    sent: list[tuple[str, str, int, bool]]
+    sha: str
+
+
 def _export(db: Database, dest: Path, *, full: bool, progress: Progress) -> ExportResult:
+    """The records are read from one snapshot and the zip written with no lock held (others
+    keep working meanwhile); only the bookkeeping — the number taken, what each record's
+    version was, the log and audit rows — is committed, in a short write transaction, which
+    first checks that no other export took the number in between (then the package is made
+    again with the next)."""
     private = signing_key(db)
     key = own_public(db)
     assert key is not None
@@ -175,83 +203,109 @@ def _export(db: Database, dest: Path, *, full: bool, progress: Progress) -> Expo
     workdir = Path(tempfile.mkdtemp(prefix="unionapp-export-"))
     tmp = workdir / "package.zip"
     try:
-        with db.transaction() as s:
-            sequence = next_export_sequence(s, home)
-            base_sequence = 0 if full else last_acked_export(s, home)
-            scope = subtree(s, home)
-            unit = s.scalar(select(OrgUnit).where(OrgUnit.uuid == home))
-            assert unit is not None
-            package_uuid = uuid.uuid4()
-            created = now_utc()
-            sent: list[tuple[str, str, int, bool]] = []
-            rows: dict[str, int] = {}
-            files: list[FileEntry] = []
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED,
-                                 compresslevel=COMPRESSION_LEVEL) as zf:
-                tombstones: list[bytes] = []
-                specs = entities_for(kind)
-                for i, spec in enumerate(specs):
-                    progress(i, len(specs) + 1, _("Writing {entity}…").format(
-                        entity=_(spec.label).lower()))
-                    with zf.open(spec.file, "w") as stream:
-                        writer = _HashingWriter(stream)
-                        rows[spec.name] = _write_entity(
-                            s, spec, _statement(spec, kind, scope, home, full), writer,
-                            tombstones, sent, progress)
-                    files.append(FileEntry(spec.file, spec.name, writer.bytes, writer.rows,
-                                           writer.digest.hexdigest()))
-                with zf.open(TOMBSTONES, "w") as stream:
-                    writer = _HashingWriter(stream)
-                    for line in tombstones:
-                        writer.write_line(line)
-                files.append(FileEntry(TOMBSTONES, "tombstones", writer.bytes, writer.rows,
-                                       writer.digest.hexdigest()))
-                manifest = Manifest(
-                    package_uuid=package_uuid, kind=kind, schema_version=SCHEMA_VERSION,
-                    app_version=__version__, source_uuid=home, source_code=unit.code,
-                    source_name=unit.name, key_fingerprint=key.fingerprint, sequence=sequence,
-                    base_sequence=base_sequence, full=full, created_at=created,
-                    files=tuple(files), acks=tuple(_acks(s)) if kind == Kind.REFERENCE_DATA
-                    else ())
-                manifest_bytes = manifest.to_bytes()
-                zf.writestr(MANIFEST, manifest_bytes)
-                zf.writestr(SIGNATURE, b64(private.sign(manifest_bytes)) + "\n")
-            progress(len(specs), len(specs) + 1, _("Checking the package…"))
-            sha = _file_sha256(tmp)
-            if kind == Kind.BRANCH_EXPORT:
-                # What this package carried becomes the base of later deltas once the parent
-                # acknowledges it (see the module docstring of unionapp.exchange).
-                store = Storage(s)
-                out = store.uuid_out
-                store.upsert_many("exchange_record", ["record_uuid", "entity", "pending_version",
-                                                      "pending_sequence"], "record_uuid",
-                                  ["pending_version", "pending_sequence"],
-                                  sorted((out(record), entity, version, sequence)
-                                         for record, entity, version, _deleted in sent))
-            total = sum(rows.values())
-            s.add(ExchangeLog(user=db.user, direction=EXPORT, kind=kind,
-                              package_uuid=package_uuid, source_uuid=home, sequence=sequence,
-                              base_sequence=base_sequence, full=full, sha256=sha,
-                              created_at=created, file_name=str(dest), rows=total,
-                              status="written"))
-            audit_summary(s, user=db.user, action="export", entity="package",
-                          summary=f"package {sequence} ({kind}, {total} records) to {dest}",
-                          details={"package_uuid": str(package_uuid), "sha256": sha,
-                                   "sequence": sequence, "rows": rows})
+        for _attempt in range(ATTEMPTS):
+            made = _write_package(db, tmp, kind=kind, full=full, home=home, private=private,
+                                  fingerprint=key.fingerprint, progress=progress)
+            try:
+                _record(db, made, kind=kind, full=full, home=home, dest=dest)
+                break
+            except _NumberTaken:
+                continue
+        else:
+            raise UserError(_("Other packages were being made at the same time; nothing was "
+                              "written. Try again."))
         size = tmp.stat().st_size
         try:
-            _deliver(tmp, dest, sha)
+            _deliver(tmp, dest, made.sha)
         except UserError:
             with db.transaction() as s:
-                s.execute(update(ExchangeLog).where(ExchangeLog.package_uuid == package_uuid)
-                          .values(status="failed"))
+                s.execute(update(ExchangeLog).where(
+                    ExchangeLog.package_uuid == made.package_uuid).values(status="failed"))
             raise
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     progress(1, 1, "")
-    return ExportResult(path=str(dest), package_uuid=str(package_uuid), sha256=sha, kind=kind,
-                        sequence=sequence, base_sequence=base_sequence, full=full, bytes=size,
-                        rows=rows, tombstones=sum(1 for r in sent if r[3]))
+    return ExportResult(path=str(dest), package_uuid=str(made.package_uuid), sha256=made.sha,
+                        kind=kind, sequence=made.sequence, base_sequence=made.base_sequence,
+                        full=full, bytes=size, rows=made.rows,
+                        tombstones=sum(1 for r in made.sent if r[3]))
+
+
+def _write_package(db: Database, tmp: Path, *, kind: str, full: bool, home: uuid.UUID,
+                   private: Any, fingerprint: str, progress: Progress) -> _Made:
+    """The next package, from one snapshot of the database, to the local file ``tmp``."""
+    with db.snapshot() as s:
+        sequence = next_export_sequence(s, home)
+        base_sequence = 0 if full else last_acked_export(s, home)
+        scope = subtree(s, home)
+        unit = s.scalar(select(OrgUnit).where(OrgUnit.uuid == home))
+        assert unit is not None
+        package_uuid = uuid.uuid4()
+        created = now_utc()
+        sent: list[tuple[str, str, int, bool]] = []
+        rows: dict[str, int] = {}
+        files: list[FileEntry] = []
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED,
+                             compresslevel=COMPRESSION_LEVEL) as zf:
+            tombstones: list[bytes] = []
+            specs = entities_for(kind)
+            for i, spec in enumerate(specs):
+                progress(i, len(specs) + 1, _("Writing {entity}…").format(
+                    entity=_(spec.label).lower()))
+                with zf.open(spec.file, "w") as stream:
+                    writer = _HashingWriter(stream)
+                    rows[spec.name] = _write_entity(
+                        s, spec, _statement(spec, kind, scope, home, full), writer,
+                        tombstones, sent, progress)
+                files.append(FileEntry(spec.file, spec.name, writer.bytes, writer.rows,
+                                       writer.digest.hexdigest()))
+            with zf.open(TOMBSTONES, "w") as stream:
+                writer = _HashingWriter(stream)
+                for line in tombstones:
+                    writer.write_line(line)
+            files.append(FileEntry(TOMBSTONES, "tombstones", writer.bytes, writer.rows,
+                                   writer.digest.hexdigest()))
+            manifest = Manifest(
+                package_uuid=package_uuid, kind=kind, schema_version=SCHEMA_VERSION,
+                app_version=__version__, source_uuid=home, source_code=unit.code,
+                source_name=unit.name, key_fingerprint=fingerprint, sequence=sequence,
+                base_sequence=base_sequence, full=full, created_at=created,
+                files=tuple(files), acks=tuple(_acks(s)) if kind == Kind.REFERENCE_DATA
+                else ())
+            manifest_bytes = manifest.to_bytes()
+            zf.writestr(MANIFEST, manifest_bytes)
+            zf.writestr(SIGNATURE, b64(private.sign(manifest_bytes)) + "\n")
+    progress(len(specs), len(specs) + 1, _("Checking the package…"))
+    return _Made(sequence, base_sequence, package_uuid, created, rows, sent,
+                 _file_sha256(tmp))
+
+
+def _record(db: Database, made: _Made, *, kind: str, full: bool, home: uuid.UUID,
+            dest: Path) -> None:
+    """The bookkeeping of a package made, in one short write transaction."""
+    with db.transaction() as s:
+        if next_export_sequence(s, home) != made.sequence:
+            raise _NumberTaken()
+        if kind == Kind.BRANCH_EXPORT:
+            # What this package carried becomes the base of later deltas once the parent
+            # acknowledges it (see the module docstring of unionapp.exchange).
+            store = Storage(s)
+            out = store.uuid_out
+            store.upsert_many("exchange_record", ["record_uuid", "entity", "pending_version",
+                                                  "pending_sequence"], "record_uuid",
+                              ["pending_version", "pending_sequence"],
+                              sorted((out(record), entity, version, made.sequence)
+                                     for record, entity, version, _deleted in made.sent))
+        total = sum(made.rows.values())
+        s.add(ExchangeLog(user=db.user, direction=EXPORT, kind=kind,
+                          package_uuid=made.package_uuid, source_uuid=home,
+                          sequence=made.sequence, base_sequence=made.base_sequence, full=full,
+                          sha256=made.sha, created_at=made.created, file_name=str(dest),
+                          rows=total, status="written"))
+        audit(s, db.user, "export", "package",
+              f"package {made.sequence} ({kind}, {total} records) to {dest}",
+              details={"package_uuid": str(made.package_uuid), "sha256": made.sha,
+                       "sequence": made.sequence, "rows": made.rows})
 
 
 def _write_entity(s: Session, spec: EntitySpec, stmt: Select[Any], writer: _HashingWriter,
