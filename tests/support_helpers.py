@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from unionapp import members
 from unionapp.db import Database
@@ -67,9 +67,9 @@ def _until(condition: Callable[[], bool], timeout: float = 20) -> bool:
 def _someone_waits(db: Database) -> bool:
     """Whether a transaction of ``db`` waits for a lock (PostgreSQL: the writers' advisory
     lock or a row lock)."""
-    with db.engine.connect() as conn:
-        return bool(conn.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted"))
-                    .scalar())
+    from tests.postgres.race_worker import someone_waits
+
+    return someone_waits(db.engine)
 
 
 def _beginning_a_write(thread_id: int) -> bool:
