@@ -12,6 +12,7 @@ storage format); PostgreSQL returns objects and takes text, casting it to the co
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -99,24 +100,69 @@ class Storage:
         for start in range(0, len(rows), 10_000):
             connection.exec_driver_sql(sql, rows[start:start + 10_000])
 
+    # PostgreSQL takes many rows best in one statement: new rows through COPY, updates and
+    # upserts from arrays (one parameter a column, unnest()-ed on the server). executemany
+    # there sends a statement a row (pipelined): ~6 times slower for a branch's package.
+
     def insert_many(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-        if rows:
+        if not rows:
+            return
+        if self.sqlite:
             self._run(f"INSERT INTO {self.quote(table)} ({self._names(columns)}) "
                       f"VALUES ({', '.join(self.mark for _ in columns)})", rows)
+            return
+        cursor = self.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            with cursor.copy(f"COPY {self.quote(table)} ({self._names(columns)}) "
+                             "FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        finally:
+            cursor.close()
 
     def update_many(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
         """Each row: the new values of ``columns``, then the id of the row to change."""
-        if rows:
+        if not rows:
+            return
+        if self.sqlite:
             sets = ", ".join(f"{self.quote(c)} = {self.mark}" for c in columns)
             self._run(f"UPDATE {self.quote(table)} SET {sets} WHERE id = {self.mark}", rows)
+            return
+        names = [*columns, "id"]
+        sets = ", ".join(f"{self.quote(c)} = v.{self.quote(c)}" for c in columns)
+        self._arrays(f"UPDATE {self.quote(table)} AS t SET {sets} "
+                     f"FROM {self._unnest(table, names)} WHERE t.id = v.id", rows)
 
     def upsert_many(self, table: str, columns: list[str], key: str, changed: list[str],
                     rows: list[tuple[Any, ...]]) -> None:
-        if rows:
-            sets = ", ".join(f"{self.quote(c)} = excluded.{self.quote(c)}" for c in changed)
+        if not rows:
+            return
+        sets = ", ".join(f"{self.quote(c)} = excluded.{self.quote(c)}" for c in changed)
+        conflict = f"ON CONFLICT ({self.quote(key)}) DO UPDATE SET {sets}"
+        if self.sqlite:
             self._run(f"INSERT INTO {self.quote(table)} ({self._names(columns)}) "
-                      f"VALUES ({', '.join(self.mark for _ in columns)}) "
-                      f"ON CONFLICT ({self.quote(key)}) DO UPDATE SET {sets}", rows)
+                      f"VALUES ({', '.join(self.mark for _ in columns)}) {conflict}", rows)
+            return
+        self._arrays(f"INSERT INTO {self.quote(table)} ({self._names(columns)}) "
+                     f"SELECT * FROM {self._unnest(table, columns)} {conflict}", rows)
+
+    def _unnest(self, table: str, columns: list[str]) -> str:
+        """``unnest(%s::type[], …) AS v(columns…)``: one array parameter a column."""
+        from ..models import Base
+
+        described = Base.metadata.tables[table].columns
+        dialect = self.session.get_bind().dialect
+        # (A collation is no part of an array's type: the column applies its own.)
+        types = [re.sub(r' COLLATE "[^"]*"', "", described[name].type.compile(dialect=dialect))
+                 for name in columns]
+        arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+        return f"unnest({arrays}) AS v({self._names(columns)})"
+
+    def _arrays(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        connection = self.session.connection()
+        for start in range(0, len(rows), 50_000):
+            part = rows[start:start + 50_000]
+            connection.exec_driver_sql(sql, tuple(list(c) for c in zip(*part, strict=True)))
 
     def select_in(self, table: str, columns: list[str], key: str, keys: list[Any], *,
                   kind: str = "uuid") -> Iterable[tuple[Any, ...]]:
