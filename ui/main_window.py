@@ -9,7 +9,7 @@ from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
-from ui.dialogs.exchange import ImportDialog, export_file, import_file
+from ui.dialogs.exchange import BatchImportDialog, ImportDialog, export_file, import_file
 from ui.dialogs.keys import KeysDialog
 from ui.state import window_state
 from ui.tabs.activities_tab import ActivitiesTab
@@ -96,7 +96,8 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu(_("&Help"))
         help_menu.addAction(_("&About")).triggered.connect(self._about)
 
-    def import_file(self, path: Path | None = None) -> ImportDialog | None:
+    def import_file(self, path: Path | list[Path] | None = None
+                    ) -> ImportDialog | BatchImportDialog | None:
         return import_file(self, self.db, path, on_imported=lambda _summary: self.after_import())
 
     def show_keys(self) -> KeysDialog:

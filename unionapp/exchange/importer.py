@@ -26,7 +26,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -128,22 +128,23 @@ def import_package(db: Database, source: Path | str | bytes, *, dry_run: bool = 
                        batch=batch or Batch())
 
 
-def import_packages(db: Database, sources: list[Path], *, dry_run: bool = False,
-                    limits: Limits = DEFAULT_LIMITS,
+def import_packages(db: Database, sources: Sequence[Path | bytes], *, dry_run: bool = False,
+                    file_names: Sequence[str] | None = None, limits: Limits = DEFAULT_LIMITS,
                     progress: Progress = NO_PROGRESS) -> list[ImportSummary]:
-    """Several packages, each checked and applied in its own transaction, in the order given,
-    with one backup made just before the first that changes anything (a parent union
-    taking in its branches' packages of the month copies its database once, not each time).
-    A package refused leaves the others as they are: those before it stay committed, those
-    after it are still taken in."""
+    """Several packages (files, or bytes read before with their ``file_names``), each checked
+    and applied in its own transaction, in the order given, with one backup made just before
+    the first that changes anything (a parent union taking in its branches' packages of the
+    month copies its database once, not each time). A package refused leaves the others as
+    they are: those before it stay committed, those after it are still taken in."""
     require(db, Permission.EXCHANGE_IMPORT)
     batch = Batch()
     summaries = []
     for i, source in enumerate(sources):
         progress(i, len(sources), _("Package {number} of {count}…").format(
             number=i + 1, count=len(sources)))
-        summaries.append(import_package(db, source, dry_run=dry_run, limits=limits,
-                                        batch=batch))
+        summaries.append(import_package(
+            db, source, dry_run=dry_run, limits=limits, batch=batch,
+            file_name=file_names[i] if file_names is not None else None))
     progress(len(sources), len(sources), "")
     return summaries
 
