@@ -182,7 +182,7 @@ class BatchImportDialog(QDialog):
         self.headline = QLabel(_("Checking {count} files…").format(count=len(paths)))
         self.headline.setWordWrap(True)
         self.table = QTableWidget(len(paths), 4)
-        self.table.setHorizontalHeaderLabels([_("File"), _("From"), _("Number"), _("Result")])
+        self.table.setHorizontalHeaderLabels([_("File"), _("Sent by"), _("Number"), _("Result")])
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
