@@ -48,7 +48,6 @@ from .format import (
 )
 from .manifest import Manifest
 from .reader import LineError
-from .state import chunks
 from .storage import Storage, reader, uuid_text
 from .summary import CONFLICT_TEXT, Conflict, Counts, Message
 
@@ -232,6 +231,7 @@ class Merger:
         self.bad: set[tuple[str, int]] = set()  # rows already refused
         # Records referred to from the package and already here: owner (and kind, for units
         # and activities), for the rule that a branch refers only to what it may.
+        self._outside: dict[tuple[str, str], set[str]] = {}  # see _targets
         self.owners: dict[str, dict[str, str]] = defaultdict(dict)
         self.kinds: dict[str, dict[str, str]] = defaultdict(dict)
         self.moved_units: set[str] = set()  # units given another parent by the package
@@ -327,9 +327,13 @@ class Merger:
 
     def _targets(self, frame: Frame, ref: Any) -> set[str]:
         """The records a reference column names outside the package."""
-        names = set(frame.columns[ref.name])
-        names.discard(None)
-        return names - set(self.index.get(ref.target, ()))
+        key = (frame.spec.name, ref.name)
+        found = self._outside.get(key)
+        if found is None:
+            names = set(frame.columns[ref.name])
+            names.discard(None)
+            found = self._outside[key] = names.difference(self.index.get(ref.target, ()))
+        return found
 
     def _resolve_references(self) -> None:
         """Every reference names a record in the package or already here."""
@@ -731,24 +735,38 @@ class Merger:
         if frame is None or not creates:
             return
         spec = frame.spec
+        # New records get their ids here (the write lock is held), so that later rows can
+        # refer to them without reading them back.
         if spec.name == "org_unit":  # few, parents first, and the sender's own unit needs care
             for level in _levels([frame.row(i) for i in creates], self.source):
                 values = [self._columns(r, keep_place=False) for r in level]
+                for v, new_id, r in zip(values, self.store.new_ids(spec.name, len(level)),
+                                        level, strict=True):
+                    v["id"] = new_id
+                    self._know(spec.name, r.uuid, new_id)
                 self.store.insert_many(spec.name, list(values[0]),
                                        [tuple(v.values()) for v in values])
-                self._lookup(spec.name, "uuid", [r.uuid for r in level])
             return
-        if spec.name not in HISTORIES:
+        whole = len(creates) == frame.n  # all new: in the package's order (the sender's ids)
+        if whole:
+            creates = list(range(frame.n))
+        elif spec.name not in HISTORIES:
             # In UUID order the UUID index grows at its end (about a third quicker).
             uuids = frame.uuids
             creates = sorted(creates, key=uuids.__getitem__)
-        for part in chunks(creates, 20_000):
+        ids = self.store.new_ids(spec.name, len(creates))
+        if spec.name in REFERENCED:  # later rows refer to these
+            known = self.ids[spec.name]
+            known.update(zip(map(frame.uuids.__getitem__, creates), ids, strict=True))
+            self.uuids[spec.name].update(zip(ids, map(frame.uuids.__getitem__, creates),
+                                             strict=True))
+        for start in range(0, len(creates), 20_000):
             self.progress.check()
-            columns = self._column_values(frame, part, whole=len(part) == frame.n)
+            part = creates[start:start + 20_000]
+            columns = {"id": ids[start:start + 20_000],
+                       **self._column_values(frame, part, whole=whole and len(part) == frame.n)}
             self.store.insert_many(spec.name, list(columns),
                                    list(zip(*columns.values(), strict=True)))
-        if spec.name in REFERENCED:  # later rows refer to these: learn their new ids
-            self._lookup(spec.name, "uuid", [frame.uuids[i] for i in creates])
 
     def _column_values(self, frame: Frame, rows: Sequence[int], *,
                        whole: bool) -> dict[str, list[Any]]:

@@ -120,6 +120,20 @@ class Storage:
         finally:
             cursor.close()
 
+    def new_ids(self, table: str, count: int) -> list[int]:
+        """Ids for ``count`` new rows of ``table`` (inside a write transaction: SQLite holds
+        the write lock, so the next ids are the ones after the highest; PostgreSQL takes them
+        from the table's sequence)."""
+        if not count:
+            return []
+        if self.sqlite:
+            highest = self.session.connection().exec_driver_sql(
+                f"SELECT coalesce(max(id), 0) FROM {self.quote(table)}").scalar()
+            return list(range(int(highest) + 1, int(highest) + 1 + count))
+        return list(self.session.connection().exec_driver_sql(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            (table, count)).scalars())
+
     def update_many(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
         """Each row: the new values of ``columns``, then the id of the row to change."""
         if not rows:
