@@ -95,3 +95,21 @@ def test_a_database_already_breaking_the_rule_keeps_every_row(tmp_path: Path) ->
         assert [tuple(r) for r in rows] == [(1, "001090000001"), (2, "001090000001")]
     assert "ux_member_owner_national_id" not in _indexes(path, "member")
     assert "ux_exchange_log_direction_source_sequence" in _indexes(path, "exchange_log")
+
+
+def test_upgrade_keys_the_exchange_bookkeeping_by_local_id(tmp_path: Path) -> None:
+    path = tmp_path / "exchanged.db"
+    _at_0600(path)
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        _member(conn, 7, "001090000007")
+        conn.execute(text(
+            "insert into exchange_record (record_uuid, entity, base_version, pending_version, "
+            "pending_sequence) values (:m, 'member', 3, 4, 2), (:u, 'org_unit', 1, null, null)"),
+            {"m": uuid.UUID(int=1007).hex, "u": UNIT.hex})
+    engine.dispose()
+    with open_database(path) as db, db.engine.connect() as conn:
+        rows = conn.execute(text("select entity, record_id, base_version, pending_version, "
+                                 "pending_sequence from exchange_record order by entity"))
+        assert [tuple(r) for r in rows] == [("member", 7, 3, 4, 2), ("org_unit", 1, 1, None,
+                                                                     None)]

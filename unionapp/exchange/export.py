@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Select, or_, select, type_coerce, update
+from sqlalchemy import Select, and_, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NULLTYPE
 
@@ -137,10 +137,11 @@ def _statement(spec: EntitySpec, kind: str, scope: dict[uuid.UUID, int], home: u
             columns.append(type_coerce(table.c[f.column], NULLTYPE))
     record = ExchangeRecord.__table__
     base = record.c.base_version
-    stmt = select(*columns, base).select_from(table)
+    stmt = select(*columns, base, table.c.id).select_from(table)  # the id: for bookkeeping
     for target, on in joins:
         stmt = stmt.outerjoin(target, on)
-    stmt = stmt.outerjoin(record, record.c.record_uuid == table.c.uuid)
+    stmt = stmt.outerjoin(record, and_(record.c.entity == spec.name,
+                                       record.c.record_id == table.c.id))
     if kind == Kind.BRANCH_EXPORT:
         if spec.name == "org_unit":
             stmt = stmt.where(table.c.id.in_(list(scope.values())))
@@ -181,7 +182,7 @@ class _Made:
     package_uuid: uuid.UUID
     created: datetime
     rows: dict[str, int]
-    sent: list[tuple[str, str, int, bool]]
+    sent: list[tuple[int, str, int, bool]]
     sha: str
 
 
@@ -242,7 +243,7 @@ def _write_package(db: Database, tmp: Path, *, kind: str, full: bool, home: uuid
         assert unit is not None
         package_uuid = uuid.uuid4()
         created = now_utc()
-        sent: list[tuple[str, str, int, bool]] = []
+        sent: list[tuple[int, str, int, bool]] = []
         rows: dict[str, int] = {}
         files: list[FileEntry] = []
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED,
@@ -289,13 +290,12 @@ def _record(db: Database, made: _Made, *, kind: str, full: bool, home: uuid.UUID
         if kind == Kind.BRANCH_EXPORT:
             # What this package carried becomes the base of later deltas once the parent
             # acknowledges it (see the module docstring of unionapp.exchange).
-            store = Storage(s)
-            out = store.uuid_out
-            store.upsert_many("exchange_record", ["record_uuid", "entity", "pending_version",
-                                                  "pending_sequence"], "record_uuid",
-                              ["pending_version", "pending_sequence"],
-                              sorted((out(record), entity, version, made.sequence)
-                                     for record, entity, version, _deleted in made.sent))
+            Storage(s).upsert_many(
+                "exchange_record", ["entity", "record_id", "pending_version",
+                                    "pending_sequence"], ("entity", "record_id"),
+                ["pending_version", "pending_sequence"],
+                sorted((entity, record_id, version, made.sequence)
+                       for record_id, entity, version, _deleted in made.sent))
         total = sum(made.rows.values())
         s.add(ExchangeLog(user=db.user, direction=EXPORT, kind=kind,
                           package_uuid=made.package_uuid, source_uuid=home,
@@ -309,10 +309,11 @@ def _record(db: Database, made: _Made, *, kind: str, full: bool, home: uuid.UUID
 
 
 def _write_entity(s: Session, spec: EntitySpec, stmt: Select[Any], writer: _HashingWriter,
-                  tombstones: list[bytes], sent: list[tuple[str, str, int, bool]],
+                  tombstones: list[bytes], sent: list[tuple[int, str, int, bool]],
                   progress: Progress) -> int:
-    """Write the rows of ``stmt`` (tombstones aside); returns how many records there were.
-    Rows come in batches converted column by column (quicker than value by value)."""
+    """Write the rows of ``stmt`` (tombstones aside); returns how many records there were,
+    and adds (local id, entity, version, deleted) of each to ``sent``. Rows come in batches
+    converted column by column (quicker than value by value)."""
     encoders = _encoders(spec)
     names = [f.name for f in spec.fields] + ["base_version"]
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -321,6 +322,7 @@ def _write_entity(s: Session, spec: EntitySpec, stmt: Select[Any], writer: _Hash
     result = s.connection().execute(stmt.execution_options(yield_per=5000))
     for batch in result.partitions():
         columns = list(zip(*batch, strict=True))
+        ids = columns.pop()
         for i, convert in enumerate(encoders):
             if convert is not None:
                 columns[i] = tuple(map(convert, columns[i]))
@@ -333,7 +335,7 @@ def _write_entity(s: Session, spec: EntitySpec, stmt: Select[Any], writer: _Hash
                 lines.append(dumps(obj))
         if lines:
             writer.write_lines(lines)
-        sent.extend(zip(columns[at["uuid"]], [spec.name] * len(batch), columns[at["version"]],
+        sent.extend(zip(ids, [spec.name] * len(batch), columns[at["version"]],
                         [d is not None for d in columns[at["deleted_at"]]], strict=True))
         count += len(batch)
         progress.check()

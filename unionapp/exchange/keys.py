@@ -243,7 +243,7 @@ def read_public_key_file(path: Path) -> KeyInfo:
 
 
 def _never_synced(s: Session, unit: OrgUnit) -> bool:
-    return s.get(ExchangeRecord, unit.uuid) is None
+    return s.get(ExchangeRecord, ("org_unit", unit.id)) is None
 
 
 def _referenced(s: Session, unit: OrgUnit) -> bool:
@@ -348,8 +348,7 @@ def _unit_for_key(s: Session, key: KeyInfo, code: str, home: OrgUnit,
         s.expire(by_code)
         unit = by_code
     # The owner's first package may bring any version of this unit: it replaces the stand-in.
-    s.add(ExchangeRecord(record_uuid=key.unit_uuid, entity="org_unit",
-                         base_version=unit.version))
+    s.add(ExchangeRecord(entity="org_unit", record_id=unit.id, base_version=unit.version))
     return unit
 
 

@@ -559,10 +559,16 @@ class Merger:
     # -- deciding --------------------------------------------------------------------------------
 
     def _bases(self) -> dict[str, int | None]:
-        """The base versions of the package's records already here."""
-        known = [u for records in self.existing.values() for u in records]
-        return {uuid_text(record): version for record, version in self.store.select_in(
-            "exchange_record", ["record_uuid", "base_version"], "record_uuid", known)}
+        """The base versions of the package's records already here (by UUID)."""
+        found: dict[str, int | None] = {}
+        for name, records in self.existing.items():
+            uuids = self.uuids[name]
+            for record_id, version in self.store.select_in(
+                    "exchange_record", ["record_id", "base_version"], "record_id",
+                    sorted(values["id"] for values in records.values()), kind="int",
+                    where=("entity", name)):
+                found[uuids[record_id]] = version
+        return found
 
     def _decide(self) -> None:
         bases = self._bases()
@@ -687,10 +693,10 @@ class Merger:
             else:  # updated records may free a unique key (a CCCD) a new one takes
                 self._write_updates(spec, updates)
                 self._insert(frame, creates)
-        out = self.store.uuid_out
-        self.store.upsert_many("exchange_record", ["record_uuid", "entity", "base_version"],
-                               "record_uuid", ["base_version"],
-                               sorted((out(u), e, v) for u, e, v in plan.bases))
+        ids = self.ids
+        self.store.upsert_many("exchange_record", ["entity", "record_id", "base_version"],
+                               ("entity", "record_id"), ["base_version"],
+                               sorted((e, ids[e][u], v) for u, e, v in plan.bases))
         self._queue_conflicts(package_uuid)
         self._reindex_members()
 
@@ -755,9 +761,9 @@ class Merger:
             uuids = frame.uuids
             creates = sorted(creates, key=uuids.__getitem__)
         ids = self.store.new_ids(spec.name, len(creates))
-        if spec.name in REFERENCED:  # later rows refer to these
-            known = self.ids[spec.name]
-            known.update(zip(map(frame.uuids.__getitem__, creates), ids, strict=True))
+        # Later rows refer to these, and their bookkeeping goes by id.
+        self.ids[spec.name].update(zip(map(frame.uuids.__getitem__, creates), ids, strict=True))
+        if spec.name in REFERENCED:
             self.uuids[spec.name].update(zip(ids, map(frame.uuids.__getitem__, creates),
                                              strict=True))
         for start in range(0, len(creates), 20_000):

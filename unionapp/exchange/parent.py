@@ -273,10 +273,10 @@ def _resolve(db: Database, conflict_id: int, keep: str) -> None:
                       entity_uuid=conflict.record_uuid, details=conflict.theirs)
         if isinstance(theirs_version, int):
             # The owner's version has been seen and decided on: only a newer one conflicts.
-            upsert(s, ExchangeRecord.__table__, [{"record_uuid": conflict.record_uuid,
-                                                  "entity": conflict.entity,
+            upsert(s, ExchangeRecord.__table__, [{"entity": conflict.entity,
+                                                  "record_id": record_id,
                                                   "base_version": theirs_version}],
-                   "record_uuid", ("base_version",))
+                   ("entity", "record_id"), ("base_version",))
         conflict.resolved_at = utcnow()
         conflict.resolved_by = db.user
         conflict.resolution = keep

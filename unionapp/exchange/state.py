@@ -49,10 +49,10 @@ KEEP_IMPORT_BACKUPS = 20
 CHUNK = 5000  # UUIDs per IN (…) lookup: within SQLite's and PostgreSQL's limits
 
 
-def upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]], key: str,
-           columns: Iterable[str]) -> None:
-    """Insert ``rows``, or update ``columns`` where ``key`` already exists (SQLite and
-    PostgreSQL alike)."""
+def upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]],
+           key: Sequence[str], columns: Iterable[str]) -> None:
+    """Insert ``rows``, or update ``columns`` where ``key`` (columns) already exists (SQLite
+    and PostgreSQL alike)."""
     if not rows:
         return
     if session.get_bind().dialect.name == "postgresql":
@@ -60,7 +60,7 @@ def upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]], key: 
     else:
         from sqlalchemy.dialects.sqlite import insert
     stmt = insert(table)
-    stmt = stmt.on_conflict_do_update(index_elements=[key],
+    stmt = stmt.on_conflict_do_update(index_elements=list(key),
                                       set_={c: stmt.excluded[c] for c in columns})
     for start in range(0, len(rows), 5000):
         session.execute(stmt, list(rows[start:start + 5000]))

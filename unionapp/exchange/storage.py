@@ -147,12 +147,13 @@ class Storage:
         self._arrays(f"UPDATE {self.quote(table)} AS t SET {sets} "
                      f"FROM {self._unnest(table, names)} WHERE t.id = v.id", rows)
 
-    def upsert_many(self, table: str, columns: list[str], key: str, changed: list[str],
-                    rows: list[tuple[Any, ...]]) -> None:
+    def upsert_many(self, table: str, columns: list[str], key: tuple[str, ...],
+                    changed: list[str], rows: list[tuple[Any, ...]]) -> None:
+        """Insert ``rows``, or where their ``key`` (columns) is taken, update ``changed``."""
         if not rows:
             return
         sets = ", ".join(f"{self.quote(c)} = excluded.{self.quote(c)}" for c in changed)
-        conflict = f"ON CONFLICT ({self.quote(key)}) DO UPDATE SET {sets}"
+        conflict = f"ON CONFLICT ({self._names(list(key))}) DO UPDATE SET {sets}"
         if self.sqlite:
             self._run(f"INSERT INTO {self.quote(table)} ({self._names(columns)}) "
                       f"VALUES ({', '.join(self.mark for _ in columns)}) {conflict}", rows)
@@ -179,21 +180,27 @@ class Storage:
             connection.exec_driver_sql(sql, tuple(list(c) for c in zip(*part, strict=True)))
 
     def select_in(self, table: str, columns: list[str], key: str, keys: list[Any], *,
-                  kind: str = "uuid") -> Iterable[tuple[Any, ...]]:
+                  kind: str = "uuid", where: tuple[str, Any] | None = None
+                  ) -> Iterable[tuple[Any, ...]]:
         """Rows of ``table`` whose ``key`` is among ``keys`` (canonical UUIDs, ids or text,
-        as ``kind`` says), in one statement whatever their number: SQLite reads them from one
-        JSON array, PostgreSQL from one array parameter."""
+        as ``kind`` says) — and whose column ``where[0]`` holds ``where[1]`` — in one
+        statement whatever their number: SQLite reads them from one JSON array, PostgreSQL
+        from one array parameter."""
         if not keys:
             return []
         names = self._names(columns)
+        also, params = "", ()
+        if where is not None:
+            also, params = f"{self.quote(where[0])} = {self.mark} AND ", (where[1],)
         if self.sqlite:
             values = [k.replace("-", "") for k in keys] if kind == "uuid" else list(keys)
-            sql = (f"SELECT {names} FROM {self.quote(table)} WHERE {self.quote(key)} IN "
+            sql = (f"SELECT {names} FROM {self.quote(table)} WHERE {also}{self.quote(key)} IN "
                    f"(SELECT value FROM json_each(?))")
-            return self.session.connection().exec_driver_sql(sql, (json.dumps(values),))
+            return self.session.connection().exec_driver_sql(sql, (*params, json.dumps(values)))
         cast = {"uuid": "uuid[]", "int": "integer[]", "text": "text[]"}[kind]
-        sql = f"SELECT {names} FROM {self.quote(table)} WHERE {self.quote(key)} = ANY(%s::{cast})"
-        return self.session.connection().exec_driver_sql(sql, (list(keys),))
+        sql = (f"SELECT {names} FROM {self.quote(table)} "
+               f"WHERE {also}{self.quote(key)} = ANY(%s::{cast})")
+        return self.session.connection().exec_driver_sql(sql, (*params, list(keys)))
 
     def _names(self, columns: list[str]) -> str:
         return ", ".join(self.quote(c) for c in columns)
