@@ -8,7 +8,8 @@ into a zip with SHA-256 per file (no joins, no signature, no bookkeeping); *impo
 files parsed and upserted by UUID with ``executemany`` into plain tables, in one transaction.
 
     python -m bench exchange            # 100,000 members, 200 × 500
-    python -m bench exchange big        # only the big branch (or: many, many-sqlite, many-pg)
+    python -m bench exchange big        # only the big branch (or: many, many-sqlite, many-pg,
+                                        # swapped)
     BENCH_MEMBERS=20000 BENCH_BRANCHES=40 python -m bench exchange   # quicker
 """
 
@@ -460,10 +461,75 @@ def many_branches(folder: Path, engines: tuple[str, ...] = ("sqlite", "postgresq
     return figures
 
 
+# --- a hostile package: genuine manifest and signature, two data files swapped -----------------
+
+# Peak memory from /proc (VmHWM): getrusage's maxrss of a child also counts its parent's
+# pages from before exec on Linux.
+_MEASURE = """
+import sys, time
+from pathlib import Path
+from unionapp.db import open_database
+from unionapp.exchange import import_package
+def peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+db = open_database(sys.argv[1], user="bench")
+start = time.perf_counter()
+summary = import_package(db, Path(sys.argv[2]), dry_run=sys.argv[3] == "dry")
+took = time.perf_counter() - start
+code = summary.errors[0].code if summary.errors else summary.outcome
+print(took, peak(), code)
+"""
+
+
+def _measured(db_path: Path, package: Path, mode: str) -> tuple[float, float, str]:
+    """(seconds, peak RSS in MiB, outcome) of one import in a fresh process."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _MEASURE, str(db_path), str(package), mode],
+                         check=True, capture_output=True, text=True, env=os.environ).stdout
+    took, peak, code = out.split()
+    return float(took), float(peak), code
+
+
+def swapped_files(folder: Path) -> list[Figure]:
+    """Issue 17, point 15: two data files of a real package swapped for 2 GiB each (deflated
+    ~80:1, under the ratio cap); the manifest and its signature untouched."""
+    from tests.exchange.packages import swapped
+    from unionapp.db import open_database
+    from unionapp.demo import fill_demo
+    from unionapp.exchange import export_package, keys
+
+    members = int(os.environ.get("BENCH_SWAP_MEMBERS", "20000"))
+    branch = open_database(folder / "swap-branch.db", create=True, user="bench")
+    fill_demo(branch, members=members)
+    keys.init_keys(branch)
+    genuine = folder / "genuine.zip"
+    export_package(branch, genuine, full=True)
+    parent = _parent(folder / "swap-parent.db")
+    _enrol(parent, branch, folder, "VNCPT")
+    branch.close()
+    parent.close()
+    hostile = folder / "swapped.zip"
+    hostile.write_bytes(swapped(genuine.read_bytes(),
+                                {"data/member.jsonl", "data/support_case_event.jsonl"}, 2048))
+    real_time, real_peak, _code = _measured(folder / "swap-parent.db", genuine, "dry")
+    took, peak, code = _measured(folder / "swap-parent.db", hostile, "import")
+    mb = hostile.stat().st_size / 1e6
+    return [
+        Figure(f"swapped package ({mb:.0f} MB, 2 × 2 GiB) refused: {code}", took, real_time,
+               target="≪ 1 s"),
+        Figure(f"  peak RSS (MiB) beside a genuine {members:,}-member package's check", peak,
+               real_peak, unit="MiB", target="≤ 100 MB more than idle"),
+    ]
+
+
 def main(parts: list[str] | None = None) -> None:
     """Parts: ``big`` (one 100,000-member branch), ``many`` (200 small branches into a
-    parent on SQLite and on PostgreSQL; ``many-sqlite`` or ``many-pg`` for one); ``big`` and
-    ``many`` by default."""
+    parent on SQLite and on PostgreSQL; ``many-sqlite`` or ``many-pg`` for one), ``swapped`` (a
+    hostile package refused: time and peak memory); ``big`` and ``many`` by default."""
     parts = parts or ["big", "many"]
     with tempfile.TemporaryDirectory(prefix="bench-exchange-") as tmp:
         folder = Path(tmp)
@@ -479,4 +545,6 @@ def main(parts: list[str] | None = None) -> None:
                         if "many" in parts or part in parts)
         if engines:
             figures += many_branches(folder, engines)
+        if "swapped" in parts:
+            figures += swapped_files(folder)
     print_figures(figures)
