@@ -693,10 +693,19 @@ class Merger:
             else:  # updated records may free a unique key (a CCCD) a new one takes
                 self._write_updates(spec, updates)
                 self._insert(frame, creates)
+        # The base version of every record written or confirmed: new records' rows are new
+        # too (their ids were never used), the others' may exist.
         ids = self.ids
-        self.store.upsert_many("exchange_record", ["entity", "record_id", "base_version"],
-                               ("entity", "record_id"), ["base_version"],
-                               sorted((e, ids[e][u], v) for u, e, v in plan.bases))
+        created = {name: set(map(self.frames[name].uuids.__getitem__, rows))
+                   for name, rows in plan.creates.items() if rows}
+        new, known = [], []
+        for record, entity, version in plan.bases:
+            row = (entity, ids[entity][record], version)
+            (new if record in created.get(entity, ()) else known).append(row)
+        columns = ["entity", "record_id", "base_version"]
+        self.store.insert_many("exchange_record", columns, sorted(new))
+        self.store.upsert_many("exchange_record", columns, ("entity", "record_id"),
+                               ["base_version"], sorted(known))
         self._queue_conflicts(package_uuid)
         self._reindex_members()
 
