@@ -21,6 +21,7 @@ refill both in two statements). PostgreSQL has none of this: searches there use 
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Collection, Iterable
@@ -81,9 +82,9 @@ def _remove(conn: Connection, where: str, params: dict[str, Any] | None = None) 
     rows = conn.execute(text(f"SELECT rank, member_id, text FROM member_search_text WHERE {where}"),
                         params or {}).all()
     if rows:
-        conn.execute(text("INSERT INTO member_search (member_search, rowid, text) "
-                          "VALUES ('delete', :rank, :t)"),
-                     [{"rank": r[0], "t": r[2]} for r in rows])
+        # Many rows at a time (a neighbourhood respaced): tuples straight to the driver.
+        conn.exec_driver_sql("INSERT INTO member_search (member_search, rowid, text) "
+                             "VALUES ('delete', ?, ?)", [(r[0], r[2]) for r in rows])
         conn.execute(text(f"DELETE FROM member_search_text WHERE {where}"), params or {})
     return rows
 
@@ -91,9 +92,10 @@ def _remove(conn: Connection, where: str, params: dict[str, Any] | None = None) 
 def _add(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Put rows (``rank``, ``id``, ``t``) into the index."""
     if rows:
-        conn.execute(text("INSERT INTO member_search_text (rank, member_id, text) "
-                          "VALUES (:rank, :id, :t)"), rows)
-        conn.execute(text("INSERT INTO member_search (rowid, text) VALUES (:rank, :t)"), rows)
+        conn.exec_driver_sql("INSERT INTO member_search_text (rank, member_id, text) "
+                             "VALUES (?, ?, ?)", [(r["rank"], r["id"], r["t"]) for r in rows])
+        conn.exec_driver_sql("INSERT INTO member_search (rowid, text) VALUES (?, ?)",
+                             [(r["rank"], r["t"]) for r in rows])
 
 
 def refresh(conn: Connection, member_ids: Collection[int]) -> None:
@@ -114,8 +116,7 @@ def refresh(conn: Connection, member_ids: Collection[int]) -> None:
             f"SELECT * FROM ({_ROWS_SQL}) AS rows WHERE id IN ({placeholders})"
             " ORDER BY sort_key, id"
         )).all()
-        if not _place_many(conn, [tuple(r) for r in rows]):
-            return  # renumbered from scratch: every live member is indexed now
+        _place_many(conn, [tuple(r) for r in rows])
 
 
 # The ranks of the indexed neighbours (in name order) of many members at once: one statement
@@ -131,15 +132,22 @@ FROM json_each(:rows) AS j ORDER BY j.key
 """
 
 
-def _place_many(conn: Connection, rows: list[tuple[int, str, str]]) -> bool:
+_KEYS_AT_SQL = """
+SELECT t.rank, m.sort_key FROM member_search_text t JOIN member m ON m.id = t.member_id
+WHERE t.rank IN (SELECT value FROM json_each(:ranks))
+"""
+
+
+def _place_many(conn: Connection, rows: list[tuple[int, str, str]]) -> None:
     """Index ``rows`` (member id, sort key, text; in name order, none of them indexed yet).
-    Members falling between the same two indexed neighbours share that gap evenly; a gap too
-    narrow for them is widened by respacing its neighbourhood. False when everything had to be
-    renumbered (which indexed these members too)."""
+    Members falling between the same two indexed neighbours share that gap (see
+    :func:`_spread`); a gap too narrow for them is widened by respacing its neighbourhood."""
     if not rows:
-        return True
+        return
     gaps = conn.execute(text(_NEIGHBOURS_MANY_SQL),
                         {"rows": json.dumps([[r[0], r[1]] for r in rows])}).all()
+    ends = sorted({rank for gap in gaps for rank in gap if rank is not None})
+    keys = dict(conn.execute(text(_KEYS_AT_SQL), {"ranks": json.dumps(ends)}).all())
     placed: list[dict[str, Any]] = []
     crowded: list[list[tuple[int, str, str]]] = []
     start = 0
@@ -148,44 +156,61 @@ def _place_many(conn: Connection, rows: list[tuple[int, str, str]]) -> bool:
         while end < len(rows) and gaps[end] == gaps[start]:
             end += 1
         run = rows[start:end]
-        found = _spread(int(gaps[start][0] or 0), gaps[start][1], run)
+        low, high = gaps[start]
+        found = _spread(int(low or 0), high, run, keys.get(low), keys.get(high))
         if found is None:
             crowded.append(run)
         else:
             placed += found
         start = end
     _add(conn, placed)
-    # Rare: names repeated between the same two neighbours again and again.
-    return all(_make_room(conn, run) for run in crowded)
+    for run in crowded:  # rare: a name moved into a full neighbourhood
+        _make_room(conn, run)
 
 
-def _spread(low: int, high: int | None, run: list[tuple[int, str, str]]
+def _spread(low: int, high: int | None, run: list[tuple[int, str, str]],
+            low_key: str | None = None, high_key: str | None = None
             ) -> list[dict[str, Any]] | None:
-    """Ranks for ``run`` spread evenly between ``low`` and ``high`` (None when too narrow)."""
-    if high is None:
-        return [{"rank": low + SPACING * (j + 1), "id": r[0], "t": r[2]}
-                for j, r in enumerate(run)]
-    width = high - low
-    if width <= len(run):
-        return None
-    return [{"rank": low + width * (j + 1) // (len(run) + 1), "id": r[0], "t": r[2]}
-            for j, r in enumerate(run)]
+    """Ranks for ``run`` between ``low`` and ``high`` (None when too narrow). Members of the
+    same name and birth (one sort key) follow each other a rank apart: nothing can come
+    between them later (members sort by key, then id, and new ones have the highest ids), so
+    the room is kept where the key changes — a name repeated in package after package then
+    never runs out of it."""
+    same = [run[0][1] == low_key] + [a[1] == b[1] for a, b in itertools.pairwise(run)]
+    if high is None:  # after the last: nothing limits the spacing
+        steps = [1 if s else SPACING for s in same]
+    else:
+        same.append(run[-1][1] == high_key)
+        narrow, wide = sum(same), len(same) - sum(same)
+        if not wide:  # all of one key: spread evenly
+            room = (high - low) // (len(run) + 1)
+            steps = [room] * len(run)
+            if room < 1:
+                return None
+        else:
+            room = (high - low - narrow) // wide
+            if room < 2:
+                return None
+            steps = [1 if s else room for s in same[:-1]]
+    ranks = list(itertools.accumulate(steps, initial=low))[1:]
+    return [{"rank": rank, "id": r[0], "t": r[2]} for rank, r in zip(ranks, run, strict=True)]
 
 
-def _make_room(conn: Connection, run: list[tuple[int, str, str]]) -> bool:
+def _make_room(conn: Connection, run: list[tuple[int, str, str]]) -> None:
     """Place ``run`` (members sharing two neighbours too close for them) by spreading the
-    indexed rows around that gap evenly, the run in its place among them; the neighbourhood
-    widens until every row gets a rank at least 2 from the next (room for later members).
-    False when the whole index had to be renumbered."""
+    indexed rows around that gap evenly, the run in its place among them. The neighbourhood
+    widens (×4) until every row gets a gap of at least 1/16 of ``SPACING``: names repeated
+    package after package land in the same place, and a neighbourhood left barely sparse
+    would have to be spread again, wider, at once. (Once it reaches the last row nothing
+    limits the spacing, so this ends.)"""
     low, high = _neighbour_ranks(conn, run[0][1], run[0][0])  # as they are now
     found = _spread(low, high, run)
     if found is not None:
         _add(conn, found)
-        return True
+        return
     assert high is not None
-    total = conn.execute(text("SELECT count(*) FROM member_search_text")).scalar_one()
     width = 64
-    while width < 4 * total:
+    while True:
         below = conn.execute(text("SELECT rank FROM member_search_text WHERE rank <= :r "
                                   "ORDER BY rank DESC LIMIT :n"), {"r": low, "n": width}
                              ).scalars().all()
@@ -196,19 +221,16 @@ def _make_room(conn: Connection, run: list[tuple[int, str, str]]) -> bool:
         count = len(below) + len(run) + len(above)
         # Up to the very end, nothing limits the spacing.
         step = SPACING if len(above) < width else (above[-1] - first) // count
-        if step >= 2:
-            window = {"a": below[-1] if below else high, "b": above[-1]}
-            old = sorted(_remove(conn, "rank BETWEEN :a AND :b", window))
-            ordered = [(member_id, indexed) for _rank, member_id, indexed in old[:len(below)]]
-            ordered += [(r[0], r[2]) for r in run]
-            ordered += [(member_id, indexed) for _rank, member_id, indexed in old[len(below):]]
-            base = first if len(below) == width else 0
-            _add(conn, [{"rank": base + step * (i + 1), "id": member_id, "t": indexed}
-                        for i, (member_id, indexed) in enumerate(ordered)])
-            return True
+        if step >= max(2, SPACING >> 4):
+            break
         width *= 4
-    rebuild(conn)  # nowhere near enough room: start afresh
-    return False
+    window = {"a": below[-1] if below else high, "b": above[-1]}
+    old = sorted(_remove(conn, "rank BETWEEN :a AND :b", window))
+    ordered = [(member_id, indexed) for _rank, member_id, indexed in old[:len(below)]]
+    ordered += [(r[0], r[2]) for r in run]
+    ordered += [(member_id, indexed) for _rank, member_id, indexed in old[len(below):]]
+    _add(conn, [{"rank": first + step * (i + 1), "id": member_id, "t": indexed}
+                for i, (member_id, indexed) in enumerate(ordered)])
 
 
 def _chunks(values: list[int], size: int) -> Iterable[list[int]]:
