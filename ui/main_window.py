@@ -22,7 +22,7 @@ from ui import read_only
 from ui.dialogs.accounts import AccountsDialog
 from ui.dialogs.audit_view import open_audit
 from ui.dialogs.backups import BackupsDialog
-from ui.dialogs.exchange import ImportDialog, export_file, import_file
+from ui.dialogs.exchange import BatchImportDialog, ImportDialog, export_file, import_file
 from ui.dialogs.keys import KeysDialog
 from ui.dialogs.reports import ReportDialog, open_report_dialog
 from ui.dialogs.sign_in import ChangePasswordDialog, LockDialog, ask_first_account
@@ -226,7 +226,8 @@ class MainWindow(QMainWindow):
         accounts.sign_out(self.db)
         self.sign_in_requested.emit()
 
-    def import_file(self, path: Path | None = None) -> ImportDialog | None:
+    def import_file(self, path: Path | list[Path] | None = None
+                    ) -> ImportDialog | BatchImportDialog | None:
         return import_file(self, self.db, path, on_imported=lambda _summary: self.after_import())
 
     def show_keys(self) -> KeysDialog:

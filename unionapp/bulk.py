@@ -21,13 +21,14 @@ from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Table, Uuid, func, insert, select
+from sqlalchemy import JSON, Boolean, Date, DateTime, Table, Uuid, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from . import search_index
 from .audit import write_entries
 from .models import Member, Synced, utcnow
 from .models.base import UTCDateTime
+from .org import subtree_ids
 from .text import clean, fold_cleaned, person_sort_key_cleaned
 
 CHUNK = 5_000
@@ -174,6 +175,39 @@ def reindex_members(session: Session, member_ids: list[int]) -> None:
     conn = session.connection()
     if search_index.is_available(conn):
         search_index.refresh(conn, member_ids)
+
+
+# --- Core writes to synced rows -------------------------------------------------------------
+# The ORM hook of unionapp.audit keeps what is derived from synced rows in step (the member
+# search index); Core statements bypass it. Every Core write to synced rows therefore goes
+# through update_synced, or ends with after_core_write.
+
+
+def after_core_write(session: Session, *, members: Iterable[int] = (),
+                     moved_units: Iterable[int] = ()) -> None:
+    """Bring what is derived from synced rows up to date after Core statements wrote them:
+    the search index of the ``members`` written, and of every member under the units whose
+    place in the tree changed (``moved_units``: their ancestors are indexed with them)."""
+    changed = set(members)
+    for unit_id in set(moved_units):
+        changed |= set(session.scalars(select(Member.id).where(
+            Member.org_unit_id.in_(subtree_ids(unit_id)))))
+    if changed:
+        reindex_members(session, sorted(changed))
+
+
+def update_synced(session: Session, table: Table, record_id: int,
+                  values: dict[str, Any]) -> None:
+    """Write ``values`` (stamps included, as given) into one synced row with Core, keeping
+    what is derived from it in step."""
+    before = None
+    if table.name == "org_unit" and "parent_id" in values:
+        before = session.scalar(select(table.c.parent_id).where(table.c.id == record_id))
+    session.execute(update(table).where(table.c.id == record_id).values(values))
+    if table.name == "member":
+        after_core_write(session, members=[record_id])
+    elif table.name == "org_unit" and before != values.get("parent_id", before):
+        after_core_write(session, moved_units=[record_id])
 
 
 def audit_summary(session: Session, *, user: str, action: str, entity: str, summary: str,

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
-from sqlalchemy import create_engine, event, inspect, select
+from sqlalchemy import create_engine, event, inspect, select, text
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import failures
@@ -50,6 +50,7 @@ BUSY_TIMEOUT_MS = 10_000
 PROBE_TIMEOUT_MS = 2_000  # at opening: how long another program's write lock is waited for
 # Failures of the disk or the file, which failures.explain turns into a plain message.
 STORAGE_ERRORS = (SQLAlchemyError, sqlite3.Error, OSError)
+WRITE_LOCK = 0x756E696F6E617070  # "unionapp": the key of the writers' advisory lock (PostgreSQL)
 
 
 def default_path(demo: bool = False) -> Path:
@@ -125,6 +126,20 @@ class Database:
         return self._sessions()
 
     @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A session that reads one consistent state of the database however long it reads
+        (writing a package, a report), holding no write lock, so others keep working:
+        SQLite's read transaction (WAL), PostgreSQL's REPEATABLE READ."""
+        session = self._sessions()
+        try:
+            with session.begin():
+                session.connection(execution_options={} if self.is_sqlite
+                                   else {"isolation_level": "REPEATABLE READ"})
+                yield session
+        finally:
+            session.close()
+
+    @contextmanager
     def transaction(self, user: str | None = None, *,
                     accounts_upkeep: bool = False) -> Iterator[Session]:
         """One unit of work: everything inside is one transaction, committed at the end or
@@ -146,6 +161,8 @@ class Database:
                 if self.is_sqlite:
                     session.connection(execution_options={"sqlite_immediate": True})
                     self.check_file()
+                else:
+                    self._lock_writers(session.connection())
                 yield session
                 if self.is_sqlite:
                     self.check_file()  # deleted during a long import? then roll it all back
@@ -177,6 +194,22 @@ class Database:
             raise failures.file_gone(path) from None
         if (stat.st_dev, stat.st_ino) != self._identity:
             raise failures.file_gone(path)
+
+    def _lock_writers(self, connection: Any) -> None:
+        """One writer at a time on a server database too, as SQLite's BEGIN IMMEDIATE gives:
+        every write transaction first takes one transaction-level advisory lock (released at
+        commit or rollback), so the checks of a service (a CCCD number not taken, the next
+        number of a series) still hold when it writes. A writer waits for it as long as
+        SQLite's busy timeout, then gets a plain message."""
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_MS}ms'")
+        try:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+        except OperationalError as error:
+            if getattr(error.orig, "sqlstate", None) == "55P03":  # lock_not_available
+                raise UserError(_("Someone else is saving changes to this database; nothing "
+                                  "was changed. Try again in a moment.")) from None
+            raise
+        connection.exec_driver_sql("SET LOCAL lock_timeout = DEFAULT")
 
     # -- facts about this database --------------------------------------------------------
 

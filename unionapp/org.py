@@ -152,25 +152,15 @@ def list_units(db: Database, kind: str | None = None) -> list[OrgUnitView]:
 
 def subtree(session: Session, root: uuid.UUID) -> dict[uuid.UUID, int]:
     """The units under ``root`` (itself included, tombstoned ones too): UUID → local id.
-    Unit trees are small (a parent union has a few thousand units at most), so this reads
-    them all once instead of recursing in SQL."""
-    rows = session.execute(select(OrgUnit.id, OrgUnit.uuid, OrgUnit.parent_id)).all()
-    children: dict[int | None, list[tuple[int, uuid.UUID]]] = {}
-    start = None
-    for unit_id, unit_uuid, parent_id in rows:
-        children.setdefault(parent_id, []).append((unit_id, unit_uuid))
-        if unit_uuid == root:
-            start = (unit_id, unit_uuid)
-    if start is None:
-        return {}
-    found = {start[1]: start[0]}
-    todo = [start[0]]
-    while todo:
-        for unit_id, unit_uuid in children.get(todo.pop(), []):
-            if unit_uuid not in found:
-                found[unit_uuid] = unit_id
-                todo.append(unit_id)
-    return found
+    Read with a recursive query that visits only that subtree (through the parent index), so
+    a branch's subtree costs the same in a parent union's database of any size; UNION, not
+    UNION ALL, ends a loop of parents should one ever be stored."""
+    start = select(OrgUnit.id, OrgUnit.uuid).where(OrgUnit.uuid == root).cte(
+        "units_below", recursive=True)
+    child = aliased(OrgUnit)
+    tree = start.union(select(child.id, child.uuid).where(child.parent_id == start.c.id))
+    return {unit_uuid: unit_id for unit_id, unit_uuid in session.execute(
+        select(tree.c.id, tree.c.uuid))}
 
 
 def subtree_select(root: uuid.UUID) -> Select[tuple[int]]:
@@ -179,6 +169,15 @@ def subtree_select(root: uuid.UUID) -> Select[tuple[int]]:
     start = select(OrgUnit.id).where(OrgUnit.uuid == root).cte("subtree", recursive=True)
     child = aliased(OrgUnit)
     tree = start.union_all(select(child.id).where(child.parent_id == start.c.id))
+    return select(tree.c.id)
+
+
+def subtree_ids(unit_id: int) -> Select[tuple[int]]:
+    """The local ids of the units under the unit ``unit_id`` (itself included), as a
+    subquery."""
+    start = select(OrgUnit.id).where(OrgUnit.id == unit_id).cte("ids_below", recursive=True)
+    child = aliased(OrgUnit)
+    tree = start.union(select(child.id).where(child.parent_id == start.c.id))
     return select(tree.c.id)
 
 

@@ -83,3 +83,29 @@ def test_index_is_rebuilt_from_scratch_identically(demo_db: Database) -> None:
     with demo_db.transaction() as s:
         assert search_index.rebuild(s.connection()) == 300
     assert [r.uuid for r in members.member_list(demo_db).all()] == before
+
+
+@pytest.mark.parametrize("spacing", [1 << 32, 64, 4])
+def test_many_members_written_at_once_are_placed_in_name_order(db: Database, spacing: int,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    """Bulk writes (packages, rosters) place members gap by gap; names repeated in every batch
+    land between the same two neighbours again and again, until a gap runs out."""
+    from unionapp.bulk import insert_records
+    from unionapp.models import Member
+
+    monkeypatch.setattr(search_index, "SPACING", spacing)
+    with db.transaction() as s:
+        search_index.rebuild(s.connection())
+        unit = s.execute(text("SELECT id FROM org_unit WHERE kind = 'branch'")).scalar_one()
+    names = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Minh Châu", "Đặng Thu Hằng", "Vũ Ngọc Anh"]
+    for batch in range(6):
+        rows = [{"org_unit_id": unit, "full_name": names[i % len(names)],
+                 "date_of_birth": date(1980 + i % 3, 1, 1)} for i in range(40 + batch)]
+        with db.transaction() as s:
+            insert_records(s, Member, rows, owner=db.home_unit_uuid)
+    _same(db, MemberQuery())
+    _same(db, MemberQuery(text="an"))
+    with db.read() as s:
+        ranks = s.execute(text("SELECT rank FROM member_search_text")).scalars().all()
+    assert len(set(ranks)) == len(ranks) == sum(40 + b for b in range(6))

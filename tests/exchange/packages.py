@@ -64,3 +64,64 @@ def resign(data: bytes, key: Ed25519PrivateKey, *,
     signature = base64.b64encode(key.sign(manifest_bytes)) + b"\n"
     return build([*parts.items(), ("manifest.json", manifest_bytes),
                   ("manifest.sig", signature)])
+
+
+def _compressible_chunk(seed: int = 1) -> bytes:
+    """1 MiB of record-like lines that deflate about 95:1 (under the importer's ratio cap)."""
+    import random
+
+    rnd = random.Random(seed)
+    base = b'{"uuid":"5b7f0c1e-8d2a-4e53-9c1f-000000000000","full_name":"Nguyen Van An"}\n'
+    out = bytearray()
+    line_number = 0
+    while len(out) < 1 << 20:
+        line = bytearray(base)
+        if line_number % 5 == 0:
+            line[rnd.randrange(len(line) - 1)] = rnd.randrange(97, 123)
+        out += line
+        line_number += 1
+    return bytes(out[:1 << 20])
+
+
+def swapped(data: bytes, names: set[str], mebibytes: int, *, honest_header: bool = True
+            ) -> bytes:
+    """``data`` (a real package, its manifest and signature untouched) with the data files
+    ``names`` swapped for ``mebibytes`` MiB of compressible lines each, written by hand as a
+    raw deflate stream (the same full-flushed block repeated: gigabytes cost no compression
+    time). ``honest_header``: the zip says the real size; otherwise it claims the signed one."""
+    import struct
+    import zlib
+
+    chunk = _compressible_chunk()
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    block = packer.compress(chunk) + packer.flush(zlib.Z_FULL_FLUSH)
+    ending = zlib.compressobj(6, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)
+    body = io.BytesIO()
+    central = []
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = zf.infolist()
+        contents = {info.filename: zf.read(info) for info in infos}
+    for info in infos:
+        name = info.filename.encode()
+        if info.filename in names:
+            compressed = block * mebibytes + ending
+            size = len(chunk) * mebibytes if honest_header else info.file_size
+            crc = 0  # never reached: the reader stops long before the end
+        else:
+            packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+            compressed = packer.compress(contents[info.filename]) + packer.flush()
+            size = len(contents[info.filename])
+            crc = zlib.crc32(contents[info.filename])
+        offset = body.tell()
+        body.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0x5A21, crc,
+                               len(compressed), size, len(name), 0) + name)
+        body.write(compressed)
+        central.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x5A21, crc,
+                                   len(compressed), size, len(name), 0, 0, 0, 0, 0, offset)
+                       + name)
+    start = body.tell()
+    directory = b"".join(central)
+    body.write(directory)
+    body.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central),
+                           len(directory), start, 0))
+    return body.getvalue()

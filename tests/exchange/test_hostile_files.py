@@ -7,13 +7,14 @@ import io
 import json
 import random
 import struct
+import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from tests.exchange.conftest import Pair
-from tests.exchange.packages import build, entries, lines, resign, rows
+from tests.exchange.packages import build, entries, lines, resign, rows, swapped
 from unionapp.exchange import Limits, import_package
 from unionapp.exchange.keys import signing_key
 
@@ -64,22 +65,27 @@ def test_duplicate_entry_differing_only_in_case(pair: Pair, valid: bytes) -> Non
 
 
 def test_zip_bomb_by_ratio(pair: Pair, valid: bytes) -> None:
+    bomb = b"\n" * (64 * 1024 * 1024)  # 64 MB of nothing, ~64 KB zipped
     parts = entries(valid)
-    parts["data/member.jsonl"] = b"\n" * (64 * 1024 * 1024)  # 64 MB of nothing, ~64 KB zipped
-    bomb = build(list(parts.items()))
-    assert len(bomb) < 1024 * 1024
-    pair.refused_unchanged(bomb, code="compression_ratio", text="zip bomb")
+    parts["data/member.jsonl"] = bomb
+    unsigned = build(list(parts.items()))
+    assert len(unsigned) < 1024 * 1024
+    # Not what the sender signed: refused from the zip's header, nothing decompressed.
+    pair.refused_unchanged(unsigned, code="hash_mismatch")
+    # Signed by the branch itself (its key in wrong hands): the ratio gives it away.
+    signed = resign(valid, signing_key(pair.branch.db),
+                    files=lambda files: files.update({"data/member.jsonl": bomb}))
+    pair.refused_unchanged(signed, code="compression_ratio", text="zip bomb")
 
 
 def test_zip_bomb_by_total(pair: Pair, valid: bytes) -> None:
     # Incompressible bytes keep every ratio low; the total is what gives it away.
     noise = random.Random(6).randbytes(3 * 1024 * 1024)
-    parts = entries(valid)
-    parts["data/member.jsonl"] = noise[:3 * 1024 * 1024]
+    bomb = resign(valid, signing_key(pair.branch.db),
+                  files=lambda files: files.update({"data/member.jsonl": noise}))
     before = pair.parent.close()
     db = pair.parent.reopen()
-    summary = import_package(db, build(list(parts.items())),
-                             limits=Limits(max_total_bytes=2 * 1024 * 1024))
+    summary = import_package(db, bomb, limits=Limits(max_total_bytes=2 * 1024 * 1024))
     assert summary.errors[0].code == "too_large_total"
     assert "zip bomb" in summary.errors[0].message
     assert pair.parent.close() == before
@@ -301,3 +307,81 @@ def test_a_deleted_record_outside_the_tombstones_file(pair: Pair, valid: bytes) 
 
     pair.refused_unchanged(resign(valid, key, files=delete_in_place), code="invalid_row",
                            text="tệp bản ghi đã xóa")
+
+
+@pytest.mark.parametrize("honest_header", [True, False], ids=["header-says-so", "header-lies"])
+def test_data_files_swapped_for_huge_ones_are_refused_at_once(pair: Pair, valid: bytes,
+                                                              honest_header: bool) -> None:
+    """A genuine manifest and signature, two data files swapped for 256 MiB each (80:1, under
+    the ratio cap): refused after reading no more than the signed sizes, in little memory."""
+    hostile = swapped(valid, {"data/member.jsonl", "data/support_case.jsonl"}, 256,
+                      honest_header=honest_header)
+    assert len(hostile) < 8 * 1024 * 1024
+    tracemalloc.start()
+    try:
+        summary = import_package(pair.parent.db, hostile)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert summary.refused
+    assert summary.errors[0].code == ("hash_mismatch" if honest_header else "damaged")
+    assert peak < 16 * 1024 * 1024, f"{peak / 2**20:.0f} MiB to refuse it"
+    pair.refused_unchanged(hostile)
+
+
+def test_a_directory_announcing_too_many_entries_is_refused_before_it_is_parsed(
+        pair: Pair, valid: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    from unionapp.exchange import reader
+
+    def never(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the zip's directory was parsed")
+
+    at = valid.rfind(b"PK\x05\x06")
+    claims = bytearray(valid)
+    struct.pack_into("<2H", claims, at + 8, 65000, 65000)
+    monkeypatch.setattr(reader.zipfile, "ZipFile", never)
+    summary = import_package(pair.parent.db, bytes(claims))
+    assert summary.errors[0].code == "too_many_entries"
+    assert "65000" in summary.errors[0].message or "65.000" in summary.errors[0].message
+
+
+def test_a_zip64_directory_announcing_a_billion_entries_is_refused(pair: Pair,
+                                                                  valid: bytes) -> None:
+    at = valid.rfind(b"PK\x05\x06")
+    size, offset = struct.unpack_from("<2L", valid, at + 12)
+    zip64 = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, 10**9, 10**9, size,
+                        offset)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, at, 1)
+    eocd = bytearray(valid[at:])
+    struct.pack_into("<2H", eocd, 8, 0xFFFF, 0xFFFF)
+    claims = valid[:at] + zip64 + locator + bytes(eocd)
+    pair.refused_unchanged(claims, code="too_many_entries")
+
+
+EDGE_BASES = [None, 1, 2**31 - 1, 0, -1, 2**31, 2**40, True, 1.0, "3"]
+
+
+def test_base_versions_follow_one_rule_row_by_row_and_by_column() -> None:
+    from unionapp.exchange.format import BadValue, base_versions_ok, check_base_version
+
+    for value in EDGE_BASES:
+        try:
+            check_base_version(value)
+            by_row = True
+        except BadValue:
+            by_row = False
+        assert base_versions_ok([None, 5, value]) == by_row, value
+
+
+@pytest.mark.parametrize("base", [2**40, 0, -3])
+def test_a_base_version_out_of_range_is_refused(pair: Pair, valid: bytes, base: int) -> None:
+    """Column-wise, a base version was only checked to be a number: 2⁴⁰ passed there and was
+    refused row by row."""
+    def spoil(parts: dict[str, bytes]) -> None:
+        found = rows(parts["data/member.jsonl"])
+        found[3]["base_version"] = base
+        parts["data/member.jsonl"] = lines(found)
+
+    summary = pair.refused_unchanged(resign(valid, signing_key(pair.branch.db), files=spoil),
+                                     code="invalid_row", text="base_version")
+    assert ("data/member.jsonl", 4) in {(e.file, e.line) for e in summary.errors}

@@ -40,14 +40,29 @@ def _unlocked(s: Session, fund_id: int) -> SupportFund:
 
 def test_concurrent_approvals_never_overspend(pg_db: Database,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """The row lock makes the second approval wait, then see the first."""
+    """The writers' lock makes the second approval wait, then see the first."""
     assert race_two_approvals(pg_db, monkeypatch) == ["ok", "overspent"]
+
+
+def test_the_row_lock_alone_also_serialises(pg_db: Database,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the writers' lock, the row lock makes the second approval wait."""
+    _no_writers_lock(monkeypatch)
+    assert race_two_approvals(pg_db, monkeypatch) == ["ok", "overspent"]
+
+
+def _no_writers_lock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lift the one-writer lock every write transaction takes (unionapp.db), to show what
+    the fund's own guards do."""
+    monkeypatch.setattr(Database, "_lock_writers", lambda self, connection: None)
 
 
 def test_the_version_bump_alone_also_serialises(pg_db: Database,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without the row lock both read the same balance; whichever bumps the fund's version
-    second finds it changed, and its action retries on fresh figures."""
+    """Without the writers' lock and the row lock both read the same balance; whichever
+    bumps the fund's version second finds it changed, and its action retries on fresh
+    figures."""
+    _no_writers_lock(monkeypatch)
     monkeypatch.setattr(funds_module, "lock_fund", _unlocked)
     retries = []
     real = funds_module._bump_version
@@ -66,7 +81,8 @@ def test_the_version_bump_alone_also_serialises(pg_db: Database,
 
 def test_without_serialisation_the_race_would_overspend(pg_db: Database,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """The race above is real: with neither guard, both approvals pass."""
+    """The race above is real: with no guard, both approvals pass."""
+    _no_writers_lock(monkeypatch)
     monkeypatch.setattr(funds_module, "lock_fund", _unlocked)
     monkeypatch.setattr(funds_module, "_bump_version", lambda s, fund: None)
     with pytest.raises(AssertionError):

@@ -150,3 +150,31 @@ def test_keys_dialog_makes_shows_saves_and_enrols(qtbot: QtBot, db: Database,
     assert trust.ok.isEnabled()
     trust.ok.click()
     assert dialog.peers.rowCount() == 1 and dialog.peers.item(0, 2).text() == key.fingerprint
+
+
+def test_several_files_are_previewed_then_imported_as_one_batch(qtbot: QtBot, pair: Pair,
+                                                                tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    from ui.dialogs.exchange import BatchImportDialog
+    from unionapp.db import backups_dir
+
+    damaged = tmp_path / "hong.zip"
+    damaged.write_bytes(pair.export(pair.other).read_bytes()[:-300])
+    files = [pair.export(), damaged, pair.export(pair.other)]
+    window = _window(qtbot, pair.parent.db)
+    dialog = window.import_file(files)
+    assert isinstance(dialog, BatchImportDialog)
+    qtbot.waitUntil(lambda: dialog.commit_button.isEnabled(), timeout=30_000)
+    assert "2" in dialog.headline.text() and "3" in dialog.headline.text()
+    assert "Bị từ chối" in dialog.table.item(1, 3).text()
+    assert members.find_members(pair.parent.db) == []  # the previews wrote nothing
+
+    qtbot.mouseClick(dialog.commit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.committed, timeout=30_000)
+    assert [s.outcome if s else None for s in dialog.summaries] == [
+        "committed", "refused", "committed"]
+    assert "Đã nhập" in dialog.table.item(2, 3).text()
+    assert len(list(backups_dir().glob("*.db"))) == 1
+    assert members.find_members(pair.parent.db, "pham minh duc")  # the other branch's too
+    qtbot.waitUntil(lambda: window.members_tab.model.rowCount() > 40)

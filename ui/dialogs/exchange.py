@@ -36,6 +36,7 @@ from unionapp.exchange import (
     ImportSummary,
     export_package,
     import_package,
+    import_packages,
     keys,
 )
 from unionapp.exchange.format import BY_NAME
@@ -162,16 +163,142 @@ class ImportDialog(QDialog):
         self.details.setPlainText(summary.text())
 
 
-def import_file(parent: QWidget, db: Database, path: Path | None = None,
-                on_imported: Callable[[ImportSummary], None] | None = None) -> ImportDialog | None:
-    """Ask for a package (unless ``path`` is given), then check and preview it."""
+class BatchImportDialog(QDialog):
+    """Several packages at once (a parent union's month of branch packages): each is checked
+    and previewed, then all are imported in the order shown, one backup before the first.
+    A package refused leaves the others imported."""
+
+    imported = Signal(object)  # the committed ImportSummary objects
+
+    def __init__(self, db: Database, paths: list[Path], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.paths = paths
+        self.data: list[bytes | None] = [None] * len(paths)
+        self.summaries: list[ImportSummary | None] = [None] * len(paths)
+        self.committed = False
+        self.task: Task | None = None
+        self.setWindowTitle(_("Import data files"))
+        self.resize(820, 600)
+        self.headline = QLabel(_("Checking {count} files…").format(count=len(paths)))
+        self.headline.setWordWrap(True)
+        self.table = QTableWidget(len(paths), 4)
+        self.table.setHorizontalHeaderLabels([_("File"), _("Sent by"), _("Number"), _("Result")])
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.currentCellChanged.connect(lambda row, *_args: self._show_details(row))
+        for row, path in enumerate(paths):
+            self.table.setItem(row, 0, QTableWidgetItem(path.name))
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.buttons = QDialogButtonBox()
+        self.commit_button = QPushButton(_("Import them all into the database"))
+        self.commit_button.setEnabled(False)
+        self.commit_button.clicked.connect(self.commit)
+        self.buttons.addButton(self.commit_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.setText(_("Close"))
+        close.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.table, 2)
+        layout.addWidget(self.details, 1)
+        layout.addWidget(self.buttons)
+
+    def check(self) -> None:
+        paths = list(self.paths)
+
+        def work(progress: Progress) -> list[tuple[bytes | None, ImportSummary | str]]:
+            out: list[tuple[bytes | None, ImportSummary | str]] = []
+            for i, path in enumerate(paths):
+                progress(i, len(paths), _("Checking {name}…").format(name=path.name))
+                try:
+                    data = load_bytes(path)
+                except Refused as refusal:
+                    out.append((None, refusal.message))
+                    continue
+                out.append((data, import_package(self.db, data, dry_run=True,
+                                                 file_name=str(path))))
+            return out
+
+        self.task = run_task(self, work, on_done=self._checked, label=_("Checking the files…"))
+
+    def _checked(self, results: list[tuple[bytes | None, ImportSummary | str]]) -> None:
+        importable = 0
+        for row, (data, result) in enumerate(results):
+            self.data[row] = data
+            if isinstance(result, str):
+                self._set_row(row, None, result)
+                continue
+            self.summaries[row] = result
+            self._set_row(row, result, result.as_json()["message"])
+            importable += result.outcome in ("checked", "held")
+        self.headline.setText(_("{count} of {total} files can be imported. Each goes in on "
+                                "its own: one refused leaves the others.").format(
+            count=importable, total=len(results)))
+        self.commit_button.setEnabled(importable > 0)
+        self.table.selectRow(0)
+        self._show_details(0)
+
+    def _set_row(self, row: int, summary: ImportSummary | None, message: str) -> None:
+        if summary is not None:
+            self.table.setItem(row, 1, QTableWidgetItem(summary.package.source_code))
+            number = summary.package.sequence
+            self.table.setItem(row, 2, QTableWidgetItem("" if number is None else str(number)))
+            message = f"{_(STATUS_TEXT[summary.status])} — {message}"
+        item = QTableWidgetItem(message)
+        item.setToolTip(message)
+        self.table.setItem(row, 3, item)
+
+    def _show_details(self, row: int) -> None:
+        if 0 <= row < len(self.summaries) and self.summaries[row] is not None:
+            self.details.setPlainText(self.summaries[row].text())  # type: ignore[union-attr]
+
+    def commit(self) -> None:
+        rows = [i for i, s in enumerate(self.summaries)
+                if s is not None and self.data[i] is not None and s.outcome in ("checked",
+                                                                                 "held")]
+        data = [self.data[i] for i in rows]
+        names = [str(self.paths[i]) for i in rows]
+        self.commit_button.setEnabled(False)
+
+        def work(progress: Progress) -> list[ImportSummary]:
+            return import_packages(self.db, data, file_names=names,  # type: ignore[arg-type]
+                                   progress=progress)
+
+        def done(summaries: list[ImportSummary]) -> None:
+            for row, summary in zip(rows, summaries, strict=True):
+                self.summaries[row] = summary
+                self._set_row(row, summary, summary.as_json()["message"])
+            applied = [s for s in summaries if s.outcome == "committed"]
+            self.committed = True
+            self.headline.setText(_("{count} of {total} files imported.").format(
+                count=len(applied), total=len(self.paths)))
+            self.commit_button.hide()
+            self._show_details(self.table.currentRow())
+            if applied:
+                self.imported.emit(applied)
+
+        self.task = run_task(self, work, on_done=done, label=_("Importing…"),
+                             on_cancelled=lambda: self.commit_button.setEnabled(True))
+
+
+def import_file(parent: QWidget, db: Database, path: Path | list[Path] | None = None,
+                on_imported: Callable[[object], None] | None = None
+                ) -> ImportDialog | BatchImportDialog | None:
+    """Ask for one package or several (unless given), then check and preview them."""
     if path is None:
-        chosen, _filter = QFileDialog.getOpenFileName(
+        chosen, _filter = QFileDialog.getOpenFileNames(
             parent, _("Import data file"), "", _("Data packages (*.zip);;All files (*)"))
         if not chosen:
             return None
-        path = Path(chosen)
-    dialog = ImportDialog(db, path, parent)
+        path = [Path(c) for c in chosen]
+    paths = path if isinstance(path, list) else [path]
+    dialog: ImportDialog | BatchImportDialog
+    dialog = ImportDialog(db, paths[0], parent) if len(paths) == 1 else BatchImportDialog(
+        db, paths, parent)
     if on_imported is not None:
         dialog.imported.connect(on_imported)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -24,7 +24,7 @@ Sequences and acknowledgements
     what it applied means packages are missing: *n* is held (in the data folder, never in the
     database) until they come, then applied in order.
 
-Versions, bases and conflicts (table ``exchange_record``)
+Versions, bases and conflicts (table ``exchange_record``, by table and local id)
     ``version`` goes up by one on every local change. Per record, ``base_version`` is the
     last version both sides are known to hold: for a record received, the version applied
     from its owner; for a record of ours, the version in the newest export the receiver
@@ -40,6 +40,14 @@ Versions, bases and conflicts (table ``exchange_record``)
     changed a record deleted here → conflict, the record stays deleted (no resurrection).
     Records are written with Core statements in one transaction, with versions and times
     exactly as the package says.
+
+Locks and cost
+    An export reads one snapshot and writes its zip holding no lock; only its bookkeeping is
+    committed, briefly. An import checks the envelope and whether it would change anything
+    before taking a backup (one per batch of packages) and then its write transaction, one per
+    package. On PostgreSQL every write transaction takes the writers' advisory lock, as SQLite's
+    BEGIN IMMEDIATE does (:mod:`unionapp.db`). What a package costs depends on the package, not
+    on the database it goes into, except for the B-tree pages its random UUIDs land on.
 
 Everything here is a plain service, used the same way by the command line, the GUI and the
 tests: :func:`export_package`, :func:`import_package` (``dry_run=True`` to check and

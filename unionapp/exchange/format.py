@@ -323,10 +323,27 @@ def _check_text(value: Any, limit: int | None) -> str:
     return value
 
 
-def _check_int(value: Any) -> int:
-    if type(value) is not int or not -(2**31) <= value < 2**31:
-        raise BadValue(_("a whole number expected"))
+# A line's ``base_version``: none, or a version (1 up to the largest a version column holds).
+# The one rule for it, row by row and column-wise alike.
+BASE_VERSION_RANGE = (1, 2**31 - 1)
+
+
+def check_base_version(value: Any) -> int | None:
+    low, high = BASE_VERSION_RANGE
+    if value is None:
+        return None
+    if type(value) is not int or not low <= value <= high:
+        raise BadValue(_("a version from {low} to {high} expected").format(low=low, high=high))
     return value
+
+
+def base_versions_ok(bases: list[Any]) -> bool:
+    """Whether every value passes :func:`check_base_version` (checked a column at once)."""
+    present = [b for b in bases if b is not None]
+    if not present:
+        return True
+    low, high = BASE_VERSION_RANGE
+    return set(map(type, present)) == {int} and low <= min(present) and max(present) <= high
 
 
 def _check_date(value: Any) -> str:
@@ -420,13 +437,11 @@ def decode_row(
             problems.append((name, _("missing")))
         except BadValue as error:
             problems.append((name, str(error)))
-    base = obj.get("base_version")
-    if base is not None:
-        try:
-            base = _check_int(base)
-        except BadValue as error:
-            problems.append(("base_version", str(error)))
-            base = None
+    try:
+        base = check_base_version(obj.get("base_version"))
+    except BadValue as error:
+        problems.append(("base_version", str(error)))
+        base = None
     if strict and len(obj) != len(spec.fields) + ("base_version" in obj):
         known = {f.name for f in spec.fields}
         for extra in obj:
@@ -442,8 +457,6 @@ def decode_row(
 # The usual package is entirely valid: checking it a column at a time with C-level helpers
 # (map, set, max, one regex per value) is several times quicker than field by field. Any doubt
 # returns None, and the caller checks row by row for precise messages.
-
-_NONE = type(None)
 
 
 def _present(column: list[Any], nullable: bool) -> list[Any] | None:
@@ -559,7 +572,7 @@ def decode_columns(spec: EntitySpec, objects: list[Any], *, strict: bool = True
     columns = {f.name: _column(f, transposed[f.name]) for f in spec.fields}
     if any(c is None for c in columns.values()):
         return None
-    if not set(map(type, bases)) <= {int, _NONE} or min(columns["version"]) < 1:  # type: ignore[type-var]
+    if not base_versions_ok(bases) or min(columns["version"]) < 1:  # type: ignore[type-var]
         return None
     return columns, bases  # type: ignore[return-value]
 

@@ -8,9 +8,19 @@ the kind of package and its sender, its place in the sender's sequence, then eve
 references, ownership). A refused package exits with an error and leaves the database
 byte for byte as it was; the attempt goes to the log file in the data folder instead.
 
-The commit takes a backup just before writing, merges in one transaction, writes the import
-log row (package UUID, hash, sequence, summary) and one audit row; then any package held for
-a missing predecessor that can now follow is applied in order.
+The commit first finds, reading only, whether the package would change anything (not already
+imported, not held, not refused by the checks before merge); then a backup is made — once for
+a whole batch of packages, before any write transaction, so that nobody else waits on the
+write lock while the file is copied — and the package is checked again and merged in one
+transaction of its own, which also writes the import log row (package UUID, hash, sequence,
+summary) and one audit row. A refused package in a batch leaves the others committed. Last,
+any package held for a missing predecessor that can now follow is applied in order.
+
+Every step works on what the package names, not on the whole database it goes into: lookups
+go by UUID through indexes, new records get ids in a row (their bookkeeping is appended), the
+search index places the new members gap by gap, and the one backup of a batch is the only
+step that reads the whole database. (What still grows with the database is the number of
+index pages a package's random UUIDs land on: measured in ``bench/exchange.py``.)
 """
 
 from __future__ import annotations
@@ -18,7 +28,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -27,10 +37,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..bulk import audit_summary
+from ..backups import backup_before
 from ..db import Database
 from ..i18n import _
 from ..models import ExchangeLog, PeerRole
+from ..permissions import Permission, require
 from ..progress import NO_PROGRESS, Progress
 from . import moves
 from .format import MANIFEST, SCHEMA_MAJOR, SCHEMA_MINOR, SIGNATURE, Kind, files_for
@@ -52,7 +63,7 @@ from .reader import (
 from .state import (
     IMPORT,
     apply_ack,
-    backup_before_import,
+    audit,
     held_packages,
     hold,
     last_applied,
@@ -92,39 +103,58 @@ def check_package(db: Database, source: Path | str | bytes, **options: Any) -> I
     return import_package(db, source, dry_run=True, **options)
 
 
+class Batch:
+    """Packages taken in together: one backup, made just before the first write transaction
+    of the batch (none at all when nothing is to be written)."""
+
+    def __init__(self) -> None:
+        self.backed_up = False
+        self.backup: Path | None = None
+
+    def ensure_backup(self, db: Database) -> Path | None:
+        if not self.backed_up:
+            self.backup = backup_before(db, "before-import")  # UserError: nothing imported
+            self.backed_up = True
+        return self.backup
+
+
 def import_package(db: Database, source: Path | str | bytes, *, dry_run: bool = False,
                    file_name: str | None = None, limits: Limits = DEFAULT_LIMITS,
                    progress: Progress = NO_PROGRESS, apply_held: bool = True,
-                   from_held: bool = False, backup: Path | None = None) -> ImportSummary:
+                   from_held: bool = False, batch: Batch | None = None) -> ImportSummary:
     """Check a package and, unless ``dry_run``, merge it (see the module docstring).
-    ``backup``: one already made just before this batch of packages (none is made again)."""
+    ``batch``: the batch this package belongs to (its backup is made once)."""
+    require(db, Permission.EXCHANGE_IMPORT)
     with no_gc():
         return _import(db, source, dry_run=dry_run, file_name=file_name, limits=limits,
                        progress=progress, apply_held=apply_held, from_held=from_held,
-                       backup=backup)
+                       batch=batch or Batch())
 
 
-def import_packages(db: Database, sources: list[Path], *, dry_run: bool = False,
-                    limits: Limits = DEFAULT_LIMITS,
+def import_packages(db: Database, sources: Sequence[Path | bytes], *, dry_run: bool = False,
+                    file_names: Sequence[str] | None = None, limits: Limits = DEFAULT_LIMITS,
                     progress: Progress = NO_PROGRESS) -> list[ImportSummary]:
-    """Several packages, each checked and applied in its own transaction, in the order given,
-    with one backup made just before the first that changes anything (a parent union
-    taking in its branches' packages of the month copies its database once, not each time)."""
-    backup: Path | None = None
+    """Several packages (files, or bytes read before with their ``file_names``), each checked
+    and applied in its own transaction, in the order given, with one backup made just before
+    the first that changes anything (a parent union taking in its branches' packages of the
+    month copies its database once, not each time). A package refused leaves the others as
+    they are: those before it stay committed, those after it are still taken in."""
+    require(db, Permission.EXCHANGE_IMPORT)
+    batch = Batch()
     summaries = []
     for i, source in enumerate(sources):
         progress(i, len(sources), _("Package {number} of {count}…").format(
             number=i + 1, count=len(sources)))
-        summary = import_package(db, source, dry_run=dry_run, limits=limits, backup=backup)
-        if summary.backup_file and backup is None:
-            backup = Path(summary.backup_file)
-        summaries.append(summary)
+        summaries.append(import_package(
+            db, source, dry_run=dry_run, limits=limits, batch=batch,
+            file_name=file_names[i] if file_names is not None else None))
+    progress(len(sources), len(sources), "")
     return summaries
 
 
 def _import(db: Database, source: Path | str | bytes, *, dry_run: bool, file_name: str | None,
             limits: Limits, progress: Progress, apply_held: bool,
-            from_held: bool, backup: Path | None) -> ImportSummary:
+            from_held: bool, batch: Batch) -> ImportSummary:
     if file_name is None:
         file_name = "" if isinstance(source, bytes) else str(source)
     info = PackageInfo()
@@ -148,22 +178,30 @@ def _import(db: Database, source: Path | str | bytes, *, dry_run: bool, file_nam
         with db.read() as s:
             return _run(db, s, checked, file_name, dry_run=True, progress=progress,
                         backup=None)
-    try:
-        with db.transaction() as s:
-            summary = _run(db, s, checked, file_name, dry_run=False, progress=progress,
-                           backup=backup)
-            if summary.outcome != Outcome.COMMITTED:
-                raise _NothingToCommit()
-    except _NothingToCommit:
-        pass  # nothing was written; the transaction is rolled back all the same
-    except IntegrityError as error:
-        # A rule of the database the checks did not foresee: everything is rolled back.
-        summary = ImportSummary(
-            status=Status.ERROR, dry_run=False, outcome=Outcome.REFUSED, file_name=file_name,
-            package=checked.info, files=checked.files,
-            errors=(Message("database_rule", _(
-                "The package clashes with records already here ({detail}); it is refused and "
-                "nothing was changed.").format(detail=str(error.orig)[:200])),))
+    # Reading only: is there anything to write? (Already imported, held, refused: no backup,
+    # no write lock.)
+    with db.read() as s:
+        early = _early_summary(s, db, checked, file_name)
+    if early is None:
+        backup = batch.ensure_backup(db)
+        try:
+            with db.transaction() as s:
+                summary = _run(db, s, checked, file_name, dry_run=False, progress=progress,
+                               backup=backup)
+                if summary.outcome != Outcome.COMMITTED:
+                    raise _NothingToCommit()
+        except _NothingToCommit:
+            pass  # nothing was written; the transaction is rolled back all the same
+        except IntegrityError as error:
+            # A rule of the database the checks did not foresee: everything is rolled back.
+            summary = ImportSummary(
+                status=Status.ERROR, dry_run=False, outcome=Outcome.REFUSED,
+                file_name=file_name, package=checked.info, files=checked.files,
+                errors=(Message("database_rule", _(
+                    "The package clashes with records already here ({detail}); it is refused "
+                    "and nothing was changed.").format(detail=str(error.orig)[:200])),))
+    else:
+        summary = early
     _log(summary, dry_run)
     if summary.outcome == Outcome.HELD and not summary.refused:
         home = db.home_unit_uuid
@@ -171,7 +209,7 @@ def _import(db: Database, source: Path | str | bytes, *, dry_run: bool, file_nam
         hold(home, checked.manifest.source_uuid, checked.manifest.sequence, checked.info.sha256,
              checked.data)
     if summary.outcome == Outcome.COMMITTED and apply_held:
-        applied = _apply_held(db, checked.manifest.source_uuid, limits, progress)
+        applied = _apply_held(db, checked.manifest.source_uuid, limits, progress, batch)
         if applied:
             summary = replace(summary, held_applied=tuple(applied))
     return summary
@@ -281,25 +319,34 @@ def _read_and_verify(db: Database, data: bytes, info: PackageInfo, limits: Limit
         raise _refuse("missing_entry", _("A file listed in the manifest is missing from the "
                                          "package ({name}); it is refused.").format(
             name=missing[0]), info)
+    # Each file is read only up to its signed size, hashed as it comes, and checked before
+    # the next is read: a file swapped for a bigger one is refused at its first extra byte.
     reads: list[ReadFile] = []
-    checks = []
+    checks: list[FileCheck] = []
     for i, entry in enumerate(entries):
         progress(i, len(entries), _("Checking {name}…").format(name=entry.path))
-        read = read_file(package, entry.path)
+        try:
+            read = read_file(package, entry.path, entry.bytes)
+        except Refused as refusal:
+            if refusal.code != "hash_mismatch":
+                raise
+            checks.append(FileCheck(entry.path, entry.entity, entry.rows, 0, entry.bytes,
+                                    package.infos[entry.path].file_size, False))
+            raise _refuse(refusal.code, refusal.message, info, tuple(checks)) from None
         reads.append(read)
-        checks.append(FileCheck(entry.path, entry.entity, entry.rows, read.rows, entry.bytes,
-                                read.bytes, read.sha256 == entry.sha256))
-    files = tuple(checks)
-    for check in files:
+        check = FileCheck(entry.path, entry.entity, entry.rows, read.rows, entry.bytes,
+                          read.bytes, read.sha256 == entry.sha256)
+        checks.append(check)
         if not check.sha256_ok or check.read_bytes != check.declared_bytes:
             raise _refuse("hash_mismatch", _(
                 "The content of {name} differs from what the sender signed (the file was damaged "
-                "or altered); it is refused.").format(name=check.path), info, files)
+                "or altered); it is refused.").format(name=check.path), info, tuple(checks))
         if check.read_rows != check.declared_rows:
             raise _refuse("row_count_mismatch", _(
                 "{name} has {read} rows but its manifest says {declared}; it is refused.").format(
                 name=check.path, read=check.read_rows, declared=check.declared_rows),
-                info, files)
+                info, tuple(checks))
+    files = tuple(checks)
 
     lines = {read.path: split_lines(read, limits.max_line_bytes) for read in reads}
     del reads
@@ -382,6 +429,35 @@ def _version(content: dict[str, Any], info: PackageInfo,
 # --- sequence, rows, merge -------------------------------------------------------------------
 
 
+# How far beyond the last package applied from a source the next may be numbered: packages
+# made and never sent (tests, lost sticks) leave gaps, but not of thousands. A larger number
+# is a forgery or a mistake, and taking it would make every later real package look old.
+MAX_SEQUENCE_STEP = 1000
+
+
+def checks_before_merge(s: Session, db: Database, checked: _Checked) -> tuple[str | None,
+                                                                             Message | None]:
+    """Everything decided about a package before its rows are looked at, reading only:
+    (outcome, message) when it is not simply the next to merge — already imported, older
+    than what arrived, held for a missing predecessor, or refused. The one place for checks
+    of this kind (a package from a branch that left, …)."""
+    return _sequence_outcome(s, db, checked)
+
+
+def _early_summary(s: Session, db: Database, checked: _Checked,
+                   file_name: str) -> ImportSummary | None:
+    """The summary of a package that will not be merged (None: it is to be merged)."""
+    outcome, message = checks_before_merge(s, db, checked)
+    if outcome is None:
+        return None
+    assert message is not None
+    base = dict(dry_run=False, file_name=file_name, package=checked.info, files=checked.files)
+    if outcome == Outcome.REFUSED:
+        return ImportSummary(status=Status.ERROR, outcome=outcome, errors=(message,), **base)
+    return ImportSummary(status=Status.WARNING, outcome=outcome,
+                         warnings=(*checked.warnings, message), **base)
+
+
 def _sequence_outcome(s: Session, db: Database, checked: _Checked) -> tuple[str | None,
                                                                             Message | None]:
     """Where the package sits in its sender's sequence: (outcome, message) when it is not
@@ -398,6 +474,13 @@ def _sequence_outcome(s: Session, db: Database, checked: _Checked) -> tuple[str 
         return Outcome.REFUSED, Message("same_package_other_content", _(
             "A package with this identity but different content was already imported; this "
             "file is refused."))
+    applied = last_applied(s, m.source_uuid)
+    if m.sequence > applied + MAX_SEQUENCE_STEP:
+        return Outcome.REFUSED, Message("implausible_sequence", _(
+            "The package says it is number {sequence} from {code}, but the last one imported "
+            "from {code} is number {last}: no real package jumps that far. It is refused; ask "
+            "{code} for a new package.").format(sequence=m.sequence, code=m.source_code,
+                                                last=applied))
     same = s.scalar(select(ExchangeLog).where(ExchangeLog.direction == IMPORT,
                                               ExchangeLog.source_uuid == m.source_uuid,
                                               ExchangeLog.sequence == m.sequence))
@@ -410,10 +493,8 @@ def _sequence_outcome(s: Session, db: Database, checked: _Checked) -> tuple[str 
             if sha.startswith(short):
                 return Outcome.HELD, Message("already_held", _(
                     "This package is already held, waiting for package number {first} from "
-                    "{code}.").format(first=last_applied(s, m.source_uuid) + 1,
-                                      code=m.source_code))
+                    "{code}.").format(first=applied + 1, code=m.source_code))
             return Outcome.REFUSED, _same_sequence(m)
-    applied = last_applied(s, m.source_uuid)
     if m.sequence <= applied:
         return Outcome.SUPERSEDED, Message("superseded", _(
             "Package number {sequence} from {code} is older than number {last}, already "
@@ -439,7 +520,7 @@ def _run(db: Database, s: Session, checked: _Checked, file_name: str, *, dry_run
          progress: Progress, backup: Path | None) -> ImportSummary:
     m = checked.manifest
     base = dict(dry_run=dry_run, file_name=file_name, package=checked.info, files=checked.files)
-    outcome, message = _sequence_outcome(s, db, checked)
+    outcome, message = checks_before_merge(s, db, checked)
     if outcome == Outcome.REFUSED:
         assert message is not None
         return ImportSummary(status=Status.ERROR, outcome=outcome, errors=(message,), **base)
@@ -479,8 +560,6 @@ def _run(db: Database, s: Session, checked: _Checked, file_name: str, *, dry_run
                              warnings=tuple(warnings), **base)
 
     if backup is None:
-        backup = backup_before_import(db)
-    if backup is None:
         warnings.append(Message("no_backup", _("No backup was made: this database is on a "
                                                "server, whose own backups protect it.")))
     merger.apply(package_uuid=m.package_uuid)
@@ -505,24 +584,24 @@ def _run(db: Database, s: Session, checked: _Checked, file_name: str, *, dry_run
                       created_at=m.created_at, file_name=file_name[:500],
                       backup_file=str(backup or "")[:500], rows=total, status="applied",
                       summary=summary.as_json()))
-    audit_summary(s, user=db.user, action="import", entity="package",
-                  summary=f"package {m.sequence} from {m.source_code}: "
-                          f"+{summary.total('created')} ~{summary.total('updated')} "
-                          f"-{summary.total('deleted')} conflicts {len(conflicts)}",
-                  details={"package_uuid": str(m.package_uuid), "sha256": checked.info.sha256,
-                           "sequence": m.sequence, "source": str(m.source_uuid)})
+    audit(s, db.user, "import", "package",
+          f"package {m.sequence} from {m.source_code}: +{summary.total('created')} "
+          f"~{summary.total('updated')} -{summary.total('deleted')} conflicts {len(conflicts)}",
+          details={"package_uuid": str(m.package_uuid), "sha256": checked.info.sha256,
+                   "sequence": m.sequence, "source": str(m.source_uuid)})
     return summary
 
 
 def _apply_held(db: Database, source: uuid.UUID, limits: Limits,
-                progress: Progress) -> list[ImportSummary]:
-    """Packages held for ``source`` that can follow now, in order."""
+                progress: Progress, batch: Batch) -> list[ImportSummary]:
+    """Packages held for ``source`` that can follow now, in order (part of the same batch:
+    no second backup)."""
     home = db.home_unit_uuid
     assert home is not None
     applied: list[ImportSummary] = []
     for _number, _short, path in held_packages(home, source):
         summary = import_package(db, path, limits=limits, progress=progress, apply_held=False,
-                                 file_name=str(path), from_held=True)
+                                 file_name=str(path), from_held=True, batch=batch)
         if summary.outcome == Outcome.HELD and not summary.refused:
             break  # still waiting for an earlier one
         path.unlink(missing_ok=True)

@@ -26,10 +26,10 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from ..bulk import audit_summary
+from ..bulk import update_synced
 from ..db import Database, set_info
 from ..errors import NotFound, UserError
 from ..i18n import _
@@ -43,9 +43,11 @@ from ..models import (
     PeerRole,
     utcnow,
 )
+from ..permissions import Permission, require
 from ..reorg import follow_identity, parent_replaced
 from ..settings import data_dir
 from ..text import clean
+from .state import audit
 
 PUBLIC_KEY_FORMAT = "unionapp-public-key"
 PUBLIC_KEY_INFO = "exchange_public_key"
@@ -117,6 +119,7 @@ def own_public(db: Database) -> KeyInfo | None:
 def init_keys(db: Database, *, replace: bool = False) -> KeyInfo:
     """Make this database's key pair (once; ``replace`` makes a new one)."""
     db.check_writable()  # a closed branch keeps its key as it is
+    require(db, Permission.EXCHANGE_KEYS)
     home = _home(db)
     if own_public(db) is not None and not replace:
         raise UserError(_("This database already has a signing key. To make a new one (the "
@@ -129,8 +132,8 @@ def init_keys(db: Database, *, replace: bool = False) -> KeyInfo:
     public = b64(_raw(private.public_key()))
     with db.transaction() as s:
         set_info(s, PUBLIC_KEY_INFO, public)
-        audit_summary(s, user=db.user, action="key_init", entity="exchange_key",
-                      summary=f"new signing key {fingerprint(_raw(private.public_key()))}")
+        audit(s, db.user, "key_init", "exchange_key",
+              f"new signing key {fingerprint(_raw(private.public_key()))}")
     db.refresh_info()
     info = own_public(db)
     assert info is not None
@@ -242,7 +245,7 @@ def read_public_key_file(path: Path) -> KeyInfo:
 
 
 def _never_synced(s: Session, unit: OrgUnit) -> bool:
-    return s.get(ExchangeRecord, unit.uuid) is None
+    return s.get(ExchangeRecord, ("org_unit", unit.id)) is None
 
 
 def _referenced(s: Session, unit: OrgUnit) -> bool:
@@ -263,6 +266,7 @@ def trust(db: Database, path: Path, org_unit_code: str) -> PeerView:
     enrols the parent union, whose reference data the branch will then accept, or another
     branch, whose member transfer files it will then accept.
     """
+    require(db, Permission.EXCHANGE_KEYS)
     key = read_public_key_file(path)
     code = clean(org_unit_code)
     home_uuid = db.home_unit_uuid
@@ -304,10 +308,10 @@ def trust(db: Database, path: Path, org_unit_code: str) -> PeerView:
         peer.name = unit.name
         peer.enrolled_at = utcnow()
         peer.enrolled_by = db.user
-        audit_summary(s, user=db.user, action="key_trust", entity="exchange_peer",
-                      summary=f"trusted key {key.fingerprint} of {unit.code}",
-                      details={"org_unit_uuid": str(key.unit_uuid), "fingerprint":
-                               key.fingerprint, "role": role})
+        audit(s, db.user, "key_trust", "exchange_peer",
+              f"trusted key {key.fingerprint} of {unit.code}", entity_uuid=key.unit_uuid,
+              details={"org_unit_uuid": str(key.unit_uuid), "fingerprint": key.fingerprint,
+                       "role": role})
         s.flush()
         return PeerView(key.unit_uuid, unit.code, unit.name, role, key.fingerprint,
                         peer.enrolled_at.isoformat())
@@ -345,13 +349,12 @@ def _unit_for_key(s: Session, key: KeyInfo, code: str, home: OrgUnit,
         # A stand-in made locally (e.g. the parent union typed in at set-up) takes the real
         # identity; local references use ids, and recorded moves follow it.
         follow_identity(s, by_code.uuid, key.unit_uuid)
-        s.execute(update(OrgUnit).where(OrgUnit.id == by_code.id)
-                  .values(uuid=key.unit_uuid, owner_uuid=key.unit_uuid))
+        update_synced(s, OrgUnit.__table__, by_code.id,  # type: ignore[arg-type]
+                      {"uuid": key.unit_uuid, "owner_uuid": key.unit_uuid})
         s.expire(by_code)
         unit = by_code
     # The owner's first package may bring any version of this unit: it replaces the stand-in.
-    s.add(ExchangeRecord(record_uuid=key.unit_uuid, entity="org_unit",
-                         base_version=unit.version))
+    s.add(ExchangeRecord(entity="org_unit", record_id=unit.id, base_version=unit.version))
     return unit
 
 

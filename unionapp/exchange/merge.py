@@ -25,10 +25,11 @@ from typing import Any
 from sqlalchemy import UniqueConstraint, select
 from sqlalchemy.orm import Session
 
-from ..bulk import reindex_members
+from ..bulk import after_core_write
 from ..i18n import _
-from ..models import ConflictCode, ExchangeConflict, Member, OrgKind, utcnow
-from ..org import subtree, subtree_select
+from ..models import ConflictCode, ExchangeConflict, OrgKind, OrgUnit, utcnow
+from ..models.people import LIVE_CCCD
+from ..org import subtree
 from ..progress import NO_PROGRESS, Progress
 from ..text import clean
 from .format import (
@@ -47,7 +48,6 @@ from .format import (
 )
 from .manifest import Manifest
 from .reader import LineError
-from .state import chunks
 from .storage import Storage, reader, uuid_text
 from .summary import CONFLICT_TEXT, Conflict, Counts, Message
 
@@ -229,6 +229,11 @@ class Merger:
         self.ids: dict[str, dict[str, int]] = defaultdict(dict)  # uuid → local id
         self.uuids: dict[str, dict[int, str]] = defaultdict(dict)  # local id → uuid
         self.bad: set[tuple[str, int]] = set()  # rows already refused
+        # Records referred to from the package and already here: owner (and kind, for units
+        # and activities), for the rule that a branch refers only to what it may.
+        self._outside: dict[tuple[str, str], set[str]] = {}  # see _targets
+        self.owners: dict[str, dict[str, str]] = defaultdict(dict)
+        self.kinds: dict[str, dict[str, str]] = defaultdict(dict)
         self.moved_units: set[str] = set()  # units given another parent by the package
         self.handed_over: dict[str, set[str]] = {}  # records the sender takes over (.moves)
 
@@ -310,11 +315,26 @@ class Merger:
                                                          else "int"):
             self._know(entity, uuid_text(found_uuid), found_id)
 
+    def _lookup_referred(self, entity: str, keys: list[str]) -> None:
+        """Learn ids, owners (and kinds) of records here that the package refers to."""
+        kind = ["kind"] if entity in ("org_unit", "activity") else []
+        for found in self.store.select_in(entity, ["uuid", "id", "owner_uuid", *kind], "uuid",
+                                          keys):
+            record = uuid_text(found[0])
+            self._know(entity, record, found[1])
+            self.owners[entity][record] = uuid_text(found[2])
+            if kind:
+                self.kinds[entity][record] = found[3]
+
     def _targets(self, frame: Frame, ref: Any) -> set[str]:
         """The records a reference column names outside the package."""
-        names = set(frame.columns[ref.name])
-        names.discard(None)
-        return names - set(self.index.get(ref.target, ()))
+        key = (frame.spec.name, ref.name)
+        found = self._outside.get(key)
+        if found is None:
+            names = set(frame.columns[ref.name])
+            names.discard(None)
+            found = self._outside[key] = names.difference(self.index.get(ref.target, ()))
+        return found
 
     def _resolve_references(self) -> None:
         """Every reference names a record in the package or already here."""
@@ -323,7 +343,7 @@ class Merger:
             for ref in frame.spec.refs:
                 wanted[ref.target] |= self._targets(frame, ref)
         for entity, targets in wanted.items():
-            self._lookup(entity, "uuid", sorted(targets - set(self.ids[entity])))
+            self._lookup_referred(entity, sorted(targets - set(self.owners[entity])))
         for frame in self.frames.values():
             for ref in frame.spec.refs:
                 missing = self._targets(frame, ref) - set(self.ids[ref.target])
@@ -360,6 +380,7 @@ class Merger:
             allowed = {self.source}
         foreign = _("this record belongs to another unit, not to {source} who sent the "
                     "package").format(source=self.manifest.source_code)
+        above = self._ancestors() if branch else set()
         for name, frame in self.frames.items():
             self.problems_where(frame, "owner_uuid", set(frame.columns["owner_uuid"]) - allowed,
                                 "foreign_record", foreign)
@@ -368,6 +389,7 @@ class Merger:
             self.problems_where(frame, "uuid", taken, "foreign_record", foreign)
             if branch:
                 self._check_branch_frame(frame, allowed)
+                self._check_branch_references(frame, allowed, above)
             elif name == "activity":
                 self.problems_where(frame, "kind", set(frame.columns["kind"]) - set(
                     REFERENCE_ACTIVITY_KINDS), "not_reference_data", _(
@@ -401,14 +423,64 @@ class Merger:
                     self.problem(frame, i, "invalid_row",
                                  _("an award goes to one member or to one unit"))
 
+    def _ancestors(self) -> set[str]:
+        """The units above the sender here (its parent union, and theirs): their catalogues
+        and emulation movements are the sender's to use."""
+        found: set[str] = set()
+        parent = self.s.scalar(select(OrgUnit.parent_id).where(
+            OrgUnit.uuid == uuid.UUID(self.source)))
+        while parent is not None and len(found) < 100:
+            row = self.s.execute(select(OrgUnit.uuid, OrgUnit.parent_id).where(
+                OrgUnit.id == parent)).first()
+            if row is None or str(row.uuid) in found:
+                break
+            found.add(str(row.uuid))
+            parent = row.parent_id
+        return found
+
+    def _check_branch_references(self, frame: Frame, allowed: set[str],
+                                 above: set[str]) -> None:
+        """A branch's records may refer, beyond the package, only to records of its own
+        subtree, or to the catalogues, emulation movements and units of the unions above it:
+        never to another branch's members, decisions or cases (nor to a parent union's own
+        records that are not reference data)."""
+        for ref in frame.spec.refs:
+            target = ref.target or ""
+            if target == "org_unit" and not (frame.spec.name == "org_unit_move"
+                                             and ref.name != "org_unit_uuid"):
+                continue  # units themselves: checked with the unit columns above
+            owners, kinds = self.owners[target], self.kinds[target]
+            bad = set()
+            for record in self._targets(frame, ref) & set(owners):
+                owner = owners[record]
+                if target == "org_unit":  # a move's old or new parent
+                    fine = (record in allowed or record in above
+                            or kinds.get(record) == OrgKind.PARENT_UNION)
+                elif owner in allowed:
+                    fine = True
+                else:
+                    fine = owner in above and target in REFERENCE_ENTITIES and (
+                        target != "activity"
+                        or kinds.get(record) in REFERENCE_ACTIVITY_KINDS)
+                if not fine:
+                    bad.add(record)
+            self.problems_where(frame, ref.name, bad, "foreign_reference",
+                                lambda record, ref=ref: _(
+                                    "“{field}” refers to a record of another unit ({uuid}): a "
+                                    "branch's records may refer only to its own records and "
+                                    "to its parent union's catalogues").format(
+                                    field=ref.name, uuid=record))
+
     def _check_unique(self) -> None:
         """Every unique key of the tables (unit codes, kind codes per owner, register
-        numbers…) stays unique here. A clash is refused before anything is written."""
+        numbers, a unit's members' CCCD numbers…) stays unique here. A clash is refused
+        before anything is written. As in SQL, a key with an empty part never clashes; a
+        partial index (``live``) holds for records not deleted only."""
         for frame in self.frames.values():
-            for key in _unique_keys(frame.spec):
-                self._unique(frame, key)
+            for key, live in _unique_keys(frame.spec):
+                self._unique(frame, key, live)
 
-    def _unique(self, frame: Frame, key: tuple[str, ...]) -> None:
+    def _unique(self, frame: Frame, key: tuple[str, ...], live: bool) -> None:
         if not frame.n:
             return
         spec = frame.spec
@@ -416,15 +488,21 @@ class Merger:
         names = [fields[c].name for c in key]
         if spec.name == "org_unit":
             text = _("the unit code {code} is already used here by another unit")
+        elif "national_id" in key:
+            text = _("the CCCD number {code} already belongs to another member of this unit")
         elif "code" in key:
             text = _("the code {code} is already used here by another entry")
         else:
             text = _("another record here already has the same {fields}").format(
                 fields=", ".join(names))
-        at = names.index("code") if "code" in names else -1
+        shown = "national_id" if "national_id" in names else "code"
+        at = names.index(shown) if shown in names else -1
         mine: dict[tuple[Any, ...], int] = {}
         keys = list(zip(*(frame.columns[n] for n in names), strict=True))
+        gone = frame.columns["deleted_at"]
         for i, value in enumerate(keys):
+            if None in value or (live and gone[i] is not None):
+                continue
             if value in mine:
                 self.problem(frame, i, "duplicate_key", text.format(code=value[at]))
             mine[value] = i
@@ -447,17 +525,20 @@ class Merger:
         kind = "int" if first.is_ref or first.kind == "int" else (
             "uuid" if first.kind == "uuid" else "text")
         readers = [uuid_text if fields[c].kind == "uuid" else None for c in key]
-        for found in self.store.select_in(spec.name, ["uuid", *key], key[0],
+        for found in self.store.select_in(spec.name, ["uuid", "deleted_at", *key], key[0],
                                           sorted({k[0] for k in wanted}), kind=kind):
             holder = uuid_text(found[0])
+            if live and found[1] is not None:
+                continue
             held = tuple(r(v) if r is not None and v is not None else v
-                         for r, v in zip(readers, found[1:], strict=True))
+                         for r, v in zip(readers, found[2:], strict=True))
             i = wanted.get(held)
             if i is None or holder == frame.uuids[i]:
                 continue
             other = self.index[spec.name].get(holder)
-            if other is not None and keys[other] != keys[i]:
-                continue  # the holder changes its key in the same package
+            if other is not None and (keys[other] != keys[i] or (
+                    live and gone[other] is not None)):
+                continue  # the holder changes its key (or is deleted) in the same package
             self.problem(frame, i, "duplicate_key", text.format(code=keys[i][at]))
 
     def _check_tree(self) -> None:
@@ -479,10 +560,16 @@ class Merger:
     # -- deciding --------------------------------------------------------------------------------
 
     def _bases(self) -> dict[str, int | None]:
-        """The base versions of the package's records already here."""
-        known = [u for records in self.existing.values() for u in records]
-        return {uuid_text(record): version for record, version in self.store.select_in(
-            "exchange_record", ["record_uuid", "base_version"], "record_uuid", known)}
+        """The base versions of the package's records already here (by UUID)."""
+        found: dict[str, int | None] = {}
+        for name, records in self.existing.items():
+            uuids = self.uuids[name]
+            for record_id, version in self.store.select_in(
+                    "exchange_record", ["record_id", "base_version"], "record_id",
+                    sorted(values["id"] for values in records.values()), kind="int",
+                    where=("entity", name)):
+                found[uuids[record_id]] = version
+        return found
 
     def _decide(self) -> None:
         bases = self._bases()
@@ -600,28 +687,40 @@ class Merger:
             self.progress(i, len(ENTITIES), _("Writing {entity}…").format(
                 entity=_(spec.label).lower()))
             frame = self.frames.get(spec.name)
-            if frame is not None:
-                self._insert(frame, plan.creates.get(spec.name, []))
-            self._write_updates(spec, plan.updates.get(spec.name, []))
-        out = self.store.uuid_out
-        self.store.upsert_many("exchange_record", ["record_uuid", "entity", "base_version"],
-                               "record_uuid", ["base_version"],
-                               sorted((out(u), e, v) for u, e, v in plan.bases))
+            creates, updates = plan.creates.get(spec.name, []), plan.updates.get(spec.name, [])
+            if spec.name == "org_unit":  # updated units may name new ones as their parent
+                self._insert(frame, creates)
+                self._write_updates(spec, updates)
+            else:  # updated records may free a unique key (a CCCD) a new one takes
+                self._write_updates(spec, updates)
+                self._insert(frame, creates)
+        # The base version of every record written or confirmed: new records' rows are new
+        # too (their ids were never used), the others' may exist.
+        ids = self.ids
+        created = {name: set(map(self.frames[name].uuids.__getitem__, rows))
+                   for name, rows in plan.creates.items() if rows}
+        new, known = [], []
+        for record, entity, version in plan.bases:
+            row = (entity, ids[entity][record], version)
+            (new if record in created.get(entity, ()) else known).append(row)
+        columns = ["entity", "record_id", "base_version"]
+        self.store.insert_many("exchange_record", columns, sorted(new))
+        self.store.upsert_many("exchange_record", columns, ("entity", "record_id"),
+                               ["base_version"], sorted(known))
         self._queue_conflicts(package_uuid)
         self._reindex_members()
 
     def _reindex_members(self) -> None:
-        """Members written here (and those under a unit that moved) into the search index,
-        as the ORM and the bulk path do for theirs."""
+        """What is derived from the records written (the search index of the members written
+        and of those under a unit that moved), as after every Core write to synced rows."""
         frame = self.frames.get("member")
         known = self.ids["member"]
         changed = {known[frame.uuids[i]] for i in self.plan.creates.get("member", [])} \
             if frame is not None else set()
         changed |= {local_id for _row, local_id in self.plan.updates.get("member", [])}
-        for unit in self.moved_units:
-            changed |= set(self.s.scalars(select(Member.id).where(
-                Member.org_unit_id.in_(subtree_select(uuid.UUID(unit))))))
-        reindex_members(self.s, sorted(changed))
+        units = self.ids["org_unit"]
+        after_core_write(self.s, members=changed,
+                         moved_units=[units[u] for u in self.moved_units if u in units])
 
     def _columns(self, row: Incoming, *, keep_place: bool) -> dict[str, Any]:
         """A row's values as the database takes them (references as local ids)."""
@@ -648,28 +747,42 @@ class Merger:
             row.spec.derive(out)
         return out
 
-    def _insert(self, frame: Frame, creates: list[int]) -> None:
-        if not creates:
+    def _insert(self, frame: Frame | None, creates: list[int]) -> None:
+        if frame is None or not creates:
             return
         spec = frame.spec
+        # New records get their ids here (the write lock is held), so that later rows can
+        # refer to them without reading them back.
         if spec.name == "org_unit":  # few, parents first, and the sender's own unit needs care
             for level in _levels([frame.row(i) for i in creates], self.source):
                 values = [self._columns(r, keep_place=False) for r in level]
+                for v, new_id, r in zip(values, self.store.new_ids(spec.name, len(level)),
+                                        level, strict=True):
+                    v["id"] = new_id
+                    self._know(spec.name, r.uuid, new_id)
                 self.store.insert_many(spec.name, list(values[0]),
                                        [tuple(v.values()) for v in values])
-                self._lookup(spec.name, "uuid", [r.uuid for r in level])
             return
-        if spec.name not in HISTORIES:
+        whole = len(creates) == frame.n  # all new: in the package's order (the sender's ids)
+        if whole:
+            creates = list(range(frame.n))
+        elif spec.name not in HISTORIES:
             # In UUID order the UUID index grows at its end (about a third quicker).
             uuids = frame.uuids
             creates = sorted(creates, key=uuids.__getitem__)
-        for part in chunks(creates, 20_000):
+        ids = self.store.new_ids(spec.name, len(creates))
+        # Later rows refer to these, and their bookkeeping goes by id.
+        self.ids[spec.name].update(zip(map(frame.uuids.__getitem__, creates), ids, strict=True))
+        if spec.name in REFERENCED:
+            self.uuids[spec.name].update(zip(ids, map(frame.uuids.__getitem__, creates),
+                                             strict=True))
+        for start in range(0, len(creates), 20_000):
             self.progress.check()
-            columns = self._column_values(frame, part, whole=len(part) == frame.n)
+            part = creates[start:start + 20_000]
+            columns = {"id": ids[start:start + 20_000],
+                       **self._column_values(frame, part, whole=whole and len(part) == frame.n)}
             self.store.insert_many(spec.name, list(columns),
                                    list(zip(*columns.values(), strict=True)))
-        if spec.name in REFERENCED:  # later rows refer to these: learn their new ids
-            self._lookup(spec.name, "uuid", [frame.uuids[i] for i in creates])
 
     def _column_values(self, frame: Frame, rows: Sequence[int], *,
                        whole: bool) -> dict[str, list[Any]]:
@@ -727,13 +840,19 @@ class Merger:
         self.s.flush()
 
 
-def _unique_keys(spec: EntitySpec) -> list[tuple[str, ...]]:
-    """The table's unique keys (columns), the UUID aside."""
+def _unique_keys(spec: EntitySpec) -> list[tuple[tuple[str, ...], bool]]:
+    """The table's unique keys (columns), the UUID aside, each with whether it is a partial
+    index holding for records not deleted only."""
     table = spec.table
-    keys = {tuple(c.name for c in con.columns) for con in table.constraints
+    keys = {(tuple(c.name for c in con.columns), False) for con in table.constraints
             if isinstance(con, UniqueConstraint)}
-    keys |= {tuple(c.name for c in index.columns) for index in table.indexes if index.unique}
-    return sorted(k for k in keys if k and k != ("uuid",))
+    for index in table.indexes:
+        if index.unique:
+            where = index.dialect_options["sqlite"]["where"]
+            if where is not None and str(where) != LIVE_CCCD:  # pragma: no cover
+                raise NotImplementedError(f"{table.name}: a partial index this check can't read")
+            keys.add((tuple(c.name for c in index.columns), where is not None))
+    return sorted(k for k in keys if k[0] and k[0] != ("uuid",))
 
 
 _PLAIN, _UUID, _REF = 0, 1, 2

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
+from ..bulk import update_synced
 from ..db import Database
 from ..errors import NotFound, UserError
 from ..i18n import N_, _
 from ..models import (
-    AuditLog,
     ExchangeConflict,
     ExchangeLog,
     ExchangePeer,
@@ -25,10 +26,11 @@ from ..models import (
     utcnow,
 )
 from ..org import subtree
+from ..permissions import Permission, require
 from ..rosters.layout import FIELD_LABELS
 from ..text import format_date, format_moment, format_vnd
 from .format import BY_NAME, decode_row
-from .state import IMPORT, held_packages, upsert
+from .state import IMPORT, audit, held_packages, upsert
 from .storage import to_python
 from .summary import CONFLICT_TEXT
 
@@ -219,8 +221,18 @@ def open_conflicts(db: Database, *, source: uuid.UUID | None = None) -> list[Con
 def resolve_conflict(db: Database, conflict_id: int, keep: str) -> None:
     """Decide a conflict: ``keep`` ``ours`` (the version this database had) or ``theirs``
     (the owner's). The version not kept stays in the conflict's history."""
+    require(db, Permission.EXCHANGE_RESOLVE)
     if keep not in ("ours", "theirs"):
         raise UserError(_("Choose to keep our version or theirs."))
+    try:
+        _resolve(db, conflict_id, keep)
+    except IntegrityError as error:  # e.g. a member brought back whose CCCD is taken now
+        raise UserError(_("The kept version clashes with a record here ({detail}); nothing was "
+                          "changed and the conflict is left open.").format(
+            detail=str(error.orig)[:200])) from None
+
+
+def _resolve(db: Database, conflict_id: int, keep: str) -> None:
     with db.transaction() as s:
         conflict = s.get(ExchangeConflict, conflict_id)
         if conflict is None:
@@ -255,23 +267,22 @@ def resolve_conflict(db: Database, conflict_id: int, keep: str) -> None:
                 # The owner's version exactly as it came (stamps included).
                 if spec.derive is not None:
                     spec.derive(columns)
-                s.execute(update(table).where(table.c.id == record_id).values(columns))
-                s.add(AuditLog(user=db.user, action="update", entity=conflict.entity,
-                               entity_uuid=conflict.record_uuid, summary="conflict resolved: "
-                               "took the owner's version", after=conflict.theirs, at=utcnow()))
+                update_synced(s, table, record_id, columns)
+                audit(s, db.user, "update", conflict.entity,
+                      "conflict resolved: took the owner's version",
+                      entity_uuid=conflict.record_uuid, details=conflict.theirs)
         if isinstance(theirs_version, int):
             # The owner's version has been seen and decided on: only a newer one conflicts.
-            upsert(s, ExchangeRecord.__table__, [{"record_uuid": conflict.record_uuid,
-                                                  "entity": conflict.entity,
+            upsert(s, ExchangeRecord.__table__, [{"entity": conflict.entity,
+                                                  "record_id": record_id,
                                                   "base_version": theirs_version}],
-                   "record_uuid", ("base_version",))
+                   ("entity", "record_id"), ("base_version",))
         conflict.resolved_at = utcnow()
         conflict.resolved_by = db.user
         conflict.resolution = keep
-        s.add(AuditLog(user=db.user, action="resolve", entity="exchange_conflict",
-                       entity_uuid=conflict.record_uuid,
-                       summary=f"conflict {conflict.id} on {conflict.entity}: kept {keep}",
-                       at=utcnow()))
+        audit(s, db.user, "resolve", "exchange_conflict",
+              f"conflict {conflict.id} on {conflict.entity}: kept {keep}",
+              entity_uuid=conflict.record_uuid)
 
 
 def _local_columns(s: Any, spec: Any, values: dict[str, Any]) -> dict[str, Any]:

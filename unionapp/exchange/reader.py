@@ -5,9 +5,12 @@ checked are the bytes used, and its SHA-256 names it. Before any entry is decomp
 directory is checked: no Office document in disguise, entry names from a strict alphabet (no
 absolute or drive paths, ``..``, backslashes or directories), no duplicates, no encryption, only
 stored or deflated entries, and entries laid end to end exactly as a writer lays them (so
-overlapping entries — a known zip-bomb trick — and hidden data are refused). Entries are then
-streamed, counting the bytes really decompressed (the sizes in the zip's headers are not
-trusted) against caps per file, in total and per compression ratio.
+overlapping entries — a known zip-bomb trick — and hidden data are refused). Even before that, the
+number of entries is read from the end-of-central-directory record, so a directory claiming
+millions of entries is refused before anything is built from it. Entries are then streamed,
+counting the bytes really decompressed (the sizes in the zip's headers are not trusted)
+against caps per file, in total and per compression ratio; a data file is read only up to the
+size its signed manifest gives, hashed as it comes, and refused at the first byte too many.
 """
 
 from __future__ import annotations
@@ -117,6 +120,10 @@ class PackageZip:
         self.data = data
         self.limits = limits
         self.total_read = 0
+        count = entry_count(data)
+        if count > limits.max_entries:
+            raise Refused("too_many_entries", _("The package has too many files ({count}).")
+                          .format(count=count))
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()
@@ -198,20 +205,23 @@ class PackageZip:
         """A small entry (manifest, signature) whole."""
         return b"".join(self.stream(name, cap))
 
-    def stream(self, name: str, cap: int | None = None) -> Iterator[bytes]:
-        """The decompressed bytes of ``name``, chunk by chunk, counted against the caps."""
+    def stream(self, name: str, cap: int | None = None,
+               too_large: Refused | None = None) -> Iterator[bytes]:
+        """The decompressed bytes of ``name``, chunk by chunk, counted against the caps;
+        past ``cap`` bytes, ``too_large`` is raised (by default: larger than allowed)."""
         info = self.infos[name]
-        limit = min(cap or self.limits.max_file_bytes, self.limits.max_file_bytes)
+        limit = min(self.limits.max_file_bytes if cap is None else cap,
+                    self.limits.max_file_bytes)
         ratio_limit = max(self.limits.max_ratio * max(info.compress_size, 1),
                           self.limits.ratio_floor)
         read = 0
         try:
             with self.zip.open(info) as f:
-                while chunk := f.read(CHUNK):
+                while chunk := f.read(min(CHUNK, limit - read + 1)):
                     read += len(chunk)
                     self.total_read += len(chunk)
                     if read > limit:
-                        raise Refused("entry_too_large", _(
+                        raise too_large or Refused("entry_too_large", _(
                             "The file {name} in the package is larger than allowed; it is "
                             "refused.").format(name=name), file=name)
                     if self.total_read > self.limits.max_total_bytes:
@@ -253,14 +263,47 @@ class LineError:
     message: str
 
 
-def read_file(package: PackageZip, name: str) -> ReadFile:
-    """Stream ``name`` out of the zip, counting and hashing what really comes out."""
+def read_file(package: PackageZip, name: str, signed_bytes: int | None = None) -> ReadFile:
+    """Stream ``name`` out of the zip, counting and hashing what really comes out. With
+    ``signed_bytes`` (the size the signed manifest gives), a file whose zip header says
+    otherwise is refused before anything is decompressed, and reading stops at the first
+    byte beyond it: a swapped file costs no more than the genuine one would."""
+    differs = Refused("hash_mismatch", _(
+        "The content of {name} differs from what the sender signed (the file was damaged or "
+        "altered); it is refused.").format(name=name), file=name)
+    if signed_bytes is not None and package.infos[name].file_size != signed_bytes:
+        raise differs
     digest = hashlib.sha256()
     parts = []
-    for chunk in package.stream(name):
+    for chunk in package.stream(name, signed_bytes, differs):
         digest.update(chunk)
         parts.append(chunk)
     return ReadFile(name, b"".join(parts), digest.hexdigest())
+
+
+_EOCD = struct.Struct("<4s4H2LH")  # end of central directory, 22 bytes
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")  # 20 bytes, just before the EOCD
+_ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")  # 56 bytes
+
+
+def entry_count(data: bytes) -> int:
+    """How many entries the zip's end-of-central-directory record announces (the ZIP64 one
+    when there is one), read before the directory itself is parsed."""
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - _EOCD.size - 65535))
+    if at < 0 or at + _EOCD.size > len(data):
+        raise damaged()
+    fields = _EOCD.unpack_from(data, at)
+    count = max(fields[3], fields[4])
+    if 0xFFFF not in (fields[3], fields[4]) and 0xFFFFFFFF not in (fields[5], fields[6]):
+        return count
+    locator = at - _ZIP64_LOCATOR.size
+    if locator < 0 or data[locator:locator + 4] != b"PK\x06\x07":
+        return count
+    offset = _ZIP64_LOCATOR.unpack_from(data, locator)[2]
+    if offset + _ZIP64_EOCD.size > len(data) or data[offset:offset + 4] != b"PK\x06\x06":
+        raise damaged()
+    zip64 = _ZIP64_EOCD.unpack_from(data, offset)
+    return max(zip64[6], zip64[7])
 
 
 def split_lines(read: ReadFile, max_line: int) -> list[Any]:

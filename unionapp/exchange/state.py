@@ -16,10 +16,18 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from ..db import Database
-from ..models import ExchangeLog, ExchangeRecord, utcnow
+from ..models import AuditLog, ExchangeLog, ExchangeRecord, utcnow
 from ..settings import data_dir
 
 EXPORT, IMPORT = "export", "import"
+
+
+def audit(s: Session, user: str, action: str, entity: str, summary: str, *,
+          entity_uuid: uuid.UUID | None = None, details: dict[str, Any] | None = None) -> None:
+    """The exchange's one way to write an audit row (packages made and taken in, keys,
+    conflicts decided): one row per operation, whatever the number of records it wrote."""
+    s.add(AuditLog(user=user, action=action, entity=entity, entity_uuid=entity_uuid,
+                   summary=summary[:500], after=details, at=utcnow()))
 
 
 @contextmanager
@@ -37,10 +45,10 @@ def no_gc() -> Iterator[None]:
 CHUNK = 5000  # UUIDs per IN (…) lookup: within SQLite's and PostgreSQL's limits
 
 
-def upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]], key: str,
-           columns: Iterable[str]) -> None:
-    """Insert ``rows``, or update ``columns`` where ``key`` already exists (SQLite and
-    PostgreSQL alike)."""
+def upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]],
+           key: Sequence[str], columns: Iterable[str]) -> None:
+    """Insert ``rows``, or update ``columns`` where ``key`` (columns) already exists (SQLite
+    and PostgreSQL alike)."""
     if not rows:
         return
     if session.get_bind().dialect.name == "postgresql":
@@ -48,7 +56,7 @@ def upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]], key: 
     else:
         from sqlalchemy.dialects.sqlite import insert
     stmt = insert(table)
-    stmt = stmt.on_conflict_do_update(index_elements=[key],
+    stmt = stmt.on_conflict_do_update(index_elements=list(key),
                                       set_={c: stmt.excluded[c] for c in columns})
     for start in range(0, len(rows), 5000):
         session.execute(stmt, list(rows[start:start + 5000]))

@@ -42,7 +42,12 @@ class ExchangeLog(Base):
     packages are not here: refusing must leave the database untouched."""
 
     __tablename__ = "exchange_log"
-    __table_args__ = (Index("ix_exchange_log_source_sequence", "source_uuid", "sequence"),)
+    __table_args__ = (
+        Index("ix_exchange_log_source_sequence", "source_uuid", "sequence"),
+        # Each source's packages are numbered once each way (exports here, imports from it).
+        Index("ux_exchange_log_direction_source_sequence", "direction", "source_uuid",
+              "sequence", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -66,12 +71,16 @@ class ExchangeLog(Base):
 
 class ExchangeRecord(Base):
     """Per record, the last version both sides are known to hold (``base_version``), and for
-    records this database owns, the version sent in the newest export not yet acknowledged."""
+    records this database owns, the version sent in the newest export not yet acknowledged.
+
+    Keyed by the record's table and local id, not its UUID: the records a package brings
+    get ids in a row, so their bookkeeping is written at the end of the index, not on a
+    random page of it each (a parent union's database grows by a branch's package at a time)."""
 
     __tablename__ = "exchange_record"
 
-    record_uuid: Mapped[uuid_mod.UUID] = mapped_column(primary_key=True)
-    entity: Mapped[str] = mapped_column(String(50))
+    entity: Mapped[str] = mapped_column(String(50), primary_key=True)
+    record_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     base_version: Mapped[int | None]
     pending_version: Mapped[int | None]
     pending_sequence: Mapped[int | None] = mapped_column(index=True)

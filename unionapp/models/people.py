@@ -6,7 +6,7 @@ import uuid as uuid_mod
 from datetime import date
 from typing import ClassVar
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..text import clean, fold, person_sort_key
@@ -50,6 +50,9 @@ class MovementKind:
     }
 
 
+LIVE_CCCD = "deleted_at IS NULL AND national_id IS NOT NULL"
+
+
 class Member(Synced, Base):
     """A union member (đoàn viên). ``org_unit_id`` is the group (or the branch itself)."""
 
@@ -57,6 +60,10 @@ class Member(Synced, Base):
     __table_args__ = (
         Index("ix_member_sort", "sort_key", "id"),
         Index("ix_member_national_id", "national_id"),
+        # A unit's live members never share a CCCD number (a partial index: the rule itself,
+        # so that no race can break it; the service says it plainly first).
+        Index("ux_member_owner_national_id", "owner_uuid", "national_id", unique=True,
+              sqlite_where=text(LIVE_CCCD), postgresql_where=text(LIVE_CCCD)),
         Index("ix_member_org_unit_status", "org_unit_id", "status"),
     )
 
