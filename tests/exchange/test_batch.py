@@ -74,7 +74,7 @@ def test_one_refused_package_leaves_the_others_committed_and_itself_untouched(
     assert summaries[1].errors[0].code == "rejected_rows"
     assert len(made) == 1 and made[0] is not None
     assert {s.backup_file for s in summaries if s.outcome == "committed"} == {str(made[0])}
-    assert len(list(backups_dir().glob("*.db"))) == 1
+    assert len(list(backups_dir().rglob("*.db"))) == 1
     with sqlite3.connect(made[0]) as copy:  # the state before the batch
         assert copy.execute("select count(*) from member").fetchone() == (0,)
 
@@ -93,10 +93,10 @@ def test_one_refused_package_leaves_the_others_committed_and_itself_untouched(
 def test_a_batch_that_writes_nothing_makes_no_backup(pair: Pair) -> None:
     package = pair.export()
     assert import_package(pair.parent.db, package).outcome == "committed"
-    backups_before = set(backups_dir().glob("*.db"))
+    backups_before = set(backups_dir().rglob("*.db"))
     summaries = import_packages(pair.parent.db, [package, package])
     assert [s.outcome for s in summaries] == ["already_imported", "already_imported"]
-    assert set(backups_dir().glob("*.db")) == backups_before
+    assert set(backups_dir().rglob("*.db")) == backups_before
 
 
 @pytest.mark.parametrize("jump", [MAX_SEQUENCE_STEP + 1, 2**31 - 1])

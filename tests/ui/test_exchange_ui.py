@@ -175,6 +175,6 @@ def test_several_files_are_previewed_then_imported_as_one_batch(qtbot: QtBot, pa
     assert [s.outcome if s else None for s in dialog.summaries] == [
         "committed", "refused", "committed"]
     assert "Đã nhập" in dialog.table.item(2, 3).text()
-    assert len(list(backups_dir().glob("*.db"))) == 1
+    assert len(list(backups_dir().rglob("*.db"))) == 1
     assert members.find_members(pair.parent.db, "pham minh duc")  # the other branch's too
     qtbot.waitUntil(lambda: window.members_tab.model.rowCount() > 40)

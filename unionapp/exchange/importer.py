@@ -538,6 +538,7 @@ def _run(db: Database, s: Session, checked: _Checked, file_name: str, *, dry_run
                              **base)
     merger = Merger(s, m, frames, plan, progress=progress)
     merger.handed_over = handed_over
+    merger.referable = moves.transferred_away(s, m)  # members it sent to another branch
     if plan.problem_count == 0:
         merger.plan_merge()
     warnings = list(checked.warnings) + plan.warnings

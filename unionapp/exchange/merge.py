@@ -236,6 +236,8 @@ class Merger:
         self.kinds: dict[str, dict[str, str]] = defaultdict(dict)
         self.moved_units: set[str] = set()  # units given another parent by the package
         self.handed_over: dict[str, set[str]] = {}  # records the sender takes over (.moves)
+        # Another branch's records the sender's own may still point to (.moves).
+        self.referable: dict[str, set[str]] = {}
 
     # -- problems ------------------------------------------------------------------------------
 
@@ -450,13 +452,14 @@ class Merger:
                                              and ref.name != "org_unit_uuid"):
                 continue  # units themselves: checked with the unit columns above
             owners, kinds = self.owners[target], self.kinds[target]
+            referable = self.referable.get(target, set())
             bad = set()
             for record in self._targets(frame, ref) & set(owners):
                 owner = owners[record]
                 if target == "org_unit":  # a move's old or new parent
                     fine = (record in allowed or record in above
                             or kinds.get(record) == OrgKind.PARENT_UNION)
-                elif owner in allowed:
+                elif owner in allowed or record in referable:
                     fine = True
                 else:
                     fine = owner in above and target in REFERENCE_ENTITIES and (

@@ -249,6 +249,24 @@ def _evidence(s: Session, source: uuid.UUID, source_code: str,
     return arrived, left
 
 
+def transferred_away(s: Session, manifest: Manifest) -> dict[str, set[str]]:
+    """Members the sender transferred to another branch that has already taken them over
+    here, by entity: the sender's own records of them (movements, participations, awards,
+    cases from their time there) may still point to them. Only the receiving branch's own
+    transfer-in stored here counts as evidence — a package can't vouch for itself."""
+    if manifest.kind != Kind.BRANCH_EXPORT:
+        return {}
+    code = manifest.source_code
+    variants = {code, code.upper(), code.lower()} - {""}
+    owner = aliased(Movement)
+    rows = s.execute(select(Member.uuid).join(owner, owner.member_id == Member.id).where(
+        owner.kind == MovementKind.TRANSFER_IN, owner.deleted_at.is_(None),
+        owner.owner_uuid == Member.owner_uuid,  # recorded by the branch that holds them now
+        or_(owner.other_unit_uuid == manifest.source_uuid,
+            owner.other_unit_code.in_(variants)))).scalars()
+    return {"member": {str(member) for member in rows}}
+
+
 def _owners(s: Session, entity: str, records: Iterable[str]) -> dict[str, str]:
     """Record (UUID text) → its owner here, for the records found here."""
     model = Member if entity == "member" else MemberRelative
