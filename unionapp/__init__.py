@@ -1,8 +1,5 @@
 """unionapp: the core of the union office program (no Qt here, ever)."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("unionapp")
-except PackageNotFoundError:  # running from a bundle or a bare checkout
-    __version__ = "0.1.0"
+# The one place the version is written: pyproject.toml reads it from here, and the program
+# needs no package metadata at start (importlib.metadata costs ~50 ms) nor in a bundle.
+__version__ = "0.1.0"
