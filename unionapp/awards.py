@@ -23,7 +23,6 @@ from .db import Database
 from .errors import NotFound, Problem, UserError, ValidationError
 from .i18n import N_, _
 from .labels import label
-from .letterhead import dated_superior
 from .members import name_matches
 from .models import (
     Activity,
@@ -411,6 +410,8 @@ def decision_input(db: Database, decision_uuid: uuid.UUID) -> DecisionInput:
 def decision_defaults(db: Database, today: date | None = None) -> DecisionInput:
     """A new decision's starting values: the branch as issuer, the signer and the number's
     pattern of the latest decision (``16/QĐ-CĐCS`` → ``17/QĐ-CĐCS``)."""
+    from .letterhead import dated_superior  # PDF code: loaded when a decision is made
+
     today = today or date.today()
     with db.read() as s:
         home = s.scalar(select(OrgUnit).where(OrgUnit.uuid == db.home_unit_uuid))

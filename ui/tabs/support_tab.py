@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
@@ -31,13 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dialogs.pdf_preview import preview_pdf
-from ui.dialogs.support_batch import BatchDialog
-from ui.dialogs.support_case import CaseDialog
-from ui.dialogs.support_common import with_overspend_check
-from ui.dialogs.support_print import PrintListDialog
-from ui.dialogs.support_setup import FundsDialog, KindsDialog
-from ui.dialogs.support_step import ACTION, CorrectionDialog, StepDialog
+from ui.dialogs.support_step import ACTION  # the step buttons say what the dialogs say
 from ui.roles import needs
 from ui.tables.windowed import CENTER, RIGHT, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
@@ -66,17 +61,10 @@ from unionapp.support import (
 )
 from unionapp.support.batches import batch_list
 from unionapp.support.cases import STEP_PERMISSION
-from unionapp.support.export import export_cases
-from unionapp.support.papers import (
-    ListScope,
-    PaperResult,
-    list_scope,
-    paper_path,
-    paper_setup,
-    payment_slips_pdf,
-    signature_list_pdf,
-)
 from unionapp.text import format_date, format_vnd
+
+if TYPE_CHECKING:
+    from unionapp.support.papers import ListScope, PaperResult
 
 RED = QBrush(QColor("#b00020"))
 
@@ -384,10 +372,14 @@ class SupportTab(ListTab):
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     def new_case(self) -> None:
+        from ui.dialogs.support_case import CaseDialog
+
         if CaseDialog(self.db, parent=self).exec():
             self.reload()
 
     def edit_case(self, case_uuid: uuid.UUID | None = None) -> None:
+        from ui.dialogs.support_case import CaseDialog
+
         if case_uuid is None:
             rows = self.selected_rows()
             if len(rows) != 1:
@@ -402,6 +394,9 @@ class SupportTab(ListTab):
             self.reload()
 
     def step(self, to_status: str) -> None:
+        from ui.dialogs.support_common import with_overspend_check
+        from ui.dialogs.support_step import StepDialog
+
         rows = self.selected_rows()
         if not rows:
             return
@@ -422,6 +417,9 @@ class SupportTab(ListTab):
         self.reload()
 
     def correct(self) -> None:
+        from ui.dialogs.support_common import with_overspend_check
+        from ui.dialogs.support_step import CorrectionDialog
+
         rows = self.selected_rows()
         if len(rows) != 1:
             return
@@ -455,6 +453,8 @@ class SupportTab(ListTab):
         self.reload()
 
     def new_batch(self) -> None:
+        from ui.dialogs.support_batch import BatchDialog
+
         dialog = BatchDialog(self.db, self)
         if not dialog.exec() or dialog.batch_result is None:
             return
@@ -487,6 +487,8 @@ class SupportTab(ListTab):
     def list_scopes(self) -> list[ListScope]:
         """What a signature list may hold: the selected cases first (when any are), then
         the batch or the list as shown."""
+        from unionapp.support.papers import list_scope
+
         query, rows = self.query(), self.selected_rows()
         scopes = []
         if rows:
@@ -501,6 +503,9 @@ class SupportTab(ListTab):
         return scopes
 
     def print_list(self) -> None:
+        from ui.dialogs.support_print import PrintListDialog
+        from unionapp.support.papers import paper_path, paper_setup, signature_list_pdf
+
         title, subtitle = self._default_title()
         dialog = PrintListDialog(paper_setup(self.db), title=title, subtitle=subtitle,
                                  scopes=self.list_scopes(), parent=self)
@@ -523,6 +528,8 @@ class SupportTab(ListTab):
                  label=_("Preparing the signature list…"))
 
     def print_slips(self) -> None:
+        from unionapp.support.papers import paper_path, payment_slips_pdf
+
         rows = self.selected_rows()
         if not rows:
             return
@@ -540,10 +547,14 @@ class SupportTab(ListTab):
     def _show_paper(self, result: PaperResult, title: str) -> None:
         """The preview, titled with what the paper is (its file name is nobody's business);
         saving it proposes that title as the file's name, in Documents."""
+        from ui.dialogs.pdf_preview import preview_pdf
+
         self.last_paper = result
         preview_pdf(self, result.path, title)
 
     def export(self) -> None:
+        from unionapp.support.export import export_cases
+
         title, _subtitle = self._default_title()
         name, chosen = QFileDialog.getSaveFileName(
             self, _("Export the list"), str(proposed_path("cham-lo-ho-tro", ".xlsx")),
@@ -567,12 +578,16 @@ class SupportTab(ListTab):
     # -- set-up --------------------------------------------------------------------------------
 
     def manage_funds(self) -> None:
+        from ui.dialogs.support_setup import FundsDialog
+
         dialog = FundsDialog(self.db, self.year.currentData(), self)
         dialog.exec()
         if dialog.changed:
             self.reload()
 
     def manage_kinds(self) -> None:
+        from ui.dialogs.support_setup import KindsDialog
+
         dialog = KindsDialog(self.db, self)
         dialog.exec()
         if dialog.changed:
