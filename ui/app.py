@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from ui.main_window import MainWindow
 from ui.painted import after_first_paint
-from ui.tasks import cancel_all_and_wait, run_task, show_error
+from ui.tasks import Task, cancel_all_and_wait, run_task, show_error
 from unionapp.db import Database, default_path, open_database, resolve_url, sqlite_path
 from unionapp.errors import DamagedDatabase, UserError
 from unionapp.i18n import _, language, set_language
@@ -75,6 +75,8 @@ class Controller(QObject):
         self._translator: QTranslator | None = None
         self.pending_package: Path | None = None  # a package double-clicked, once a db is open
         self.closing: list[Database] = []  # left behind, closed after their on-close backup
+        self.checking: Task | None = None  # the check at start, once it has begun
+        self.shut_down = False
         self.install_qt_translation()
 
     # -- start ---------------------------------------------------------------------------
@@ -299,8 +301,8 @@ class Controller(QObject):
             return
 
         def done(result: StartCheck) -> None:
-            if self.window is not window:
-                return  # another database meanwhile
+            if self.window is not window or self.shut_down:
+                return  # another database meanwhile, or the program is ending
             if result.problems:
                 window.damaged_found(result.problems)
             if result.made is not None:
@@ -310,8 +312,9 @@ class Controller(QObject):
                 QMessageBox.warning(window, _("Backup"), warning)
 
         def start() -> None:
-            if self.window is window:  # not already replaced by another database
-                run_task(window, lambda progress: start_check(db, progress), on_done=done)
+            if self.window is window and not self.shut_down:  # not replaced meanwhile
+                self.checking = run_task(window, lambda progress: start_check(db, progress),
+                                         on_done=done)
 
         after_first_paint(window, start)
 
@@ -374,6 +377,7 @@ class Controller(QObject):
             self._translator = translator
 
     def shutdown(self) -> None:
+        self.shut_down = True
         if self.window is not None:
             self.window.backup_on_close = False
         cancel_all_and_wait()  # no worker may outlive its database
