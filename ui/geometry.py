@@ -3,15 +3,17 @@
 The first start fills most of the screen the mouse is on, maximised on a small screen (the
 common office laptop has 1366×768, less a taskbar); later starts restore the last geometry,
 moved and if need be shrunk to lie inside the screen it is on now (a laptop taken off its big
-monitor, a resolution lowered). The rules are plain functions of rectangles, tested without a
-screen; :func:`place` applies them to a window.
+monitor, a resolution lowered). Every dialog, whatever size it asks for, is kept inside its
+screen the same way when it is shown (:class:`KeepOnScreen`, installed once for the whole
+program). The rules are plain functions of rectangles, tested without a screen; :func:`place`
+applies them to a window.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QMargins, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QByteArray, QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QCursor, QGuiApplication, QScreen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 # Below this available area the window opens maximised: a smaller window would waste room.
 SMALL_SCREEN = QSize(1600, 900)
@@ -43,9 +45,10 @@ def clamped(frame: QRect, available: QRect) -> QRect:
 
 
 def _frame_margins(window: QWidget) -> QMargins:
-    """The frame around the window: measured once it is shown, else the usual one."""
-    if window.isVisible():
-        outer, inner = window.frameGeometry(), window.geometry()
+    """The frame around the window: measured once the window manager has given it one, else
+    the usual one."""
+    outer, inner = window.frameGeometry(), window.geometry()
+    if window.isVisible() and outer != inner:
         return QMargins(inner.left() - outer.left(), inner.top() - outer.top(),
                         outer.right() - inner.right(), outer.bottom() - inner.bottom())
     return FRAME
@@ -72,3 +75,33 @@ def place(window: QWidget, saved: object) -> None:
     window.setGeometry(geometry)
     if maximised:
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+
+
+def available_for(window: QWidget) -> QRect:
+    """The part of the window's screen that windows may use (without taskbars)."""
+    return (window.screen() or screen_here()).availableGeometry()
+
+
+def keep_on_screen(window: QWidget) -> None:
+    """Move ``window`` (and shrink it if it is larger) inside its screen's available area."""
+    margins = _frame_margins(window)
+    frame = window.geometry().marginsAdded(margins)
+    inside = clamped(frame, available_for(window))
+    if inside != frame:
+        window.setGeometry(inside.marginsRemoved(margins))
+
+
+class KeepOnScreen(QObject):
+    """Installed on the application: every dialog shown lies inside its screen, whatever
+    size it asked for (dialogs remember generous sizes made on large screens)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QDialog):
+            keep_on_screen(watched)
+        return False
+
+
+def install(app: QApplication) -> KeepOnScreen:
+    keeper = KeepOnScreen(app)
+    app.installEventFilter(keeper)
+    return keeper

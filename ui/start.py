@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QLabel, QProgressBar, QVBoxLayout, QWidget
 
+from ui import geometry
 from ui.geometry import place
 from ui.painted import after_first_paint
 from ui.state import window_state
@@ -61,6 +62,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from ui.crash import install
 
     install()  # from here on, an unexpected error is a dialog and a crash report
+    geometry.install(app)  # every dialog inside its screen
     if args.smoke_seconds is not None:
         from ui.smoke import arm
 

@@ -77,7 +77,8 @@ COLUMNS: list[Column[CaseRow]] = [
            width=190),
     Column("kind", N_("Kind of support"), lambda r: r.kind, width=160),
     Column("amount", N_("Amount"), lambda r: format_vnd(r.amount), RIGHT, 110),
-    Column("status", N_("Status"), lambda r: label(SUPPORT_STATUS, r.status), width=90),
+    Column("status", N_("Status"), lambda r: label(SUPPORT_STATUS, r.status), width=90,
+           fits=tuple(SUPPORT_STATUS.values())),
     Column("fund", N_("Fund"), lambda r: r.fund, width=200, hidden=True),
     Column("batch", N_("Batch"), lambda r: r.batch, width=200, hidden=True),
     Column("reason", N_("Reason"), lambda r: r.reason, width=260),
@@ -232,15 +233,37 @@ class SupportTab(ListTab):
                                    *((a, STEP_PERMISSION[s])
                                      for s, a in self.step_actions.items())):
             needs(action, permission)
+        # The day's work on the toolbar; the rarer actions under "More ▾", so that it fits a
+        # 1024-pixel screen (and a larger desktop font on a wider one) without a » menu.
         for group in ((self.new_action, self.edit_action),
                       tuple(self.step_actions.values()),
-                      (self.correct_action, self.delete_action),
                       (self.batch_action,),
-                      (self.print_list_action, self.print_slip_action, self.export_action),
-                      (self.funds_action, self.kinds_action)):
+                      (self.print_list_action, self.print_slip_action)):
             for action in group:
                 self.toolbar.addAction(action)
             self.toolbar.addSeparator()
+        more = QMenu(self)
+        for group in ((self.correct_action, self.delete_action), (self.export_action,),
+                      (self.funds_action, self.kinds_action)):
+            more.addSeparator()
+            more.addActions(list(group))
+        self.more_button = QToolButton()
+        self.more_button.setText(_("More"))
+        self.more_button.setMenu(more)
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.more_action = self.toolbar.addWidget(self.more_button)
+        for action in more.actions():  # shown while the role may take one of them
+            action.changed.connect(self._update_more)
+        self._update_more()
+
+    def toolbar_actions(self) -> list[QAction]:
+        """Every action the toolbar offers, its "More" menu's included."""
+        return [a for a in self.toolbar.actions() if a is not self.more_action] + [
+            a for a in self.more_button.menu().actions() if not a.isSeparator()]
+
+    def _update_more(self) -> None:
+        self.more_action.setVisible(any(a.isVisible() for a in self.more_button.menu().actions()
+                                        if not a.isSeparator()))
 
     def _fill_kinds(self) -> None:
         current = self.kind.currentData()
