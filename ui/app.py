@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, QObject, QTimer, QTranslator
+from PySide6.QtCore import QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
+from ui import qt_dialogs
 from ui.main_window import MainWindow
 from ui.painted import after_first_paint
 from ui.tasks import Task, cancel_all_and_wait, run_task, show_error
@@ -26,7 +27,6 @@ from unionapp.i18n import _, language, set_language
 from unionapp.org import home_unit, init_database
 from unionapp.permissions import accounts_exist
 from unionapp.progress import Progress
-from unionapp.resources import resource
 from unionapp.settings import Settings
 from unionapp.text import format_moment
 
@@ -364,17 +364,10 @@ class Controller(QObject):
             old.deleteLater()
 
     def install_qt_translation(self) -> None:
-        """Qt's own strings (standard buttons, context menus) in the same language."""
-        if self._translator is not None:
-            self.app.removeTranslator(self._translator)
-            self._translator = None
-        QLocale.setDefault(QLocale(QLocale.Language.Vietnamese if language() == "vi"
-                                   else QLocale.Language.English))
-        qm = resource("translations", language(), f"qtbase_{language()}.qm")
-        translator = QTranslator(self.app)
-        if qm.exists() and translator.load(str(qm)):
-            self.app.installTranslator(translator)
-            self._translator = translator
+        """Qt's own strings (standard buttons, context menus, file and print dialogs) in the
+        same language."""
+        self._translator = qt_dialogs.install_translation(self.app, language(),
+                                                          self._translator)
 
     def shutdown(self) -> None:
         self.shut_down = True

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from ui import geometry
+from ui import geometry, qt_dialogs
 from ui.geometry import place
 from ui.painted import after_first_paint
 from ui.state import window_state
@@ -63,6 +63,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
     install()  # from here on, an unexpected error is a dialog and a crash report
     geometry.install(app)  # every dialog inside its screen
+    qt_dialogs.install(app)  # Qt's own file dialog writes dates dd/mm/yyyy
     if args.smoke_seconds is not None:
         from ui.smoke import arm
 

@@ -32,6 +32,7 @@ NEVER = {"reportlab", "PIL", "pypdfium2", "python_calamine", "xlsxwriter", "open
 # options (not its commands), settings, translations and the crash guard.
 START_WINDOW = {
     "ui", "ui.launch", "ui.start", "ui.geometry", "ui.painted", "ui.state", "ui.crash",
+    "ui.qt_dialogs",
     "ui.smoke",
     "unionapp", "unionapp.cli", "unionapp.crash", "unionapp.errors", "unionapp.failures",
     "unionapp.i18n", "unionapp.resources", "unionapp.settings",
