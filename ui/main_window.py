@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ui import read_only
 from ui.geometry import place
+from ui.help_menu import add_help_actions
 from ui.idle import Curtain, IdleWatcher
 from ui.roles import apply_role, needs
 from ui.state import window_state
@@ -150,8 +151,7 @@ class MainWindow(QMainWindow):
 
         self._build_accounts_menu()
 
-        help_menu = self.menuBar().addMenu(_("&Help"))
-        help_menu.addAction(_("&About")).triggered.connect(self._about)
+        add_help_actions(self.menuBar().addMenu(_("&Help")), self, self.db)
 
     def _build_accounts_menu(self) -> None:
         menu = self.menuBar().addMenu(_("&Accounts"))
@@ -327,14 +327,6 @@ class MainWindow(QMainWindow):
             _("Union databases (*.db);;All files (*)"))
         if path:
             self.open_requested.emit(path)
-
-    def _about(self) -> None:
-        from unionapp import __version__
-
-        QMessageBox.about(self, _("About"), _(
-            "<b>Union office</b> {version}<br>Member register, activities and awards, "
-            "care and support, exchange with the parent union.<br>Database: {path}").format(
-                version=__version__, path=self.db.path or self.db.url))
 
     # -- window state --------------------------------------------------------------------
 

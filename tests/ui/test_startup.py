@@ -41,7 +41,7 @@ START_WINDOW = {
 # must be one the first paint really needs; a dialog, an import, an export, a paper or a
 # check that can wait loads when first used (see ui/app.py).
 MAIN_WINDOW = START_WINDOW | {
-    "ui.app", "ui.main_window", "ui.read_only", "ui.roles", "ui.idle", "ui.tasks",
+    "ui.app", "ui.main_window", "ui.read_only", "ui.roles", "ui.idle", "ui.tasks", "ui.help_menu",
     "ui.tables", "ui.tables.windowed", "ui.widgets", "ui.widgets.inputs", "ui.widgets.pause",
     "ui.tabs", "ui.tabs.list_tab", "ui.tabs.sections", "ui.tabs.members_tab",
     "ui.tabs.activities_tab", "ui.tabs.decisions_tab", "ui.tabs.initiatives_tab",
