@@ -438,18 +438,6 @@ def sign_out(db: Database) -> None:
     db.account = None
 
 
-def check_password(db: Database, password: str) -> bool:
-    """Whether ``password`` is the signed-in account's (unlocking the idle-locked window);
-    counts as a sign-in attempt (wrong tries lock the account)."""
-    if db.account is None:
-        return False
-    try:
-        sign_in(db, db.account.username, password)
-    except UserError:
-        return False
-    return True
-
-
 def change_password(db: Database, old_password: str, new_password: str) -> None:
     """The signed-in account changes its own password (any role, viewers included)."""
     account = db.account

@@ -22,7 +22,6 @@ from .backups import backup_before, backup_before_bulk_delete
 from .db import Database
 from .errors import NotFound, Problem, UserError, ValidationError
 from .i18n import N_, _
-from .labels import label
 from .members import name_matches
 from .models import (
     Activity,
@@ -686,6 +685,3 @@ def member_awards(db: Database, member_uuid: uuid.UUID) -> list[MemberAwardRow]:
             .order_by(AwardDecision.decided_on.desc(), AwardDecision.id.desc())).all()
     return [MemberAwardRow(*r[:8], serial_text(r[8], r[9])) for r in rows]
 
-
-def recipient_type_label(code: str) -> str:
-    return label(RECIPIENT_TYPE, code)
