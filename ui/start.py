@@ -79,7 +79,8 @@ def run_gui(args: argparse.Namespace) -> int:
         controllers.append(controller)
         controller.start()
 
-    after_first_paint(start_window, begin)
+    # A start window never painted (the program started minimised) holds nothing up for long.
+    after_first_paint(start_window, begin, fallback_ms=1000)
     try:
         return app.exec()
     finally:
