@@ -45,7 +45,7 @@ check() { "$PY" -c "import json, sys; d = json.load(open(sys.argv[1])); $1" "$2"
 step "--version"
 [ "$("$app" --version)" = "unionapp $version" ] || fail "--version: $("$app" --version)"
 
-step "Vietnamese by default (catalogue read with Babel's locale data)"
+step "Vietnamese by default (the catalogue read from the bundle's resources)"
 # (Outputs go to files first: with pipefail, grep -q closing the pipe early fails the step.)
 "$app" --help > help.txt
 grep -q "cơ sở dữ liệu" help.txt || fail "--help is not in Vietnamese"
@@ -73,6 +73,22 @@ pdffonts cert.pdf | awk 'NR > 2 && $(NF-4) != "yes" { bad = 1 } END { exit bad }
   fail "a font is not embedded in the certificate: $(pdffonts cert.pdf)"
 pdftotext cert.pdf cert.txt
 grep -q "Quyết định số 15/QĐ-CĐCS" cert.txt || fail "the certificate has no readable Vietnamese text"
+
+step "the parent union's form filled (openpyxl and defusedxml in the bundle)"
+"$app" --demo reports make statistics --form "$ROOT/resources/reports/mau-bao-cao-thong-ke-cap-tren.xlsx" \
+  --out form.xlsx --json > form.json || [ $? -eq 1 ] || fail "the form could not be filled"
+check 'assert d["file"].endswith("form.xlsx") and d["figures"], d' form.json "no figures in the form"
+[ -s form.xlsx ] || fail "no filled form"
+
+step "accounts: the chair's account and signing in (Argon2 in the bundle)"
+cp "$work/data/demo.db" accounts.db
+echo "mat-khau-thu-nghiem" | "$app" --db accounts.db users add chu-tich --role chair > chair.txt ||
+  fail "the chair's account could not be made: $(cat chair.txt)"
+UNIONAPP_PASSWORD=mat-khau-thu-nghiem "$app" --db accounts.db --user chu-tich users list > users.txt ||
+  fail "signing in with the new password failed"
+grep -q "chu-tich" users.txt || fail "the account is not listed: $(cat users.txt)"
+UNIONAPP_PASSWORD=sai-mat-khau "$app" --db accounts.db --user chu-tich users list > /dev/null 2>&1 &&
+  fail "a wrong password was accepted"
 
 step "window: first run offers to create a union or explore the demo (offscreen)"
 UNIONAPP_DATA_DIR=$work/fresh "$app" --smoke-seconds 3 > first.json 2> first.err ||

@@ -1,34 +1,37 @@
-"""Starting the GUI: the Qt application, which database to open, and switching between
-databases and languages without restarting."""
+"""The GUI's controller: which database to open, signing in, and switching between
+databases and languages without restarting (:mod:`ui.start` shows a window first, then
+hands over to it).
+
+Dialogs and the code behind them (PDF, spreadsheets, signing, passwords, backups, migrations)
+load when first needed, and the checks that can wait (the quick check, the day's backup)
+start once the main window has been painted. A test keeps the modules a plain start loads to
+an allow-list (tests/ui/test_startup.py)."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, QObject, QTimer, QTranslator
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtCore import QObject, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
-from ui.dialogs.backups import offer_newest_good_backup
-from ui.dialogs.setup_unit import FirstRunDialog, UnitForm
-from ui.dialogs.sign_in import SignInDialog
+from ui import qt_dialogs
 from ui.main_window import MainWindow
-from ui.tasks import cancel_all_and_wait, run_task, show_error
-from unionapp.backups import Made, Restored, automatic_backup, quick_check
+from ui.painted import after_first_paint
+from ui.tasks import Task, cancel_all_and_wait, run_task, show_error
 from unionapp.db import Database, default_path, open_database, resolve_url, sqlite_path
-from unionapp.demo import fill_demo
 from unionapp.errors import DamagedDatabase, UserError
-from unionapp.exchange import keys
 from unionapp.i18n import _, language, set_language
 from unionapp.org import home_unit, init_database
 from unionapp.permissions import accounts_exist
 from unionapp.progress import Progress
-from unionapp.resources import resource
 from unionapp.settings import Settings
 from unionapp.text import format_moment
+
+if TYPE_CHECKING:
+    from unionapp.backups import Made, Restored
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class StartCheck:
 def start_check(db: Database, progress: Progress) -> StartCheck:
     """``PRAGMA quick_check``, then the first backup of the day (never of a damaged file:
     it would push good generations out)."""
+    from unionapp.backups import automatic_backup, quick_check
+
     problems = tuple(quick_check(db.path)) if db.path is not None else ()
     if problems:
         return StartCheck(problems=problems)
@@ -57,9 +62,11 @@ def start_check(db: Database, progress: Progress) -> StartCheck:
 class Controller(QObject):
     """Owns the open database and its window."""
 
-    def __init__(self, app: QApplication, args: argparse.Namespace, settings: Settings):
+    def __init__(self, app: QApplication, args: argparse.Namespace, settings: Settings, *,
+                 start_window: QWidget | None = None):
         super().__init__()
         self.app = app
+        self.start_window = start_window  # shown while the program opened: closed for ours
         self.args = args
         self.settings = settings
         self.db: Database | None = None
@@ -68,6 +75,8 @@ class Controller(QObject):
         self._translator: QTranslator | None = None
         self.pending_package: Path | None = None  # a package double-clicked, once a db is open
         self.closing: list[Database] = []  # left behind, closed after their on-close backup
+        self.checking: Task | None = None  # the check at start, once it has begun
+        self.shut_down = False
         self.install_qt_translation()
 
     # -- start ---------------------------------------------------------------------------
@@ -91,6 +100,9 @@ class Controller(QObject):
             self.first_run()
 
     def first_run(self) -> None:
+        from ui.dialogs.setup_unit import FirstRunDialog
+
+        self.end_start_window()  # the dialog is what the program shows first
         dialog = FirstRunDialog()
         if not dialog.exec():
             self.app.quit()
@@ -133,6 +145,7 @@ class Controller(QObject):
         if path is None:
             show_error(self.window, error)
             return
+        from ui.dialogs.backups import offer_newest_good_backup
 
         def declined() -> None:
             if quit_on_failure and self.window is None:
@@ -158,6 +171,9 @@ class Controller(QObject):
         self.open(target, demo=demo, quit_on_failure=True)
 
     def create(self, path: str) -> bool:
+        from ui.dialogs.setup_unit import UnitForm
+        from unionapp.exchange import keys
+
         form = UnitForm(self.window)
         if not form.exec():
             return False
@@ -199,6 +215,8 @@ class Controller(QObject):
             return
 
         def build(progress: Progress) -> str:
+            from unionapp.demo import fill_demo
+
             progress(0, 0, _("Creating the demo union…"))
             with open_database(path, create=True) as db:
                 fill_demo(db)
@@ -218,6 +236,8 @@ class Controller(QObject):
         """Once a database has accounts, nobody gets in without signing in."""
         if not accounts_exist(db):
             return True
+        from ui.dialogs.sign_in import SignInDialog
+
         dialog = SignInDialog(db, home_unit(db).name, self.args.user or "", self.window)
         return bool(dialog.exec())
 
@@ -257,6 +277,8 @@ class Controller(QObject):
         if not back_up:
             db.close()
             return
+        from unionapp.backups import automatic_backup
+
         self.closing.append(db)
 
         def close(_result: object = None) -> None:
@@ -272,14 +294,15 @@ class Controller(QObject):
                  on_done=close, on_failed=failed)
 
     def check_at_start(self) -> None:
-        """The quick check and the day's first backup, in the background."""
+        """The quick check and the day's first backup, in the background once the window has
+        been painted (they compete with the first paint for the one Python thread)."""
         db, window = self.db, self.window
         if db is None or window is None or self.demo:
             return
 
         def done(result: StartCheck) -> None:
-            if self.window is not window:
-                return  # another database meanwhile
+            if self.window is not window or self.shut_down:
+                return  # another database meanwhile, or the program is ending
             if result.problems:
                 window.damaged_found(result.problems)
             if result.made is not None:
@@ -288,7 +311,12 @@ class Controller(QObject):
             for warning in result.warnings:
                 QMessageBox.warning(window, _("Backup"), warning)
 
-        run_task(window, lambda progress: start_check(db, progress), on_done=done)
+        def start() -> None:
+            if self.window is window and not self.shut_down:  # not replaced meanwhile
+                self.checking = run_task(window, lambda progress: start_check(db, progress),
+                                         on_done=done)
+
+        after_first_paint(window, start)
 
     def show_window(self) -> None:
         assert self.db is not None
@@ -302,10 +330,16 @@ class Controller(QObject):
         window.rebuild_requested.connect(self.rebuild)
         window.reopen_requested.connect(self.reopen)
         window.show()
+        self.end_start_window()
         self.window = window
         if self.pending_package is not None:
             package, self.pending_package = self.pending_package, None
             QTimer.singleShot(0, lambda: self.import_package(package))
+
+    def end_start_window(self) -> None:
+        if self.start_window is not None:
+            self.start_window.close()
+            self.start_window = None
 
     def import_package(self, path: Path) -> None:
         """A package opened from the file manager ("Open with" → Công đoàn): checked and
@@ -330,19 +364,13 @@ class Controller(QObject):
             old.deleteLater()
 
     def install_qt_translation(self) -> None:
-        """Qt's own strings (standard buttons, context menus) in the same language."""
-        if self._translator is not None:
-            self.app.removeTranslator(self._translator)
-            self._translator = None
-        QLocale.setDefault(QLocale(QLocale.Language.Vietnamese if language() == "vi"
-                                   else QLocale.Language.English))
-        qm = resource("translations", language(), f"qtbase_{language()}.qm")
-        translator = QTranslator(self.app)
-        if qm.exists() and translator.load(str(qm)):
-            self.app.installTranslator(translator)
-            self._translator = translator
+        """Qt's own strings (standard buttons, context menus, file and print dialogs) in the
+        same language."""
+        self._translator = qt_dialogs.install_translation(self.app, language(),
+                                                          self._translator)
 
     def shutdown(self) -> None:
+        self.shut_down = True
         if self.window is not None:
             self.window.backup_on_close = False
         cancel_all_and_wait()  # no worker may outlive its database
@@ -352,30 +380,3 @@ class Controller(QObject):
         if self.db is not None:
             self.db.close()
             self.db = None
-
-
-def run_gui(args: argparse.Namespace) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setOrganizationName("unionapp")
-    app.setApplicationName("unionapp")
-    app.setDesktopFileName("unionapp")  # Linux: matches installer/linux/unionapp.desktop
-    app.setWindowIcon(QIcon(str(resource("icons", "unionapp.svg"))))
-    settings = Settings.load()
-    if args.lang:
-        settings.language = args.lang
-    set_language(language())
-    from ui.crash import install
-
-    install()  # from here on, an unexpected error is a dialog and a crash report
-    controller = Controller(app, args, settings)
-    if args.smoke_seconds:
-        from ui.smoke import arm
-
-        arm(app, args.smoke_seconds)
-    QTimer.singleShot(0, controller.start)
-    try:
-        return app.exec()
-    finally:
-        controller.shutdown()
-

@@ -7,6 +7,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+# unionapp.rosters.reading.CHILD_MARKER, written out so that a plain start does not load the
+# sheet reader (tests/ui/test_startup.py keeps the two equal).
+SHEET_CHILD = "--read-sheet-child"
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
@@ -17,9 +21,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    from unionapp.rosters.reading import CHILD_MARKER
-
-    if argv[:1] == [CHILD_MARKER]:  # the frozen program reading an untrusted sheet for itself
+    if argv[:1] == [SHEET_CHILD]:  # the frozen program reading an untrusted sheet for itself
         from unionapp.rosters.reading import child_main
 
         return child_main(argv[1:])
@@ -28,7 +30,7 @@ def _main(argv: Sequence[str] | None) -> int:
     args = parse(argv)
     if args.command is not None:
         return run(args)
-    from ui.app import run_gui
+    from ui.start import run_gui
 
     return run_gui(args)
 

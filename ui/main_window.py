@@ -4,8 +4,9 @@ data exchange), menus, and a status bar."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,14 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from ui import read_only
-from ui.dialogs.accounts import AccountsDialog
-from ui.dialogs.audit_view import open_audit
-from ui.dialogs.backups import BackupsDialog
-from ui.dialogs.exchange import BatchImportDialog, ImportDialog, export_file, import_file
-from ui.dialogs.keys import KeysDialog
-from ui.dialogs.reports import ReportDialog, open_report_dialog
-from ui.dialogs.sign_in import ChangePasswordDialog, LockDialog, ask_first_account
-from ui.dialogs.unit_dialog import UnitDialog
+from ui.geometry import place
+from ui.help_menu import add_help_actions
 from ui.idle import Curtain, IdleWatcher
 from ui.roles import apply_role, needs
 from ui.state import window_state
@@ -36,14 +31,22 @@ from ui.tabs.list_tab import ListTab
 from ui.tabs.members_tab import MembersTab
 from ui.tabs.support_tab import SupportTab
 from ui.tasks import Task, cancel_all_and_wait, run_task, show_error
-from unionapp import __version__, accounts
-from unionapp.backups import automatic_backup
+from unionapp import accounts
 from unionapp.db import Database
 from unionapp.i18n import LANGUAGES, _, language
 from unionapp.members import MemberQuery, member_list
 from unionapp.models import MemberStatus
 from unionapp.org import home_unit
 from unionapp.permissions import Permission
+
+# Dialogs load when first opened (the window comes first: see tests/ui/test_startup.py).
+if TYPE_CHECKING:
+    from ui.dialogs.accounts import AccountsDialog
+    from ui.dialogs.backups import BackupsDialog
+    from ui.dialogs.exchange import BatchImportDialog, ImportDialog
+    from ui.dialogs.keys import KeysDialog
+    from ui.dialogs.reports import ReportDialog
+    from ui.dialogs.unit_dialog import UnitDialog
 
 
 class MainWindow(QMainWindow):
@@ -116,8 +119,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(_("Open the &demo")).triggered.connect(self.demo_requested)
         file_menu.addSeparator()
         self.export_action = file_menu.addAction(_("E&xport data file…"))
-        self.export_action.triggered.connect(lambda: export_file(
-            self, self.db, on_done=lambda _result: self.exchange_tab.reload()))
+        self.export_action.triggered.connect(self.export_file)
         self.import_action = file_menu.addAction(_("&Import data file…"))
         self.import_action.triggered.connect(lambda: self.import_file())
         needs(self.export_action, Permission.EXCHANGE_EXPORT)
@@ -149,8 +151,7 @@ class MainWindow(QMainWindow):
 
         self._build_accounts_menu()
 
-        help_menu = self.menuBar().addMenu(_("&Help"))
-        help_menu.addAction(_("&About")).triggered.connect(self._about)
+        add_help_actions(self.menuBar().addMenu(_("&Help")), self, self.db)
 
     def _build_accounts_menu(self) -> None:
         menu = self.menuBar().addMenu(_("&Accounts"))
@@ -185,19 +186,27 @@ class MainWindow(QMainWindow):
     # -- accounts ------------------------------------------------------------------------
 
     def create_first_account(self) -> None:
+        from ui.dialogs.sign_in import ask_first_account
+
         if ask_first_account(self.db, self):
             self.rebuild_requested.emit()
 
     def change_password(self) -> None:
+        from ui.dialogs.sign_in import ChangePasswordDialog
+
         ChangePasswordDialog(self.db, self).exec()
 
     def manage_accounts(self) -> AccountsDialog:
+        from ui.dialogs.accounts import AccountsDialog
+
         dialog = AccountsDialog(self.db, self)
         dialog.exec()
         self.idle.set_minutes(accounts.idle_minutes(self.db))
         return dialog
 
     def show_audit(self) -> None:
+        from ui.dialogs.audit_view import open_audit
+
         open_audit(self.db, self)
 
     def lock(self) -> None:
@@ -205,6 +214,8 @@ class MainWindow(QMainWindow):
         time, or on request). Someone else may sign in instead."""
         if self.db.account is None:
             return
+        from ui.dialogs.sign_in import LockDialog
+
         self.idle.pause()
         self.centralWidget().setVisible(False)
         self.menuBar().setEnabled(False)
@@ -228,18 +239,31 @@ class MainWindow(QMainWindow):
 
     def import_file(self, path: Path | list[Path] | None = None
                     ) -> ImportDialog | BatchImportDialog | None:
+        from ui.dialogs.exchange import import_file
+
         return import_file(self, self.db, path, on_imported=lambda _summary: self.after_import())
 
+    def export_file(self) -> None:
+        from ui.dialogs.exchange import export_file
+
+        export_file(self, self.db, on_done=lambda _result: self.exchange_tab.reload())
+
     def show_keys(self) -> KeysDialog:
+        from ui.dialogs.keys import KeysDialog
+
         dialog = KeysDialog(self.db, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
     def show_reports(self) -> ReportDialog:
+        from ui.dialogs.reports import open_report_dialog
+
         return open_report_dialog(self.db, self)
 
     def show_backups(self) -> BackupsDialog:
+        from ui.dialogs.backups import BackupsDialog
+
         dialog = BackupsDialog(self.db, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.restored.connect(lambda _restored: self.reopen_requested.emit())
@@ -260,6 +284,8 @@ class MainWindow(QMainWindow):
 
     def show_unit(self) -> UnitDialog:
         """The union, its parent unions over time, moving and ending its activity."""
+        from ui.dialogs.unit_dialog import UnitDialog
+
         dialog = UnitDialog(self.db, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.changed.connect(self.show_state)
@@ -302,21 +328,11 @@ class MainWindow(QMainWindow):
         if path:
             self.open_requested.emit(path)
 
-    def _about(self) -> None:
-        QMessageBox.about(self, _("About"), _(
-            "<b>Union office</b> {version}<br>Member register, activities and awards, "
-            "care and support, exchange with the parent union.<br>Database: {path}").format(
-                version=__version__, path=self.db.path or self.db.url))
-
     # -- window state --------------------------------------------------------------------
 
     def _restore(self) -> None:
         settings = window_state()
-        geometry = settings.value("main_window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1200, 760)
+        place(self, settings.value("main_window/geometry"))  # inside the screen it opens on
         tab = settings.value("main_window/tab", 0)
         self.tabs.setCurrentIndex(int(tab) if str(tab).isdigit() else 0)
 
@@ -324,6 +340,8 @@ class MainWindow(QMainWindow):
         if self.backup_on_close and self._close_task is None:
             # Something changed since the newest backup? Then one more, in the background
             # (the window stays responsive), and the window closes when it is made.
+            from unionapp.backups import automatic_backup
+
             event.ignore()
             db = self.db
 

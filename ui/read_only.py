@@ -11,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
-from ui.dialogs.support_step import ACTION
 from unionapp.i18n import _
 
 # Source texts of every control that changes data.
@@ -28,6 +27,8 @@ EDIT_LABELS = (
 
 
 def edit_texts() -> set[str]:
+    from ui.dialogs.support_step import ACTION
+
     texts = {_(label).replace("&", "") for label in EDIT_LABELS}
     texts |= {_(label).replace("&", "") for label in ACTION.values()}
     return texts

@@ -1,8 +1,6 @@
 """unionapp: the core of the union office program (no Qt here, ever)."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("unionapp")
-except PackageNotFoundError:  # running from a bundle or a bare checkout
-    __version__ = "0.1.0"
+# pyproject.toml's version, written here too (tests/core/test_dependencies.py keeps them
+# equal): the program needs no package metadata at start (importlib.metadata costs ~50 ms)
+# nor in a bundle.
+__version__ = "0.1.0"

@@ -20,9 +20,9 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import exc, func, select
 from sqlalchemy.orm import Session
 
@@ -42,7 +42,9 @@ from .permissions import (
 )
 from .text import format_moment
 
-HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 MAX_TRIES = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD = 8
@@ -52,9 +54,22 @@ DEFAULT_IDLE_MINUTES = 10
 MAX_IDLE_MINUTES = 240
 _RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 _USERNAME = re.compile(r"[^\s/\\:]{1,100}")
-# Verified against when a username does not exist, so a wrong name takes as long as a
-# wrong password.
-_DUMMY_HASH = HASHER.hash("not a password")
+
+
+@cache
+def hasher() -> PasswordHasher:
+    """Argon2id with OWASP's minimum (loaded when a password is first checked or set, not
+    with the window)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when a username does not exist, so a wrong name takes as long as a
+    wrong password."""
+    return hasher().hash("not a password")
 
 
 @dataclass(frozen=True)
@@ -161,7 +176,7 @@ def _normal_code(code: str) -> str:
 
 def _store_recovery(s: Session) -> str:
     code = new_recovery_code()
-    set_info(s, RECOVERY_KEY, HASHER.hash(_normal_code(code)))
+    set_info(s, RECOVERY_KEY, hasher().hash(_normal_code(code)))
     return code
 
 
@@ -205,7 +220,7 @@ def add_user(db: Database, username: str, role: str, password: str, *,
         user.full_name = full_name or user.full_name
         user.role = role
         user.active = True
-        user.password_hash = HASHER.hash(password)
+        user.password_hash = hasher().hash(password)
         user.password_changed_at = utcnow()
         user.failed_tries = 0
         user.locked_until = None
@@ -247,7 +262,7 @@ def reset_password(db: Database, username: str, new_password: str) -> AccountRow
         raise ValidationError(problems)
     with db.transaction() as s:
         user = _load(s, name)
-        user.password_hash = HASHER.hash(new_password)
+        user.password_hash = hasher().hash(new_password)
         user.password_changed_at = utcnow()
         user.failed_tries = 0
         user.locked_until = None
@@ -344,8 +359,11 @@ def _wrong() -> UserError:
 
 
 def _verify(stored: str | None, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    dummy = _dummy_hash()  # made on the first try whether or not the name exists
     try:
-        return HASHER.verify(stored or _DUMMY_HASH, password) and stored is not None
+        return hasher().verify(stored or dummy, password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -382,8 +400,8 @@ def sign_in(db: Database, username: str, password: str) -> Account:
                     _audit(s, "sign_in_failed", name, _("Wrong password for {name}").format(
                         name=name))
             else:
-                if HASHER.check_needs_rehash(stored):
-                    user.password_hash = HASHER.hash(password)
+                if hasher().check_needs_rehash(stored):
+                    user.password_hash = hasher().hash(password)
                 user.failed_tries = 0
                 user.locked_until = None
                 user.last_sign_in_at = now
@@ -420,18 +438,6 @@ def sign_out(db: Database) -> None:
     db.account = None
 
 
-def check_password(db: Database, password: str) -> bool:
-    """Whether ``password`` is the signed-in account's (unlocking the idle-locked window);
-    counts as a sign-in attempt (wrong tries lock the account)."""
-    if db.account is None:
-        return False
-    try:
-        sign_in(db, db.account.username, password)
-    except UserError:
-        return False
-    return True
-
-
 def change_password(db: Database, old_password: str, new_password: str) -> None:
     """The signed-in account changes its own password (any role, viewers included)."""
     account = db.account
@@ -447,7 +453,7 @@ def change_password(db: Database, old_password: str, new_password: str) -> None:
         user = _load(s, account.username)
         if not _verify(user.password_hash, old_password):
             raise UserError(_("The current password is wrong."))
-        user.password_hash = HASHER.hash(new_password)
+        user.password_hash = hasher().hash(new_password)
         user.password_changed_at = utcnow()
         user.must_change_password = False
         _audit(s, "change_password", user.username, _("{name} changed their password").format(
@@ -470,7 +476,7 @@ def recover(db: Database, username: str, code: str, new_password: str) -> str:
         valid = _verify(stored, _normal_code(code))
         if not valid or user is None or user.role != CHAIR or not user.active:
             raise UserError(_("The recovery code or the chair's username is wrong."))
-        user.password_hash = HASHER.hash(new_password)
+        user.password_hash = hasher().hash(new_password)
         user.password_changed_at = utcnow()
         user.failed_tries = 0
         user.locked_until = None

@@ -22,8 +22,6 @@ from .backups import backup_before, backup_before_bulk_delete
 from .db import Database
 from .errors import NotFound, Problem, UserError, ValidationError
 from .i18n import N_, _
-from .labels import label
-from .letterhead import dated_superior
 from .members import name_matches
 from .models import (
     Activity,
@@ -411,6 +409,8 @@ def decision_input(db: Database, decision_uuid: uuid.UUID) -> DecisionInput:
 def decision_defaults(db: Database, today: date | None = None) -> DecisionInput:
     """A new decision's starting values: the branch as issuer, the signer and the number's
     pattern of the latest decision (``16/QĐ-CĐCS`` → ``17/QĐ-CĐCS``)."""
+    from .letterhead import dated_superior  # PDF code: loaded when a decision is made
+
     today = today or date.today()
     with db.read() as s:
         home = s.scalar(select(OrgUnit).where(OrgUnit.uuid == db.home_unit_uuid))
@@ -685,6 +685,3 @@ def member_awards(db: Database, member_uuid: uuid.UUID) -> list[MemberAwardRow]:
             .order_by(AwardDecision.decided_on.desc(), AwardDecision.id.desc())).all()
     return [MemberAwardRow(*r[:8], serial_text(r[8], r[9])) for r in rows]
 
-
-def recipient_type_label(code: str) -> str:
-    return label(RECIPIENT_TYPE, code)

@@ -36,7 +36,7 @@ from .bulk import audit_summary
 from .db import CLOSED_INFO, Database, set_info
 from .errors import NotFound, UserError
 from .i18n import _
-from .models import AwardDecision, DatabaseInfo, Member, MemberStatus, OrgUnit, SupportCase
+from .models import AwardDecision, Member, MemberStatus, OrgUnit, SupportCase
 from .permissions import Permission, require
 from .progress import NO_PROGRESS, Progress
 from .text import format_date
@@ -314,8 +314,3 @@ def print_copies(db: Database, decision_uuid: uuid.UUID, out: Path, *,
             path=error.filename or out, error=error.strerror or error)) from None
     return CopiesResult(out, len(numbered), len(awards) - len(numbered))
 
-
-def closed_info(db: Database) -> str | None:
-    with db.read() as s:
-        row = s.get(DatabaseInfo, CLOSED_INFO)
-        return row.value if row is not None else None

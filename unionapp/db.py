@@ -51,6 +51,10 @@ PROBE_TIMEOUT_MS = 2_000  # at opening: how long another program's write lock is
 # Failures of the disk or the file, which failures.explain turns into a plain message.
 STORAGE_ERRORS = (SQLAlchemyError, sqlite3.Error, OSError)
 WRITE_LOCK = 0x756E696F6E617070  # "unionapp": the key of the writers' advisory lock (PostgreSQL)
+# The newest migration's revision. A database already there opens without loading Alembic
+# (a tenth of a second at every start); tests/core/test_schema_head.py keeps it in step with
+# unionapp/migrations/versions.
+HEAD_REVISION = "0720"
 
 
 def default_path(demo: bool = False) -> Path:
@@ -451,10 +455,18 @@ def _alembic_config() -> Any:
 
 
 def schema_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
+    """The revision the database's schema is at (None: a new, empty database), read as
+    Alembic keeps it, without loading Alembic."""
+    if not inspect(engine).has_table("alembic_version"):
+        return None
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(rows) > 1:  # several heads: only Alembic can say what that means
+        from alembic.runtime.migration import MigrationContext
+
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    return rows[0] if rows else None
 
 
 def head_revision() -> str:
@@ -474,7 +486,7 @@ def known_revisions() -> set[str]:
 
 
 def _known_revision(revision: str | None) -> bool:
-    return revision is None or revision in known_revisions()
+    return revision in (None, HEAD_REVISION) or revision in known_revisions()
 
 
 def _newer() -> NewerDatabase:
@@ -485,13 +497,13 @@ def _newer() -> NewerDatabase:
 def upgrade(db: Database) -> None:
     """Bring the schema to the newest revision. An existing SQLite database is backed up
     first, so a failed upgrade never costs data."""
+    current = schema_revision(db.engine)
+    if current == HEAD_REVISION:
+        return
     from alembic import command
 
     from .backups import backup_before
 
-    current = schema_revision(db.engine)
-    if current == head_revision():
-        return
     if not _known_revision(current):
         raise _newer()
     if inspect(db.engine).get_table_names():

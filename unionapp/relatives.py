@@ -17,7 +17,7 @@ from .db import Database
 from .errors import NotFound, Problem, ValidationError
 from .i18n import _
 from .members import OLDEST_YEAR
-from .models import Member, MemberRelative, Relation, utcnow
+from .models import Member, MemberRelative, Relation
 from .permissions import Permission, require
 from .text import clean, format_date
 
@@ -140,32 +140,3 @@ def add_relative_in(s: Session, member: Member, data: RelativeInput) -> MemberRe
     s.add(relative)
     return relative
 
-
-def _load(s: Session, relative_uuid: uuid.UUID) -> MemberRelative:
-    relative = s.scalar(select(MemberRelative).where(MemberRelative.uuid == relative_uuid))
-    if relative is None or relative.deleted_at is not None:
-        raise NotFound(_("No such relative."))
-    return relative
-
-
-def update_relative(db: Database, relative_uuid: uuid.UUID, data: RelativeInput) -> RelativeRow:
-    require(db, Permission.MEMBERS_EDIT)
-    data = data.cleaned()
-    if problems := validate_relative(data):
-        raise ValidationError(problems)
-    with db.transaction() as s:
-        relative = _load(s, relative_uuid)
-        relative.full_name = data.full_name
-        relative.relation = data.relation
-        relative.date_of_birth = data.date_of_birth
-        relative.birth_year = data.birth_year
-        relative.note = data.note
-        s.flush()
-        return _row(relative, relative.member.uuid)
-
-
-def delete_relative(db: Database, relative_uuid: uuid.UUID) -> None:
-    """Remove a relative entered by mistake (a tombstone; support cases keep the name)."""
-    require(db, Permission.MEMBERS_EDIT)
-    with db.transaction() as s:
-        _load(s, relative_uuid).deleted_at = utcnow()

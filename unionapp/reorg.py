@@ -196,10 +196,6 @@ def parent_history(db: Database, unit: uuid.UUID | None = None) -> list[ParentPe
         return periods(s, unit)
 
 
-def parent_on(db: Database, day: date, unit: uuid.UUID | None = None) -> ParentPeriod:
-    return period_on(parent_history(db, unit), day)
-
-
 def unit_by_code(db: Database, code: str) -> uuid.UUID:
     with db.read() as s:
         found = s.scalar(select(OrgUnit.uuid).where(OrgUnit.code == clean(code)))

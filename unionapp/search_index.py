@@ -27,12 +27,11 @@ import re
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import column, table, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 SPACING = 1 << 32
 LIVE = "zzlive"
-TEXT_TABLE = table("member_search_text", column("rank"), column("member_id"), column("text"))
 
 
 def token(kind: str, value: str) -> str:

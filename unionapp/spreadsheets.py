@@ -16,8 +16,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | int | float | date | None
 
@@ -44,6 +42,8 @@ class Sheet:
 def write_xlsx(path: Path, sheet: Sheet) -> int:
     """Write ``sheet`` to an .xlsx file; dates as real dates shown dd/mm/yyyy, the header
     frozen, text never turned into formulas. Returns the number of data rows."""
+    import xlsxwriter  # loaded when a file is written, not with every list that can export
+
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
                                                "strings_to_numbers": False,
                                                "strings_to_urls": False,

@@ -72,7 +72,7 @@ def test_a_viewer_sees_masked_cccd_and_phone_and_no_edit_actions(
     assert members.model.data(cccd) == "*********345"
     assert members.model.data(phone) == "*******678"
     support = window.support_tab
-    visible = {a.text() for a in support.toolbar.actions() if a.isVisible() and a.text()}
+    visible = {a.text() for a in support.toolbar_actions() if a.isVisible() and a.text()}
     assert {"Xem / sửa…", "Danh sách ký nhận…"} <= visible
     assert not visible & {"Thêm hồ sơ…", "Duyệt", PAY, "Xóa", "Quỹ…", "Danh mục…",
                           "Chi theo danh sách…", "Điều chỉnh số tiền…"}
@@ -99,13 +99,13 @@ def test_the_clerk_and_treasurer_see_their_own_work(qtbot: QtBot, office_db: Dat
     as_role(office_db, "clerk")
     clerk = _window(qtbot, office_db)
     assert {"Thêm đoàn viên…", "Nhập từ Excel…"} <= _visible_buttons(clerk.members_tab)
-    visible = {a.text() for a in clerk.support_tab.toolbar.actions() if a.isVisible()}
+    visible = {a.text() for a in clerk.support_tab.toolbar_actions() if a.isVisible()}
     assert "Thêm hồ sơ…" in visible and "Duyệt" not in visible and PAY not in visible
     clerk.close()
     as_role(office_db, "treasurer")
     treasurer = _window(qtbot, office_db)
     assert "Thêm đoàn viên…" not in _visible_buttons(treasurer.members_tab)
-    visible = {a.text() for a in treasurer.support_tab.toolbar.actions() if a.isVisible()}
+    visible = {a.text() for a in treasurer.support_tab.toolbar_actions() if a.isVisible()}
     assert {PAY, "Quỹ…"} <= visible and "Thêm hồ sơ…" not in visible
 
 

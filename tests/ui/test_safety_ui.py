@@ -58,6 +58,12 @@ def _idle(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: not Task._running, timeout=30_000)
 
 
+def _checked(qtbot: QtBot, controller: app_module.Controller) -> None:
+    """The check at start (and the day's backup), begun after the first paint, is done."""
+    qtbot.waitUntil(lambda: controller.checking is not None and controller.checking.finished,
+                    timeout=30_000)
+
+
 def _add_member(db: Database, name: str = "Lê Văn Mới") -> None:
     members.create_member(db, members.MemberInput(full_name=name, joined_on=date(2024, 1, 1)))
 
@@ -79,7 +85,7 @@ def test_restoring_from_the_dialog_reopens_the_database(
         qtbot: QtBot, demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     controller = _controller(qtbot, "--db", str(demo_path))
     window = _window(qtbot, controller)
-    _idle(qtbot)  # the check and the day's backup at start
+    _checked(qtbot, controller)  # the check and the day's backup at start
     assert controller.db is not None
     [daily] = backups.list_backups(controller.db)
     assert daily.reason == "daily" and daily.members == 300
@@ -167,7 +173,7 @@ def test_the_window_keeps_working_while_a_backup_runs(
     controller = _controller(qtbot, "--db", str(demo_path))
     _window(qtbot, controller)
     started = time.perf_counter()
-    _idle(qtbot)
+    _checked(qtbot, controller)
     timer.stop()
     assert controller.db is not None and backups.list_backups(controller.db)  # it was made
     during = [t for t in ticks if t >= started]
@@ -178,7 +184,7 @@ def test_the_window_keeps_working_while_a_backup_runs(
 def test_closing_after_changes_backs_up_first(qtbot: QtBot, demo_path: Path) -> None:
     controller = _controller(qtbot, "--db", str(demo_path))
     window = _window(qtbot, controller)
-    _idle(qtbot)
+    _checked(qtbot, controller)
     assert controller.db is not None
     db = controller.db
     window.close()  # nothing changed since the day's backup: closes at once

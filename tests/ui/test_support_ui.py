@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from tests.pdfcheck import pdf_pages, pdf_text
-from ui.dialogs import support_common
+from ui.dialogs import pdf_preview, support_common
 from ui.dialogs.support_batch import BatchDialog
 from ui.dialogs.support_case import CaseDialog
 from ui.dialogs.support_print import PrintListDialog
@@ -248,7 +248,7 @@ def test_the_batch_dialog_records_many_cases_at_once(qtbot: QtBot, demo_db: Data
 def test_printing_the_signature_list_and_slips(tab: SupportTab, qtbot: QtBot,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[Path] = []
-    monkeypatch.setattr(tab_module, "preview_pdf",
+    monkeypatch.setattr(pdf_preview, "preview_pdf",  # the tab imports it when it shows one
                         lambda parent, path, title="", **kwargs: shown.append(path))
     monkeypatch.setattr(PrintListDialog, "exec", lambda self: 1)
     tet = next(i for i in range(tab.batches.count())
@@ -271,7 +271,7 @@ def test_the_signature_list_prints_what_is_selected_and_says_so_first(
         tab: SupportTab, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 16.7: one case selected printed the whole year (362 cases, 22 pages) on main."""
     shown: list[tuple[Path, str]] = []
-    monkeypatch.setattr(tab_module, "preview_pdf",
+    monkeypatch.setattr(pdf_preview, "preview_pdf",  # the tab imports it when it shows one
                         lambda parent, path, title="", **kwargs: shown.append((path, title)))
     said: list[str] = []
 
@@ -306,7 +306,7 @@ def test_the_slip_preview_is_titled_with_the_person(tab: SupportTab, qtbot: QtBo
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 16.8: the window was titled with a file name (phieu-chi-20261204-035305)."""
     shown: list[str] = []
-    monkeypatch.setattr(tab_module, "preview_pdf",
+    monkeypatch.setattr(pdf_preview, "preview_pdf",  # the tab imports it when it shows one
                         lambda parent, path, title="", **kwargs: shown.append(title))
     row = _row_of(tab, SupportStatus.PAID)
     _select(tab, row)

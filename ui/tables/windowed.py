@@ -36,6 +36,9 @@ class Column(Generic[R]):
     align: Qt.AlignmentFlag = LEFT
     width: int = 120
     hidden: bool = False  # hidden unless the user shows it (e.g. personal data)
+    # The words a column of fixed words shows (N_() strings): it is made wide enough for the
+    # longest in the font on screen, whatever the desktop's font size.
+    fits: tuple[str, ...] = ()
 
 
 class WindowedModel(QAbstractTableModel, Generic[R]):

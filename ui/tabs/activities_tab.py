@@ -9,8 +9,6 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QInputDialog, QTabWidget, QVBoxLayout, QWidget
 
-from ui.dialogs.activity_dialogs import ActivityDialog, ParticipantDialog
-from ui.dialogs.member_picker import choose_one, pick_members
 from ui.tables.windowed import CENTER, RIGHT, Column, RowSource
 from ui.tabs.decisions_tab import DecisionsSection
 from ui.tabs.initiatives_tab import InitiativesTab
@@ -89,6 +87,8 @@ class ActivityListTab(ListTab):
         return _("{count} activities").format(count=count)
 
     def new_activity(self, kind: str | None = None) -> None:
+        from ui.dialogs.activity_dialogs import ActivityDialog
+
         dialog = ActivityDialog(self.db, None, self, kind=kind)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
             self.reload()
@@ -98,6 +98,8 @@ class ActivityListTab(ListTab):
         self.new_activity(ActivityKind.EMULATION_MOVEMENT)
 
     def edit_activity(self) -> None:
+        from ui.dialogs.activity_dialogs import ActivityDialog
+
         row = current_row(self)
         if row is None:
             return
@@ -165,6 +167,8 @@ class ParticipantsTab(ListTab):
             self.footer.setText(self.footer.text() + " — " + summary_text)
 
     def add_members(self) -> None:
+        from ui.dialogs.member_picker import pick_members
+
         if self.activity is None:
             return
         chosen = pick_members(self.db, _("Add participants to “{title}”").format(
@@ -183,6 +187,8 @@ class ParticipantsTab(ListTab):
                  label=_("Adding participants…"))
 
     def add_group(self) -> None:
+        from ui.dialogs.member_picker import choose_one
+
         if self.activity is None:
             return
         group = choose_one(self, _("Add a whole group"), _("Every active member of:"),
@@ -198,6 +204,8 @@ class ParticipantsTab(ListTab):
                  label=_("Adding participants…"))
 
     def edit_result(self) -> None:
+        from ui.dialogs.activity_dialogs import ParticipantDialog
+
         rows = selected_rows(self)
         if not rows:
             return

@@ -8,12 +8,6 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from ui.dialogs.award_kinds import AwardKindsDialog
-from ui.dialogs.award_register import AwardRegisterDialog
-from ui.dialogs.certificate_dialogs import CalibrationDialog, PrintCertificatesDialog
-from ui.dialogs.decision_dialogs import AwardEditDialog, DecisionDialog, UnitPickerDialog
-from ui.dialogs.member_picker import pick_members
-from ui.dialogs.recipient_import import RecipientImportDialog
 from ui.tables.windowed import CENTER, RIGHT, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
 from ui.tabs.sections import (
@@ -98,11 +92,15 @@ class DecisionListTab(ListTab):
         reselect(self, key or (row.uuid if row else None))
 
     def new_decision(self) -> None:
+        from ui.dialogs.decision_dialogs import DecisionDialog
+
         dialog = DecisionDialog(self.db, None, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
             self.refresh_keeping(dialog.saved.uuid)
 
     def edit_decision(self) -> None:
+        from ui.dialogs.decision_dialogs import DecisionDialog
+
         row = current_row(self)
         if row is not None and DecisionDialog(self.db, row.uuid, self).exec():
             self.refresh_keeping(row.uuid)
@@ -119,6 +117,8 @@ class DecisionListTab(ListTab):
                  cancellable=False)
 
     def print_certificates(self, award_uuids: list[uuid.UUID] | None = None) -> None:
+        from ui.dialogs.certificate_dialogs import PrintCertificatesDialog
+
         row = current_row(self)
         if row is None:
             return
@@ -127,12 +127,18 @@ class DecisionListTab(ListTab):
         dialog.exec()
 
     def open_register(self) -> None:
+        from ui.dialogs.award_register import AwardRegisterDialog
+
         AwardRegisterDialog(self.db, self).exec()
 
     def open_kinds(self) -> None:
+        from ui.dialogs.award_kinds import AwardKindsDialog
+
         AwardKindsDialog(self.db, self).exec()
 
     def open_calibration(self) -> None:
+        from ui.dialogs.certificate_dialogs import CalibrationDialog
+
         CalibrationDialog(self).exec()
 
 
@@ -188,6 +194,8 @@ class RecipientsTab(ListTab):
             self.footer.setText(self.footer.text() + " — " + message)
 
     def add_members(self) -> None:
+        from ui.dialogs.member_picker import pick_members
+
         if self.decision is None:
             return
         chosen = pick_members(self.db, _("Add members to decision {number}").format(
@@ -206,6 +214,8 @@ class RecipientsTab(ListTab):
                  label=_("Adding recipients…"))
 
     def add_units(self) -> None:
+        from ui.dialogs.decision_dialogs import UnitPickerDialog
+
         if self.decision is None:
             return
         dialog = UnitPickerDialog(self.db, self)
@@ -219,6 +229,8 @@ class RecipientsTab(ListTab):
         self._after_change(added_text(summary))
 
     def import_file(self) -> None:
+        from ui.dialogs.recipient_import import RecipientImportDialog
+
         if self.decision is None:
             return
         dialog = RecipientImportDialog(self.db, self.decision.uuid, self.decision.number,
@@ -229,6 +241,8 @@ class RecipientsTab(ListTab):
                                                      dialog.result.already)))
 
     def edit_award(self) -> None:
+        from ui.dialogs.decision_dialogs import AwardEditDialog
+
         rows = selected_rows(self)
         if len(rows) == 1 and AwardEditDialog(self.db, rows[0], self).exec():
             self._after_change()

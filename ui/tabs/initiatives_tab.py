@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from ui.dialogs.initiative_dialog import InitiativeDialog
 from ui.tables.windowed import CENTER, RIGHT, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
 from ui.tabs.sections import add_buttons, confirm, current_row, reselect
@@ -58,12 +57,16 @@ class InitiativesTab(ListTab):
             count=count, amount=format_vnd(total))
 
     def new_initiative(self) -> None:
+        from ui.dialogs.initiative_dialog import InitiativeDialog
+
         dialog = InitiativeDialog(self.db, None, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
             self.reload()
             reselect(self, dialog.saved.uuid)
 
     def edit_initiative(self) -> None:
+        from ui.dialogs.initiative_dialog import InitiativeDialog
+
         row = current_row(self)
         if row is not None and InitiativeDialog(self.db, row.uuid, self).exec():
             self.reload()

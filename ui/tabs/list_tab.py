@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -52,7 +53,7 @@ class ListTab(QWidget):
         self.view.horizontalHeader().setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.horizontalHeader().customContextMenuRequested.connect(self._choose_columns)
         for i, column in enumerate(columns):
-            self.view.setColumnWidth(i, column.width)
+            self.view.setColumnWidth(i, self._fitted_width(i, column))
         self._restore_hidden_columns()
         self.footer = QLabel()
 
@@ -110,6 +111,17 @@ class ListTab(QWidget):
             self.filters.addWidget(QLabel(label))
         self.filters.addWidget(combo)
         combo.currentIndexChanged.connect(self.reload)
+
+    def _fitted_width(self, index: int, column: Column[Any]) -> int:
+        """The column's width, widened so that neither its title nor any of its fixed words
+        is cut in the font on screen."""
+        metrics = self.view.fontMetrics()
+        # a cell's text margins and focus frame, as the view draws them
+        padding = 2 * (self.view.style().pixelMetric(
+            QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.view) + 1) + 6
+        words = max((metrics.horizontalAdvance(_(word)) + padding for word in column.fits),
+                    default=0)
+        return max(column.width, words, self.view.horizontalHeader().sectionSizeHint(index))
 
     # -- behaviour -------------------------------------------------------------------------
 

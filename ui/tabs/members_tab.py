@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
-from ui.dialogs.import_dialog import ImportDialog
-from ui.dialogs.member_dialog import MemberDialog, MovementDialog
-from ui.dialogs.personal_export import PersonalExportDialog
-from ui.dialogs.transfer_dialogs import TransferOutDialog, transfer_in
 from ui.roles import needs
 from ui.tables.windowed import CENTER, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
@@ -26,18 +23,22 @@ from unionapp.models import Gender, MemberStatus, OrgKind
 from unionapp.org import list_units
 from unionapp.permissions import Permission
 from unionapp.progress import Progress
-from unionapp.rosters.export import export_members
 from unionapp.text import format_birth, format_date
+
+if TYPE_CHECKING:
+    from ui.dialogs.transfer_dialogs import TransferOutDialog
 
 COLUMNS: list[Column[MemberRow]] = [
     Column("full_name", N_("Full name"), lambda r: r.full_name, width=220),
     Column("date_of_birth", N_("Date of birth"),
            lambda r: format_birth(r.date_of_birth, r.birth_year), CENTER, 100),
-    Column("gender", N_("Gender"), lambda r: label(GENDER, r.gender), CENTER, 70),
+    Column("gender", N_("Gender"), lambda r: label(GENDER, r.gender), CENTER, 70,
+           fits=tuple(GENDER.values())),
     Column("org_unit", N_("Union group"), lambda r: r.org_unit, width=260),
     Column("union_role", N_("Union role"), lambda r: r.union_role, width=150),
     Column("job_title", N_("Job title"), lambda r: r.job_title, width=150),
-    Column("status", N_("Status"), lambda r: label(MEMBER_STATUS, r.status), width=120),
+    Column("status", N_("Status"), lambda r: label(MEMBER_STATUS, r.status), width=120,
+           fits=tuple(MEMBER_STATUS.values())),
     Column("joined_on", N_("Admission date"), lambda r: format_date(r.joined_on), CENTER, 110),
     Column("card_number", N_("Card number"), lambda r: r.card_number, width=110, hidden=True),
     Column("national_id", N_("CCCD number"), lambda r: r.national_id or "", width=120,
@@ -112,6 +113,8 @@ class MembersTab(ListTab):
         return row if isinstance(row, MemberRow) else None
 
     def open_member(self, member_uuid: uuid.UUID | None) -> None:
+        from ui.dialogs.member_dialog import MemberDialog
+
         dialog = MemberDialog(self.db, member_uuid, self)
         dialog.exec()
         if dialog.saved is not None or member_uuid is not None:
@@ -131,6 +134,8 @@ class MembersTab(ListTab):
             self.open_member(row.uuid)
 
     def record_movement(self) -> None:
+        from ui.dialogs.member_dialog import MovementDialog
+
         row = self.selected()
         if row is not None and MovementDialog(self.db, row.uuid, self).exec():
             self.reload()
@@ -141,6 +146,8 @@ class MembersTab(ListTab):
 
     def transfer_out(self) -> TransferOutDialog | None:
         """The selected members transfer to another branch: the letters and the file."""
+        from ui.dialogs.transfer_dialogs import TransferOutDialog
+
         chosen = self.selected_rows()
         if not chosen:
             QMessageBox.information(self, _("Transfer members out"),
@@ -156,6 +163,8 @@ class MembersTab(ListTab):
         QMessageBox.information(self, _("Transfer members out"), result.text())  # type: ignore[attr-defined]
 
     def transfer_in(self) -> None:
+        from ui.dialogs.transfer_dialogs import transfer_in
+
         transfer_in(self, self.db, lambda _result: self.reload())
 
     def delete_selected(self) -> None:
@@ -170,12 +179,17 @@ class MembersTab(ListTab):
             self.reload()
 
     def import_file(self) -> None:
+        from ui.dialogs.import_dialog import ImportDialog
+
         dialog = ImportDialog(self.db, parent=self)
         dialog.choose_file()
         if dialog.path is not None and dialog.exec():
             self.reload()
 
     def export_file(self) -> None:
+        from ui.dialogs.personal_export import PersonalExportDialog
+        from unionapp.rosters.export import export_members
+
         choose = PersonalExportDialog(self.db, self)
         if not choose.exec() or choose.choice is None:
             return

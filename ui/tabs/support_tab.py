@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
@@ -31,13 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dialogs.pdf_preview import preview_pdf
-from ui.dialogs.support_batch import BatchDialog
-from ui.dialogs.support_case import CaseDialog
-from ui.dialogs.support_common import with_overspend_check
-from ui.dialogs.support_print import PrintListDialog
-from ui.dialogs.support_setup import FundsDialog, KindsDialog
-from ui.dialogs.support_step import ACTION, CorrectionDialog, StepDialog
+from ui.dialogs.support_step import ACTION  # the step buttons say what the dialogs say
 from ui.roles import needs
 from ui.tables.windowed import CENTER, RIGHT, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
@@ -66,17 +61,10 @@ from unionapp.support import (
 )
 from unionapp.support.batches import batch_list
 from unionapp.support.cases import STEP_PERMISSION
-from unionapp.support.export import export_cases
-from unionapp.support.papers import (
-    ListScope,
-    PaperResult,
-    list_scope,
-    paper_path,
-    paper_setup,
-    payment_slips_pdf,
-    signature_list_pdf,
-)
 from unionapp.text import format_date, format_vnd
+
+if TYPE_CHECKING:
+    from unionapp.support.papers import ListScope, PaperResult
 
 RED = QBrush(QColor("#b00020"))
 
@@ -89,7 +77,8 @@ COLUMNS: list[Column[CaseRow]] = [
            width=190),
     Column("kind", N_("Kind of support"), lambda r: r.kind, width=160),
     Column("amount", N_("Amount"), lambda r: format_vnd(r.amount), RIGHT, 110),
-    Column("status", N_("Status"), lambda r: label(SUPPORT_STATUS, r.status), width=90),
+    Column("status", N_("Status"), lambda r: label(SUPPORT_STATUS, r.status), width=90,
+           fits=tuple(SUPPORT_STATUS.values())),
     Column("fund", N_("Fund"), lambda r: r.fund, width=200, hidden=True),
     Column("batch", N_("Batch"), lambda r: r.batch, width=200, hidden=True),
     Column("reason", N_("Reason"), lambda r: r.reason, width=260),
@@ -244,15 +233,37 @@ class SupportTab(ListTab):
                                    *((a, STEP_PERMISSION[s])
                                      for s, a in self.step_actions.items())):
             needs(action, permission)
+        # The day's work on the toolbar; the rarer actions under "More ▾", so that it fits a
+        # 1024-pixel screen (and a larger desktop font on a wider one) without a » menu.
         for group in ((self.new_action, self.edit_action),
                       tuple(self.step_actions.values()),
-                      (self.correct_action, self.delete_action),
                       (self.batch_action,),
-                      (self.print_list_action, self.print_slip_action, self.export_action),
-                      (self.funds_action, self.kinds_action)):
+                      (self.print_list_action, self.print_slip_action)):
             for action in group:
                 self.toolbar.addAction(action)
             self.toolbar.addSeparator()
+        more = QMenu(self)
+        for group in ((self.correct_action, self.delete_action), (self.export_action,),
+                      (self.funds_action, self.kinds_action)):
+            more.addSeparator()
+            more.addActions(list(group))
+        self.more_button = QToolButton()
+        self.more_button.setText(_("More"))
+        self.more_button.setMenu(more)
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.more_action = self.toolbar.addWidget(self.more_button)
+        for action in more.actions():  # shown while the role may take one of them
+            action.changed.connect(self._update_more)
+        self._update_more()
+
+    def toolbar_actions(self) -> list[QAction]:
+        """Every action the toolbar offers, its "More" menu's included."""
+        return [a for a in self.toolbar.actions() if a is not self.more_action] + [
+            a for a in self.more_button.menu().actions() if not a.isSeparator()]
+
+    def _update_more(self) -> None:
+        self.more_action.setVisible(any(a.isVisible() for a in self.more_button.menu().actions()
+                                        if not a.isSeparator()))
 
     def _fill_kinds(self) -> None:
         current = self.kind.currentData()
@@ -384,10 +395,14 @@ class SupportTab(ListTab):
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     def new_case(self) -> None:
+        from ui.dialogs.support_case import CaseDialog
+
         if CaseDialog(self.db, parent=self).exec():
             self.reload()
 
     def edit_case(self, case_uuid: uuid.UUID | None = None) -> None:
+        from ui.dialogs.support_case import CaseDialog
+
         if case_uuid is None:
             rows = self.selected_rows()
             if len(rows) != 1:
@@ -402,6 +417,9 @@ class SupportTab(ListTab):
             self.reload()
 
     def step(self, to_status: str) -> None:
+        from ui.dialogs.support_common import with_overspend_check
+        from ui.dialogs.support_step import StepDialog
+
         rows = self.selected_rows()
         if not rows:
             return
@@ -422,6 +440,9 @@ class SupportTab(ListTab):
         self.reload()
 
     def correct(self) -> None:
+        from ui.dialogs.support_common import with_overspend_check
+        from ui.dialogs.support_step import CorrectionDialog
+
         rows = self.selected_rows()
         if len(rows) != 1:
             return
@@ -455,6 +476,8 @@ class SupportTab(ListTab):
         self.reload()
 
     def new_batch(self) -> None:
+        from ui.dialogs.support_batch import BatchDialog
+
         dialog = BatchDialog(self.db, self)
         if not dialog.exec() or dialog.batch_result is None:
             return
@@ -487,6 +510,8 @@ class SupportTab(ListTab):
     def list_scopes(self) -> list[ListScope]:
         """What a signature list may hold: the selected cases first (when any are), then
         the batch or the list as shown."""
+        from unionapp.support.papers import list_scope
+
         query, rows = self.query(), self.selected_rows()
         scopes = []
         if rows:
@@ -501,6 +526,9 @@ class SupportTab(ListTab):
         return scopes
 
     def print_list(self) -> None:
+        from ui.dialogs.support_print import PrintListDialog
+        from unionapp.support.papers import paper_path, paper_setup, signature_list_pdf
+
         title, subtitle = self._default_title()
         dialog = PrintListDialog(paper_setup(self.db), title=title, subtitle=subtitle,
                                  scopes=self.list_scopes(), parent=self)
@@ -523,6 +551,8 @@ class SupportTab(ListTab):
                  label=_("Preparing the signature list…"))
 
     def print_slips(self) -> None:
+        from unionapp.support.papers import paper_path, payment_slips_pdf
+
         rows = self.selected_rows()
         if not rows:
             return
@@ -540,10 +570,14 @@ class SupportTab(ListTab):
     def _show_paper(self, result: PaperResult, title: str) -> None:
         """The preview, titled with what the paper is (its file name is nobody's business);
         saving it proposes that title as the file's name, in Documents."""
+        from ui.dialogs.pdf_preview import preview_pdf
+
         self.last_paper = result
         preview_pdf(self, result.path, title)
 
     def export(self) -> None:
+        from unionapp.support.export import export_cases
+
         title, _subtitle = self._default_title()
         name, chosen = QFileDialog.getSaveFileName(
             self, _("Export the list"), str(proposed_path("cham-lo-ho-tro", ".xlsx")),
@@ -567,12 +601,16 @@ class SupportTab(ListTab):
     # -- set-up --------------------------------------------------------------------------------
 
     def manage_funds(self) -> None:
+        from ui.dialogs.support_setup import FundsDialog
+
         dialog = FundsDialog(self.db, self.year.currentData(), self)
         dialog.exec()
         if dialog.changed:
             self.reload()
 
     def manage_kinds(self) -> None:
+        from ui.dialogs.support_setup import KindsDialog
+
         dialog = KindsDialog(self.db, self)
         dialog.exec()
         if dialog.changed:

@@ -4,6 +4,7 @@ over the same services the GUI uses. With no command, the launcher opens the win
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -14,25 +15,12 @@ from ..errors import UserError
 from ..failures import explain
 from ..i18n import LANGUAGES, _, initial_language, set_language
 from ..settings import Settings
-from . import (
-    audit_cmd,
-    awards_cmd,
-    backup_cmd,
-    branch_cmd,
-    certificates_cmd,
-    demo_cmd,
-    init_cmd,
-    keys_cmd,
-    members_cmd,
-    org_cmd,
-    package_cmd,
-    reports_cmd,
-    support_cmd,
-    users_cmd,
-)
 
-GROUPS = (init_cmd, demo_cmd, members_cmd, support_cmd, awards_cmd, certificates_cmd, keys_cmd,
-          package_cmd, users_cmd, audit_cmd, reports_cmd, backup_cmd, org_cmd, branch_cmd)
+# The command groups, in the order --help lists them. Their modules (and the services they
+# import) load only when a command line has a command: the window starts without them.
+GROUPS = ("init_cmd", "demo_cmd", "members_cmd", "support_cmd", "awards_cmd",
+          "certificates_cmd", "keys_cmd", "package_cmd", "users_cmd", "audit_cmd", "reports_cmd",
+          "backup_cmd", "org_cmd", "branch_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +29,15 @@ def build_parser() -> argparse.ArgumentParser:
         description=_("Union office software: members, activities and awards, support cases."),
     )
     parser.add_argument("--version", action="version", version=f"unionapp {__version__}")
+    _add_window_options(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in GROUPS:
+        importlib.import_module(f"{__name__}.{name}").register(commands)
+    return parser
+
+
+def _add_window_options(parser: argparse.ArgumentParser) -> None:
+    """The options before any command (all that opening the window needs)."""
     parser.add_argument(
         "--db",
         metavar="PATH",
@@ -61,10 +58,6 @@ def build_parser() -> argparse.ArgumentParser:
     # For CI's check of the installed bundle (installer/smoke.sh): open the window, report
     # what is on screen after N seconds, and quit. Not for users, so not in --help.
     parser.add_argument("--smoke-seconds", type=float, help=argparse.SUPPRESS)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in GROUPS:
-        group.register(commands)
-    return parser
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -75,6 +68,16 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         set_language(lang)  # an explicit --lang wins over UNIONAPP_LANG and the saved choice
     else:
         initial_language(Settings.load().language)
+    # No command (the window): the options alone, without loading every command's module.
+    window = argparse.ArgumentParser(prog="unionapp", add_help=False, exit_on_error=False)
+    _add_window_options(window)
+    try:
+        args, rest = window.parse_known_args(argv)
+    except argparse.ArgumentError:
+        rest = argv  # the full parser says what is wrong, with the whole usage
+    if not rest:
+        args.command = None
+        return args
     return build_parser().parse_args(argv)
 
 

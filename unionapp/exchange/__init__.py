@@ -54,10 +54,25 @@ tests: :func:`export_package`, :func:`import_package` (``dry_run=True`` to check
 preview), the key functions of :mod:`.keys`, and the parent union's views of :mod:`.parent`.
 """
 
-from .export import ExportResult, export_package
-from .importer import check_package, import_package, import_packages
-from .reader import DEFAULT_LIMITS, Limits
-from .summary import ImportSummary, Outcome, Status
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .export import ExportResult, export_package
+    from .importer import check_package, import_package, import_packages
+    from .reader import DEFAULT_LIMITS, Limits
+    from .summary import ImportSummary, Outcome, Status
+
+# Where each name lives. They load when first asked for: the window's exchange tab reads the
+# parent's views (.parent) without loading signing, zip reading and merging.
+_HOMES = {
+    "DEFAULT_LIMITS": "reader", "Limits": "reader",
+    "ExportResult": "export", "export_package": "export",
+    "ImportSummary": "summary", "Outcome": "summary", "Status": "summary",
+    "check_package": "importer", "import_package": "importer", "import_packages": "importer",
+}
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -71,3 +86,10 @@ __all__ = [
     "import_package",
     "import_packages",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{home}", __name__), name)

@@ -74,7 +74,6 @@ class Kind:
     ALL = (BRANCH_EXPORT, REFERENCE_DATA)
 
 
-SYNC_FIELDS = ("uuid", "owner_uuid", "created_at", "updated_at", "version", "deleted_at")
 # Recomputed from other columns by the receiver, never sent.
 DERIVED = {"id", "name_folded", "sort_key", "title_folded"}
 TEXT_MAX = 20_000  # characters in a Text column (notes, reasons)

@@ -60,14 +60,6 @@ class Manifest:
     files: tuple[FileEntry, ...]
     acks: tuple[Ack, ...] = field(default=())
 
-    @property
-    def schema_major(self) -> int:
-        return int(self.schema_version.split(".")[0])
-
-    @property
-    def schema_minor(self) -> int:
-        return int(self.schema_version.split(".")[1])
-
     def to_bytes(self) -> bytes:
         content = {
             "format": FORMAT_ID,

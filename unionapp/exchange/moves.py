@@ -42,9 +42,6 @@ from .merge import Frame, Plan
 from .state import CHUNK, chunks, last_acked_export
 from .summary import Message
 
-HANDED_OVER = ("member", "member_relative")  # a transferred member's records
-
-
 # --- export --------------------------------------------------------------------------------
 
 
@@ -276,18 +273,6 @@ def _owners(s: Session, entity: str, records: Iterable[str]) -> dict[str, str]:
         for record, owner in s.execute(select(model.uuid, model.owner_uuid).where(
                 model.uuid.in_(list(part)))):
             out[str(record)] = str(owner)
-    return out
-
-
-def _relatives_of(s: Session, members: set[str]) -> dict[str, str]:
-    """Relative (UUID text) → their member (UUID text), for relatives here."""
-    out: dict[str, str] = {}
-    wanted = [uuid.UUID(m) for m in members]
-    for part in chunks(wanted, CHUNK):
-        for relative, member in s.execute(select(MemberRelative.uuid, Member.uuid).join(
-                Member, MemberRelative.member_id == Member.id).where(
-                Member.uuid.in_(list(part)))):
-            out[str(relative)] = str(member)
     return out
 
 

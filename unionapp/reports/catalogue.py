@@ -115,6 +115,3 @@ def json_key(figure_id: str, report_family: str | None) -> str:
         return JSON_NAMES.get(figure_id, spec.name)
     return figure_id
 
-
-def figures_of(families: tuple[str, ...] | frozenset[str] | set[str]) -> list[FigureSpec]:
-    return [s for s in FIGURES.values() if s.family in families]

@@ -137,10 +137,6 @@ class Definition:
     by_branch: tuple[Column, ...]
 
     @property
-    def figure_ids(self) -> list[str]:
-        return [spec.id for spec in FIGURES.values() if spec.family in self.families]
-
-    @property
     def family(self) -> str | None:
         """The family the report is about (its JSON names its figures briefly), if one."""
         return self.kind if self.kind in self.families else None

@@ -362,13 +362,3 @@ def copy_funds(db: Database, from_year: int, to_year: int) -> int:
             added += 1
         return added
 
-
-def fund_for(s: Session, code: str, year: int) -> SupportFund | None:
-    """The live fund with ``code`` for ``year`` (a kind's usual fund in a case's year)."""
-    if not code:
-        return None
-    return s.scalar(
-        select(SupportFund).where(
-            SupportFund.code == code, SupportFund.year == year, SupportFund.deleted_at.is_(None)
-        )
-    )

@@ -1,0 +1,145 @@
+"""Start-up: the window first. A plain start loads only what its windows need (an allow-list,
+checked on the real program in a child process), the checks that can wait start after the
+main window's first paint, and a database already at the newest schema opens without Alembic.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import run_cli
+from unionapp.cli import parse
+from unionapp.settings import Settings
+
+# Outside the standard library, what the program may load before its windows are painted.
+THIRD_PARTY = {
+    "start": {"PySide6", "shiboken6", "shibokensupport", "platformdirs"},
+    # The window reads the database: SQLAlchemy (with its compiled helpers) and the lock.
+    "main": {"PySide6", "shiboken6", "shibokensupport", "platformdirs", "sqlalchemy",
+             "typing_extensions", "filelock", "cython_runtime"},
+}
+# Loaded when first needed, never by a plain start: PDF, spreadsheets, signing, passwords,
+# migrations, the catalogue tools (named here so that a failure says which).
+NEVER = {"reportlab", "PIL", "pypdfium2", "python_calamine", "xlsxwriter", "openpyxl",
+         "cryptography", "argon2", "_argon2_cffi_bindings", "alembic", "mako", "babel",
+         "defusedxml", "psycopg", "pandas", "numpy"}
+# The program's own modules the start window may load: the launcher, the command line's
+# options (not its commands), settings, translations and the crash guard.
+START_WINDOW = {
+    "ui", "ui.launch", "ui.start", "ui.geometry", "ui.painted", "ui.state", "ui.crash",
+    "ui.qt_dialogs",
+    "ui.smoke",
+    "unionapp", "unionapp.cli", "unionapp.crash", "unionapp.errors", "unionapp.failures",
+    "unionapp.i18n", "unionapp.resources", "unionapp.settings",
+}
+# ...and the main window: its tabs and the services their lists read. A module added here
+# must be one the first paint really needs; a dialog, an import, an export, a paper or a
+# check that can wait loads when first used (see ui/app.py).
+MAIN_WINDOW = START_WINDOW | {
+    "ui.app", "ui.main_window", "ui.read_only", "ui.roles", "ui.idle", "ui.tasks", "ui.help_menu",
+    "ui.tables", "ui.tables.windowed", "ui.widgets", "ui.widgets.inputs", "ui.widgets.pause",
+    "ui.tabs", "ui.tabs.list_tab", "ui.tabs.sections", "ui.tabs.members_tab",
+    "ui.tabs.activities_tab", "ui.tabs.decisions_tab", "ui.tabs.initiatives_tab",
+    "ui.tabs.support_tab", "ui.tabs.exchange_tab",
+    "ui.dialogs", "ui.dialogs.support_step",  # the step buttons' names (ACTION)
+    "unionapp.db", "unionapp.drives", "unionapp.permissions", "unionapp.audit",
+    "unionapp.search_index", "unionapp.models", "unionapp.models.base",
+    "unionapp.models.org", "unionapp.models.people", "unionapp.models.activities",
+    "unionapp.models.awards", "unionapp.models.support", "unionapp.models.exchange",
+    "unionapp.models.admin", "unionapp.text", "unionapp.labels", "unionapp.paging",
+    "unionapp.progress", "unionapp.catalogues", "unionapp.org", "unionapp.members",
+    "unionapp.accounts", "unionapp.activities", "unionapp.awards", "unionapp.initiatives",
+    "unionapp.relatives", "unionapp.filenames", "unionapp.bulk",
+    "unionapp.support", "unionapp.support.cases", "unionapp.support.funds",
+    "unionapp.support.kinds", "unionapp.support.batches",
+    # services that back up before a bulk delete import the backups package (no work done)
+    "unionapp.backups", "unionapp.backups.catalogue", "unionapp.backups.checking",
+    "unionapp.backups.copying", "unionapp.backups.generations", "unionapp.backups.making",
+    "unionapp.backups.postgres", "unionapp.backups.restoring",
+    # the exchange tab: the parent's views (no signing, zip reading or merging)
+    "unionapp.exchange", "unionapp.exchange.parent", "unionapp.exchange.format",
+    "unionapp.exchange.state", "unionapp.exchange.storage", "unionapp.exchange.summary",
+    "unionapp.rosters", "unionapp.rosters.layout", "unionapp.rosters.reading",
+}
+
+
+def _outside(modules: list[str], own: set[str], third_party: set[str]) -> list[str]:
+    """The modules not allowed: our own ones not listed, others neither from the standard
+    library nor listed (interpreter internals, whose names start with "_", pass)."""
+    stray = []
+    for name in modules:
+        top = name.partition(".")[0]
+        if top in ("ui", "unionapp"):
+            if name not in own:
+                stray.append(name)
+        elif not (top in sys.stdlib_module_names or top in third_party
+                  or top.startswith("_") or top == "signature_bootstrap"):
+            stray.append(name)
+    return stray
+
+
+def test_a_plain_start_loads_only_what_its_windows_need(demo_path: Path,
+                                                        tmp_path: Path) -> None:
+    listing = tmp_path / "modules.json"
+    result = run_cli("--db", str(demo_path), "--smoke-seconds", "0", timeout=120,
+                     env={"UNIONAPP_SMOKE_MODULES": str(listing)})
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines[0] == {"painted": "StartWindow"}  # shown first, before the database opens
+    assert [w["class"] for w in lines[-1]["windows"]] == ["MainWindow"]
+    loaded = json.loads(listing.read_text(encoding="utf-8"))
+    for window, own, third_party in (("StartWindow", START_WINDOW, THIRD_PARTY["start"]),
+                                     ("MainWindow", MAIN_WINDOW, THIRD_PARTY["main"])):
+        modules = loaded[window]
+        assert not {m.partition(".")[0] for m in modules} & NEVER, window
+        assert _outside(modules, own, third_party) == [], window
+    assert "sqlalchemy" not in {m.partition(".")[0] for m in loaded["StartWindow"]}
+
+
+def test_a_command_still_finds_every_command() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("init", "members", "package", "reports", "backup", "branch"):
+        assert f"    {command} " in result.stdout
+    assert parse(["--db", "x.db", "--demo"]).command is None
+    assert parse(["--db", "x.db", "members", "find", "an"]).command == "members"
+
+
+def test_the_checks_that_can_wait_start_after_the_first_paint(
+        qtbot: QtBot, demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ui import app as app_module
+
+    started: list[bool] = []
+
+    def start_check(db: object, progress: object) -> app_module.StartCheck:
+        started.append(window_painted[0])
+        return app_module.StartCheck()
+
+    monkeypatch.setattr(app_module, "start_check", start_check)
+    window_painted = [False]
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    controller = app_module.Controller(app, parse(["--db", str(demo_path)]), Settings())
+    controller.start()
+    window = controller.window
+    assert window is not None
+    qtbot.addWidget(window)
+    assert started == []  # not with the window: after its first paint
+    qtbot.waitExposed(window)
+    window_painted[0] = True
+    qtbot.waitUntil(lambda: started == [True], timeout=10_000)
+    controller.shutdown()
+
+
+def test_the_sheet_reader_child_marker_is_the_launchers() -> None:
+    from ui.launch import SHEET_CHILD
+    from unionapp.rosters.reading import CHILD_MARKER
+
+    assert SHEET_CHILD == CHILD_MARKER
