@@ -28,14 +28,15 @@ from ui.dialogs.reports import ReportDialog, open_report_dialog
 from ui.dialogs.sign_in import ChangePasswordDialog, LockDialog, ask_first_account
 from ui.dialogs.unit_dialog import UnitDialog
 from ui.idle import Curtain, IdleWatcher
+from ui.operations import Changes, Outcome, listen, run_op
 from ui.roles import apply_role, needs
 from ui.state import window_state
 from ui.tabs.activities_tab import ActivitiesTab
 from ui.tabs.exchange_tab import ExchangeTab
-from ui.tabs.list_tab import ListTab
 from ui.tabs.members_tab import MembersTab
 from ui.tabs.support_tab import SupportTab
-from ui.tasks import Task, cancel_all_and_wait, run_task, show_error
+from ui.tasks import Task, cancel_all_and_wait
+from ui.widgets.status_note import StatusNote
 from unionapp import __version__, accounts
 from unionapp.backups import automatic_backup
 from unionapp.db import Database
@@ -72,7 +73,6 @@ class MainWindow(QMainWindow):
         self.activities_tab = ActivitiesTab(db)
         self.support_tab = SupportTab(db)
         self.exchange_tab = ExchangeTab(db)
-        self.exchange_tab.changed.connect(self.reload_lists)
         for tab, title in ((self.members_tab, _("Members")),
                            (self.activities_tab, _("Activities & Awards")),
                            (self.support_tab, _("Care & Support")),
@@ -90,6 +90,8 @@ class MainWindow(QMainWindow):
         self.unit_label = QLabel(self.unit.name)
         self.count_label = QLabel()
         self.account_label = QLabel(self._account_text())
+        self.note = StatusNote()  # what the last operation did (ui.operations)
+        self.statusBar().addWidget(self.note, 2)
         self.statusBar().addWidget(self.unit_label, 1)
         self.statusBar().addPermanentWidget(self.account_label)
         self.statusBar().addPermanentWidget(self.count_label)
@@ -103,6 +105,7 @@ class MainWindow(QMainWindow):
             tab.reload()
         self.members_tab.counts_changed.connect(self.update_counts)
         self.update_counts()
+        listen(self.on_outcome)
         self._restore()
         self._close_task: Task | None = None
         self.show_state()
@@ -116,8 +119,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(_("Open the &demo")).triggered.connect(self.demo_requested)
         file_menu.addSeparator()
         self.export_action = file_menu.addAction(_("E&xport data file…"))
-        self.export_action.triggered.connect(lambda: export_file(
-            self, self.db, on_done=lambda _result: self.exchange_tab.reload()))
+        self.export_action.triggered.connect(lambda: export_file(self, self.db))
         self.import_action = file_menu.addAction(_("&Import data file…"))
         self.import_action.triggered.connect(lambda: self.import_file())
         needs(self.export_action, Permission.EXCHANGE_EXPORT)
@@ -228,7 +230,7 @@ class MainWindow(QMainWindow):
 
     def import_file(self, path: Path | list[Path] | None = None
                     ) -> ImportDialog | BatchImportDialog | None:
-        return import_file(self, self.db, path, on_imported=lambda _summary: self.after_import())
+        return import_file(self, self.db, path)
 
     def show_keys(self) -> KeysDialog:
         dialog = KeysDialog(self.db, self)
@@ -262,30 +264,30 @@ class MainWindow(QMainWindow):
         """The union, its parent unions over time, moving and ending its activity."""
         dialog = UnitDialog(self.db, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.changed.connect(self.show_state)
-        dialog.changed.connect(self.reload_lists)
         dialog.open()
         return dialog
 
     def show_state(self) -> None:
-        """Read-only once the union has ended its activity."""
+        """Read-only once the union has ended its activity: a banner says so, and what
+        changes data goes, as for a role that may not (ui.roles)."""
         closed = self.db.closed_on
-        read_only.apply(self, self.banner, closed)
+        read_only.show_banner(self.banner, closed)
         if closed:
+            apply_role(self, self.db)
             self.unit_label.setText(_("{unit} — ended its activity on {date} (read-only)")
                                     .format(unit=self.unit.name, date=closed))
 
-    def after_import(self) -> None:
-        """Records came in: every list shows them (and a parent union its new branches)."""
-        for tab in self.findChildren(ListTab):
-            tab.fill_branches()
-        self.reload_lists()
-
-    def reload_lists(self) -> None:
-        for tab in (self.members_tab, self.activities_tab, self.support_tab):
-            tab.reload()
-        self.exchange_tab.reload()
-        self.update_counts()
+    def on_outcome(self, outcome: Outcome) -> None:
+        """After an operation: its word in the status bar; the counts and the state if
+        members or the union changed (the tabs refresh themselves)."""
+        if outcome.db is not None and outcome.db is not self.db:
+            return
+        if outcome.message:
+            self.note.say(outcome.message, outcome.file)
+        if outcome.changes & Changes.MEMBERS:
+            self.update_counts()
+        if outcome.changes & Changes.UNITS:
+            self.show_state()
 
     def update_counts(self) -> None:
         active = member_list(self.db, MemberQuery(status=MemberStatus.ACTIVE)).count()
@@ -326,15 +328,10 @@ class MainWindow(QMainWindow):
             # (the window stays responsive), and the window closes when it is made.
             event.ignore()
             db = self.db
-
-            def failed(error: BaseException) -> None:
-                show_error(self, error)
-                self.close()
-
-            self._close_task = run_task(
-                self, lambda progress: automatic_backup(db, "on-close", progress),
-                on_done=lambda _made: self.close(), on_failed=failed,
-                label=_("Backing up before closing…"), cancellable=False)
+            self._close_task = run_op(
+                self, lambda attempt: automatic_backup(db, "on-close", attempt.progress), db=db,
+                on_done=lambda _made: self.close(), on_failed=lambda _error: self.close(),
+                label=_("Backing up before closing…"))
             return
         if self._close_task is not None and not self._close_task.finished:
             event.ignore()  # still backing up: it closes the window when done

@@ -157,7 +157,7 @@ def test_several_files_are_previewed_then_imported_as_one_batch(qtbot: QtBot, pa
     from PySide6.QtCore import Qt
 
     from ui.dialogs.exchange import BatchImportDialog
-    from unionapp.db import backups_dir
+    from unionapp.backups import list_backups
 
     damaged = tmp_path / "hong.zip"
     damaged.write_bytes(pair.export(pair.other).read_bytes()[:-300])
@@ -175,6 +175,6 @@ def test_several_files_are_previewed_then_imported_as_one_batch(qtbot: QtBot, pa
     assert [s.outcome if s else None for s in dialog.summaries] == [
         "committed", "refused", "committed"]
     assert "Đã nhập" in dialog.table.item(2, 3).text()
-    assert len(list(backups_dir().glob("*.db"))) == 1
+    assert len(list_backups(pair.parent.db)) == 1  # one backup before the whole batch
     assert members.find_members(pair.parent.db, "pham minh duc")  # the other branch's too
     qtbot.waitUntil(lambda: window.members_tab.model.rowCount() > 40)

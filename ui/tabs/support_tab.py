@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
 from ui.dialogs.pdf_preview import preview_pdf
 from ui.dialogs.support_batch import BatchDialog
 from ui.dialogs.support_case import CaseDialog
-from ui.dialogs.support_common import with_overspend_check
 from ui.dialogs.support_print import PrintListDialog
 from ui.dialogs.support_setup import FundsDialog, KindsDialog
 from ui.dialogs.support_step import ACTION, CorrectionDialog, StepDialog
+from ui.operations import Attempt, Changes, Outcome, run_op
 from ui.roles import needs
 from ui.tables.windowed import CENTER, RIGHT, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
@@ -123,6 +123,7 @@ class Scope:
 
 class SupportTab(ListTab):
     settings_key = "support"
+    shows = Changes.SUPPORT | Changes.MEMBERS | Changes.UNITS
 
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(db, COLUMNS, parent)
@@ -296,6 +297,11 @@ class SupportTab(ListTab):
             count=count, amount=format_vnd(totals.amount), given=format_vnd(totals.given),
             waiting=pending[0], waiting_amount=format_vnd(pending[1]))
 
+    def on_outcome(self, outcome: Outcome) -> None:
+        if outcome.touches(self.db, Changes.SUPPORT):
+            self._fill_kinds()  # a kind added or renamed
+        super().on_outcome(outcome)
+
     def reload(self) -> None:
         row = self.view.currentIndex().row()
         super().reload()
@@ -384,8 +390,7 @@ class SupportTab(ListTab):
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     def new_case(self) -> None:
-        if CaseDialog(self.db, parent=self).exec():
-            self.reload()
+        CaseDialog(self.db, parent=self).exec()
 
     def edit_case(self, case_uuid: uuid.UUID | None = None) -> None:
         if case_uuid is None:
@@ -398,8 +403,7 @@ class SupportTab(ListTab):
         except UserError as error:
             show_error(self, error)
             return
-        if dialog.exec():
-            self.reload()
+        dialog.exec()
 
     def step(self, to_status: str) -> None:
         rows = self.selected_rows()
@@ -408,18 +412,17 @@ class SupportTab(ListTab):
         dialog = StepDialog(rows, to_status, self)
         if not dialog.exec():
             return
-        on, note = dialog.on.date_value(), dialog.note.text()
+        on, note, db = dialog.on.date_value(), dialog.note.text(), self.db
         versions = {r.uuid: r.version for r in rows}
 
-        def action(override: bool) -> int:
-            return transition_cases(self.db, list(versions), to_status, on=on, note=note,
-                                    override=override, expected_versions=versions)
+        def work(attempt: Attempt) -> int:
+            return transition_cases(db, list(versions), to_status, on=on, note=note,
+                                    override=attempt.override, expected_versions=versions)
 
-        try:
-            with_overspend_check(self, action)
-        except UserError as error:
-            show_error(self, error)
-        self.reload()
+        run_op(self, work, db=db, changes=Changes.SUPPORT,
+               on_failed=lambda _error: self.refresh(),  # someone else changed them meanwhile?
+               said=lambda count: _("{count} cases: {status}.").format(
+                   count=count, status=label(SUPPORT_STATUS, to_status)))
 
     def correct(self) -> None:
         rows = self.selected_rows()
@@ -429,14 +432,11 @@ class SupportTab(ListTab):
         dialog = CorrectionDialog(row, self)
         if not dialog.exec():
             return
-        amount, reason = dialog.amount.value() or 0, dialog.reason.text()
-        try:
-            with_overspend_check(self, lambda override: correct_amount(
-                self.db, row.uuid, amount, reason, override=override,
-                expected_version=row.version))
-        except UserError as error:
-            show_error(self, error)
-        self.reload()
+        amount, reason, db = dialog.amount.value() or 0, dialog.reason.text(), self.db
+        run_op(self, lambda attempt: correct_amount(db, row.uuid, amount, reason,
+                                                    override=attempt.override,
+                                                    expected_version=row.version),
+               db=db, changes=Changes.SUPPORT, on_failed=lambda _error: self.refresh())
 
     def delete(self) -> None:
         rows = self.selected_rows()
@@ -448,11 +448,8 @@ class SupportTab(ListTab):
                                          amount=format_vnd(rows[0].amount)))
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            delete_case(self.db, rows[0].uuid)
-        except UserError as error:
-            show_error(self, error)
-        self.reload()
+        db, case = self.db, rows[0].uuid
+        run_op(self, lambda _a: delete_case(db, case), db=db, changes=Changes.SUPPORT)
 
     def new_batch(self) -> None:
         dialog = BatchDialog(self.db, self)
@@ -555,26 +552,17 @@ class SupportTab(ListTab):
             path = path.with_suffix(".csv" if "csv" in chosen.lower() else ".xlsx")
         query, db = self.query(), self.db
 
-        def work(progress: Progress) -> int:
-            return export_cases(db, path, query, title=title.upper(), progress=progress)
+        def work(attempt: Attempt) -> int:
+            return export_cases(db, path, query, title=title.upper(), progress=attempt.progress)
 
-        def done(count: int) -> None:
-            QMessageBox.information(self, _("Export the list"), _(
-                "{count} cases written to {path}.").format(count=count, path=path))
-
-        run_task(self, work, on_done=done, label=_("Exporting…"))
+        run_op(self, work, db=db, label=_("Exporting…"), cancellable=True, file=path,
+               said=lambda count: _("{count} cases written to {path}.").format(
+                   count=format_vnd(count, unit=False), path=path.name))
 
     # -- set-up --------------------------------------------------------------------------------
 
     def manage_funds(self) -> None:
-        dialog = FundsDialog(self.db, self.year.currentData(), self)
-        dialog.exec()
-        if dialog.changed:
-            self.reload()
+        FundsDialog(self.db, self.year.currentData(), self).exec()
 
     def manage_kinds(self) -> None:
-        dialog = KindsDialog(self.db, self)
-        dialog.exec()
-        if dialog.changed:
-            self._fill_kinds()
-            self.reload()
+        KindsDialog(self.db, self).exec()
