@@ -83,7 +83,8 @@ def test_activity_dialog_validates_then_saves(qtbot: QtBot, db: Database) -> Non
 
 
 def test_participants_are_added_from_the_picker_and_by_group(qtbot: QtBot,
-                                                             demo_db: Database) -> None:
+                                                             demo_db: Database,
+                                                             sync_pool: object) -> None:
     section = ActivitiesSection(demo_db)
     qtbot.addWidget(section)
     section.reload()
@@ -104,7 +105,7 @@ def test_participants_are_added_from_the_picker_and_by_group(qtbot: QtBot,
     shown = picker.model.rowCount()
     assert len(picker.chosen) == shown
     pane._add(picker.chosen)
-    qtbot.waitUntil(lambda: pane.model.rowCount() == shown, timeout=5000)
+    assert pane.model.rowCount() == shown
     assert section.list.model.row_at(section.list.view.currentIndex().row()).participants == shown
     assert "thêm" in pane.footer.text().lower()
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import sqlite3
 import sys
 import threading
-import time
 from datetime import date
 from pathlib import Path
 
@@ -62,13 +61,13 @@ def _add_member(db: Database, name: str = "Lê Văn Mới") -> None:
     members.create_member(db, members.MemberInput(full_name=name, joined_on=date(2024, 1, 1)))
 
 
-def test_the_dialog_lists_backups_and_backs_up_now(qtbot: QtBot, demo_db: Database) -> None:
+def test_the_dialog_lists_backups_and_backs_up_now(qtbot: QtBot, demo_db: Database,
+                                                   sync_pool: object) -> None:
     window = MainWindow(demo_db)
     qtbot.addWidget(window)
     dialog = window.show_backups()
     assert dialog.table.rowCount() == 0 and not dialog.restore_button.isEnabled()
-    task = dialog.back_up_now()
-    qtbot.waitUntil(lambda: task.finished, timeout=30_000)
+    assert dialog.back_up_now().finished
     assert dialog.table.rowCount() == 1
     row = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
     assert row[1] == "sao lưu thủ công" and row[2] == "300" and row[6] == "có"
@@ -99,7 +98,7 @@ def test_restoring_from_the_dialog_reopens_the_database(
 
 def test_a_hand_picked_bad_file_is_refused_with_its_reason(
         qtbot: QtBot, demo_db: Database, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, sync_pool: object) -> None:
     made = backups.create_backup(demo_db).backup
     broken = tmp_path / "from-a-usb.db"
     broken.write_bytes(made.path.read_bytes())
@@ -110,8 +109,7 @@ def test_a_hand_picked_bad_file_is_refused_with_its_reason(
     qtbot.addWidget(window)
     dialog = window.show_backups()
     task = dialog.restore_file(broken)
-    assert task is not None
-    qtbot.waitUntil(lambda: task.finished, timeout=30_000)
+    assert task is not None and task.finished
     assert said and "Không khôi phục được" in said[0] and "hỏng" in said[0]
     assert [b.reason for b in backups.list_backups(demo_db)] == ["manual"]  # nothing began
 
@@ -154,24 +152,35 @@ def test_the_check_at_start_finds_damage_and_leads_to_the_backups(
 def test_the_window_keeps_working_while_a_backup_runs(
         qtbot: QtBot, demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real_copy = making.copy_sqlite
+    copying = threading.Event()  # the backup has begun
+    turning = threading.Event()  # the GUI thread's timer ticked 20 times since
+    held: list[bool] = []
 
     def slow_copy(*args: object, **kwargs: object) -> object:
-        time.sleep(1.0)  # as long as the backup of a big database
+        # The backup (as long as a big database's) is held until the event loop has turned
+        # 20 times meanwhile; a backup made on the GUI thread would wait in vain.
+        copying.set()
+        held.append(turning.wait(30))
         return real_copy(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(making, "copy_sqlite", slow_copy)
-    ticks: list[float] = []
+    ticks: list[int] = []
+
+    def tick() -> None:
+        if copying.is_set():
+            ticks.append(1)
+            if len(ticks) >= 20:
+                turning.set()
+
     timer = QTimer()
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    timer.start(10)
+    timer.timeout.connect(tick)
     controller = _controller(qtbot, "--db", str(demo_path))
     _window(qtbot, controller)
-    started = time.perf_counter()
+    timer.start(10)
     _idle(qtbot)
     timer.stop()
     assert controller.db is not None and backups.list_backups(controller.db)  # it was made
-    during = [t for t in ticks if t >= started]
-    assert len(during) >= 20  # the event loop kept turning while the backup ran
+    assert held == [True]  # the event loop kept turning while the backup ran
     _shut(controller)
 
 
@@ -231,7 +240,8 @@ def test_an_unexpected_error_is_a_dialog_with_copyable_details(
 
 
 def test_a_failed_task_shows_the_crash_dialog_or_a_plain_message(
-        qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch,
+        sync_pool: object) -> None:
     window = MainWindow(demo_db)
     qtbot.addWidget(window)
     shown: list[str] = []
@@ -241,15 +251,13 @@ def test_a_failed_task_shows_the_crash_dialog_or_a_plain_message(
     def full(_progress: object) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
-    task = run_task(window, full)
-    qtbot.waitUntil(lambda: task.finished, timeout=10_000)
+    assert run_task(window, full).finished
     assert shown and shown[-1].startswith("Ổ đĩa đã đầy")
 
     def bug(_progress: object) -> None:
         raise KeyError("oops")
 
-    task = run_task(window, bug)
-    qtbot.waitUntil(lambda: task.finished, timeout=10_000)
+    assert run_task(window, bug).finished
     assert "Lỗi không lường trước" in shown[-1] and "crash-" in shown[-1]
     assert count(demo_db.path) == 300  # type: ignore[arg-type]
 
@@ -272,7 +280,8 @@ def test_a_file_the_program_cannot_use_is_one_plain_sentence(
 
 
 def test_deleting_many_runs_in_the_background_after_a_backup(
-        qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch,
+        sync_pool: object) -> None:
     from ui.tabs import decisions_tab
     from ui.tabs.decisions_tab import DecisionsSection
 
@@ -286,9 +295,10 @@ def test_deleting_many_runs_in_the_background_after_a_backup(
     assert pane.model.rowCount() == 27
     pane.view.selectAll()
     pane.remove()
-    qtbot.waitUntil(lambda: pane.model.rowCount() == 0, timeout=30_000)
+    assert pane.model.rowCount() == 0
     assert [b.reason for b in backups.list_backups(demo_db)] == ["before-bulk-delete"]
     before = section.list.model.rowCount()
     section.list.delete_decision()
-    qtbot.waitUntil(lambda: section.list.model.rowCount() == before - 1, timeout=30_000)
+    assert section.list.model.rowCount() == before - 1
+    assert sync_pool.started == 2  # type: ignore[attr-defined]  # both off the GUI thread
     assert len(backups.list_backups(demo_db)) == 2

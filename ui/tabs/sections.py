@@ -86,7 +86,7 @@ class DetailPane(ListTab):
     def set_buttons(self, buttons: list[tuple[Any, ...]]) -> None:
         self.buttons = add_buttons(self, buttons)
         self.view.doubleClicked.connect(lambda _i: self.open_selected())
-        self._enable()
+        self.show_master(None)  # the hint, and buttons off
 
     def show_master(self, master: Any) -> None:
         self.master = master
