@@ -261,8 +261,11 @@ def test_the_pool_double_runs_background_work_before_returning(
 # -- one detail pane (17.9) ---------------------------------------------------------------------
 
 
-def test_participants_and_recipients_are_one_detail_pane(qtbot: QtBot,
-                                                         demo_db: Database) -> None:
+def test_participants_and_recipients_are_one_detail_pane(
+        qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch,
+        sync_pool: object) -> None:
+    from ui.tabs import decisions_tab
+
     assert issubclass(ParticipantsTab, DetailPane) and issubclass(RecipientsTab, DetailPane)
     section = DecisionsSection(demo_db)
     qtbot.addWidget(section)
@@ -280,6 +283,11 @@ def test_participants_and_recipients_are_one_detail_pane(qtbot: QtBot,
     operations.announce(Outcome(demo_db, Changes.AWARDS))
     assert section.list.view.currentIndex().row() == index
     assert pane.decision is not None and pane.decision.number == "15/QĐ-CĐCS"
+    # the decision deleted: the pane does not go on showing its recipients
+    monkeypatch.setattr(decisions_tab, "confirm", lambda *_a: True)
+    section.list.delete_decision()
+    assert pane.master is None and pane.model.rowCount() == 0
+    assert not any(b.isEnabled() for b in pane.buttons.values())
 
 
 # -- one way to say what may not be done (roles and a closed union) -----------------------------

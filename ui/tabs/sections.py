@@ -137,6 +137,9 @@ class MasterDetail(QSplitter):
         self.setStretchFactor(0, 3)
         self.setStretchFactor(1, 2)
         master.view.selectionModel().currentRowChanged.connect(self._changed)
+        # A list read again has no current row (Qt says nothing): the detail follows, then
+        # follows the cursor put back on its record (or shows the hint: the record is gone).
+        master.model.modelReset.connect(self._changed)
 
     def _changed(self, *_args: object) -> None:
         self.detail.show_master(current_row(self.master))
