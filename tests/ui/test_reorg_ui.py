@@ -160,3 +160,24 @@ def test_a_new_decision_is_headed_by_the_parent_of_its_date(qtbot: QtBot, db: Da
     dialog.decided_on.setText("20/10/2025")
     dialog.decided_on.editingFinished.emit()
     assert dialog.issuing_superior.text() == "TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM"
+
+
+def test_a_member_typed_from_a_letter_is_taken_in(qtbot: QtBot, db: Database,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.dialogs.transfer_dialogs import LetterInDialog
+    from unionapp.members import find_members
+
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: said.append(box.text()) or 0)
+    dialog = LetterInDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.full_name.setText("Đỗ Văn Chuyển")
+    dialog.birth.setText("31/02/1990")
+    dialog.save()
+    assert said and "không phải ngày có thật" in said[-1] and dialog.member is None
+    dialog.birth.setText("12/03/1990")
+    dialog.letter_date.setText("02/10/2025")
+    dialog.from_branch.setText("Công đoàn cơ sở Công ty May Hồng Hà")
+    dialog.save()
+    assert dialog.member is not None and dialog.result() == 1
+    assert [m.full_name for m in find_members(db)] == ["Đỗ Văn Chuyển"]

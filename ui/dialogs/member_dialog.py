@@ -259,7 +259,7 @@ class MemberDialog(QDialog):
         db, member = self.db, self.member_uuid
 
         def work(_attempt: Attempt) -> members.MemberRow:
-            data = self.data()
+            data = self.data()  # (a quick operation: here, on the GUI thread)
             if member is None:
                 return members.create_member(db, data)
             return members.update_member(db, member, data)

@@ -121,7 +121,11 @@ class RecipientImportDialog(SheetImportDialog):
         run_op(self, work, db=db, changes=Changes.AWARDS, on_done=self._imported,
                on_cancelled=lambda: self.import_button.setEnabled(True),
                on_failed=lambda _error: self.import_button.setEnabled(True),
-               label=_("Adding recipients…"), cancellable=True)
+               label=_("Adding recipients…"), cancellable=True,
+               said=lambda done: _("Added {persons} individuals and {collectives} collectives "
+                                   "from {file}.").format(persons=done.persons,
+                                                          collectives=done.collectives,
+                                                          file=Path(done.file).name))
 
     def _imported(self, summary: RecipientImportSummary) -> None:
         self.result = summary

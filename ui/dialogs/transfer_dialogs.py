@@ -257,10 +257,11 @@ class LetterInDialog(QDialog):
         self.resize(560, 440)
         self.member: transfers.TransferredMember | None = None
 
-    def _date(self, field: QLineEdit, label: str) -> date | None:
+    @staticmethod
+    def _date(text: str, label: str) -> date | None:
         from unionapp.text import parse_date
 
-        text = field.text().strip()
+        text = text.strip()
         if not text:
             return None
         try:
@@ -273,24 +274,24 @@ class LetterInDialog(QDialog):
         return value
 
     def save(self) -> None:
-        db = self.db
+        db, birth, gender = self.db, self.birth.text().strip(), self.gender.currentData()
+        full_name, national_id = self.full_name.text(), self.national_id.text() or None
+        card, group, on = self.card.text(), self.group.currentData(), self.on.date_value()
+        from_branch, letter_number = self.from_branch.text(), self.letter_number.text()
+        joined_text, letter_text = self.joined.text(), self.letter_date.text()
 
         def work(_attempt: Attempt) -> transfers.TransferredMember:
             try:
-                born, year = parse_birth(self.birth.text()) if self.birth.text().strip() \
-                    else (None, None)
+                born, year = parse_birth(birth) if birth else (None, None)
             except DateError as error:  # the date's own words (not a real date…)
                 raise UserError(error.message) from error
-            data = MemberInput(full_name=self.full_name.text(), date_of_birth=born,
-                               birth_year=year, gender=self.gender.currentData(),
-                               national_id=self.national_id.text() or None,
-                               joined_on=self._date(self.joined, _("Admission date")),
-                               card_number=self.card.text(), org_unit=self.group.currentData())
+            data = MemberInput(full_name=full_name, date_of_birth=born, birth_year=year,
+                               gender=gender, national_id=national_id,
+                               joined_on=self._date(joined_text, _("Admission date")),
+                               card_number=card, org_unit=group)
             return transfers.transfer_in_by_letter(
-                db, data, from_branch=self.from_branch.text(),
-                letter_number=self.letter_number.text(),
-                letter_date=self._date(self.letter_date, _("Letter dated")),
-                on=self.on.date_value())
+                db, data, from_branch=from_branch, letter_number=letter_number,
+                letter_date=self._date(letter_text, _("Letter dated")), on=on)
 
         def done(member: transfers.TransferredMember) -> None:
             self.member = member
