@@ -189,7 +189,7 @@ class ParticipantsTab(DetailPane):
         if ok:
             db, chosen = self.db, [r.uuid for r in rows]
             run_op(self, lambda _a: activities.set_results(db, chosen, result), db=db,
-                   changes=Changes.ACTIVITIES)
+                   changes=Changes.ACTIVITIES, label=_("Saving…"))
 
     def remove(self) -> None:
         rows = selected_rows(self)

@@ -43,6 +43,7 @@ from ui.tables.windowed import CENTER, RIGHT, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
 from ui.tasks import run_task, show_error
 from ui.widgets.inputs import index_of
+from unionapp.backups.making import BULK_DELETE
 from unionapp.db import Database
 from unionapp.errors import UserError
 from unionapp.filenames import proposed_path
@@ -419,7 +420,9 @@ class SupportTab(ListTab):
             return transition_cases(db, list(versions), to_status, on=on, note=note,
                                     override=attempt.override, expected_versions=versions)
 
+        many = len(rows) >= BULK_DELETE  # rejecting many is backed up first: off the GUI
         run_op(self, work, db=db, changes=Changes.SUPPORT,
+               label=_("Recording {count} cases…").format(count=len(rows)) if many else None,
                on_failed=lambda _error: self.refresh(),  # someone else changed them meanwhile?
                said=lambda count: _("{count} cases: {status}.").format(
                    count=count, status=label(SUPPORT_STATUS, to_status)))
