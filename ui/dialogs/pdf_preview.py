@@ -395,8 +395,8 @@ class PdfPreviewDialog(QDialog):
         def make(source: Path, pages: list[int] | None) -> Delivery:
             return PdfFileDelivery(source, dest, pages)
 
-        self._deliver(make, None, _("Saving the PDF…"), _("Saved to {path}.").format(path=dest),
-                      dest)
+        self._deliver(make, None, _("Saving the PDF…"),
+                      _("Saved to {path}.").format(path=dest.name), dest)
         return dest
 
     def make_printer(self) -> QPrinter:
@@ -453,7 +453,7 @@ class PdfPreviewDialog(QDialog):
                 return PdfFileDelivery(source, target, chosen)
 
             self._deliver(make, pages, _("Saving the PDF…"),
-                          _("Saved to {path}.").format(path=target), target)
+                          _("Saved to {path}.").format(path=target.name), target)
             return
         spooler = system_spooler()
         title = printer.docName()
