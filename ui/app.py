@@ -10,6 +10,7 @@ an allow-list (tests/ui/test_startup.py)."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,8 +20,9 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from ui import qt_dialogs
 from ui.main_window import MainWindow
+from ui.operations import Attempt, run_op
 from ui.painted import after_first_paint
-from ui.tasks import Task, cancel_all_and_wait, run_task, show_error
+from ui.tasks import Task, cancel_all_and_wait, show_error
 from unionapp.db import Database, default_path, open_database, resolve_url, sqlite_path
 from unionapp.errors import DamagedDatabase, UserError
 from unionapp.i18n import _, language, set_language
@@ -108,35 +110,47 @@ class Controller(QObject):
             self.app.quit()
         elif dialog.choice == FirstRunDialog.DEMO:
             self.open_demo()
-        elif not self.create(str(default_path())):
-            self.first_run()
+        else:
+            self.create(str(default_path()), lambda made: None if made else self.first_run())
 
     # -- databases -------------------------------------------------------------------------
 
-    def open(self, target: str, *, demo: bool = False, quit_on_failure: bool = False) -> bool:
-        try:
-            db = open_database(target, user=self.args.user)
+    def open(self, target: str, *, demo: bool = False, quit_on_failure: bool = False) -> None:
+        """Open (and if needed upgrade, after its backup) a database off the GUI thread, then
+        ask who signs in and show it. Refused: said plainly (a damaged file is offered its
+        newest good backup); at start, the program then ends."""
+        user = self.args.user
+
+        def work(_attempt: Attempt) -> Database:
+            db = open_database(target, user=user)
             if not db.is_initialised:
                 db.close()
                 raise UserError(_("This database has not been set up yet: run unionapp init."))
-        except DamagedDatabase as error:
+            return db
+
+        def opened(db: Database) -> None:
+            if not self.sign_in(db):
+                db.close()
+                give_up()
+                return
+            self._replace(db, demo=demo)
+            if not demo and db.path is not None:
+                self.settings.last_database = str(db.path)
+                self.settings.save()
+
+        def refused(error: UserError) -> bool:
+            if not isinstance(error, DamagedDatabase):
+                return False
             self.offer_restore(target, error, demo=demo, quit_on_failure=quit_on_failure)
-            return False
-        except UserError as error:
-            show_error(self.window, error)
-            if quit_on_failure and self.window is None:
+            return True
+
+        def give_up(error: BaseException | None = None) -> None:
+            if quit_on_failure and self.window is None and not isinstance(error,
+                                                                          DamagedDatabase):
                 self.app.quit()
-            return False
-        if not self.sign_in(db):
-            db.close()
-            if quit_on_failure and self.window is None:
-                self.app.quit()
-            return False
-        self._replace(db, demo=demo)
-        if not demo and db.path is not None:
-            self.settings.last_database = str(db.path)
-            self.settings.save()
-        return True
+
+        run_op(self.window, work, db=None, on_done=opened, on_refused=refused,
+               on_failed=give_up, label=_("Opening the database…"))
 
     def offer_restore(self, target: str, error: DamagedDatabase, *, demo: bool,
                       quit_on_failure: bool) -> None:
@@ -170,16 +184,21 @@ class Controller(QObject):
         db.close()
         self.open(target, demo=demo, quit_on_failure=True)
 
-    def create(self, path: str) -> bool:
+    def create(self, path: str, on_created: Callable[[bool], None] | None = None) -> None:
+        """Ask for the union's details, then make the database (off the GUI thread) and show
+        it; ``on_created(False)``: not made (cancelled, or refused and said)."""
         from ui.dialogs.setup_unit import UnitForm
         from unionapp.exchange import keys
 
         form = UnitForm(self.window)
         if not form.exec():
-            return False
-        details = form.details()
-        try:
-            db = open_database(path, create=True, user=self.args.user)
+            if on_created is not None:
+                on_created(False)
+            return
+        details, user = form.details(), self.args.user
+
+        def work(_attempt: Attempt) -> Database:
+            db = open_database(path, create=True, user=user)
             try:
                 init_database(db, code=details.code, name=details.name,
                               parent_code=details.parent_code, parent_name=details.parent_name,
@@ -188,13 +207,17 @@ class Controller(QObject):
             except BaseException:
                 db.close()
                 raise
-        except UserError as error:
-            show_error(self.window, error)
-            return False
-        self._replace(db, demo=False)
-        self.settings.last_database = path
-        self.settings.save()
-        return True
+            return db
+
+        def made(db: Database) -> None:
+            self._replace(db, demo=False)
+            self.settings.last_database = path
+            self.settings.save()
+            if on_created is not None:
+                on_created(True)
+
+        run_op(self.window, work, db=None, on_done=made, label=_("Creating the database…"),
+               on_failed=lambda _error: on_created(False) if on_created else None)
 
     def new_database(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
@@ -214,23 +237,22 @@ class Controller(QObject):
             self.open(str(path), demo=True, quit_on_failure=True)
             return
 
-        def build(progress: Progress) -> str:
+        def build(attempt: Attempt) -> str:
             from unionapp.demo import fill_demo
 
-            progress(0, 0, _("Creating the demo union…"))
+            attempt.progress(0, 0, _("Creating the demo union…"))
             with open_database(path, create=True) as db:
                 fill_demo(db)
             return str(path)
 
-        def failed(error: BaseException) -> None:
+        def failed(_error: BaseException) -> None:
             for suffix in ("", "-wal", "-shm"):
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
-            show_error(self.window, error)
             if self.window is None:
                 self.app.quit()
 
-        run_task(self.window, build, on_done=lambda p: self.open(p, demo=True),
-                 on_failed=failed, label=_("Creating the demo union…"), cancellable=False)
+        run_op(self.window, build, db=None, on_done=lambda p: self.open(p, demo=True),
+               on_failed=failed, label=_("Creating the demo union…"))
 
     def sign_in(self, db: Database) -> bool:
         """Once a database has accounts, nobody gets in without signing in."""
@@ -286,12 +308,8 @@ class Controller(QObject):
                 self.closing.remove(db)
                 db.close()
 
-        def failed(error: BaseException) -> None:
-            close()
-            show_error(self.window, error)
-
-        run_task(self.window, lambda progress: automatic_backup(db, "on-close", progress),
-                 on_done=close, on_failed=failed)
+        run_op(self.window, lambda attempt: automatic_backup(db, "on-close", attempt.progress),
+               db=db, on_done=close, on_failed=close, label="")  # in the background, silently
 
     def check_at_start(self) -> None:
         """The quick check and the day's first backup, in the background once the window has
@@ -313,8 +331,8 @@ class Controller(QObject):
 
         def start() -> None:
             if self.window is window and not self.shut_down:  # not replaced meanwhile
-                self.checking = run_task(window, lambda progress: start_check(db, progress),
-                                         on_done=done)
+                self.checking = run_op(window, lambda attempt: start_check(db, attempt.progress),
+                                       db=db, on_done=done, label="")  # in the background
 
         after_first_paint(window, start)
 

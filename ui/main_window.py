@@ -23,14 +23,15 @@ from ui import read_only
 from ui.geometry import place
 from ui.help_menu import add_help_actions
 from ui.idle import Curtain, IdleWatcher
+from ui.operations import Changes, Outcome, listen, run_op
 from ui.roles import apply_role, needs
 from ui.state import window_state
 from ui.tabs.activities_tab import ActivitiesTab
 from ui.tabs.exchange_tab import ExchangeTab
-from ui.tabs.list_tab import ListTab
 from ui.tabs.members_tab import MembersTab
 from ui.tabs.support_tab import SupportTab
-from ui.tasks import Task, cancel_all_and_wait, run_task, show_error
+from ui.tasks import Task, cancel_all_and_wait
+from ui.widgets.status_note import StatusNote
 from unionapp import accounts
 from unionapp.db import Database
 from unionapp.i18n import LANGUAGES, _, language
@@ -75,7 +76,6 @@ class MainWindow(QMainWindow):
         self.activities_tab = ActivitiesTab(db)
         self.support_tab = SupportTab(db)
         self.exchange_tab = ExchangeTab(db)
-        self.exchange_tab.changed.connect(self.reload_lists)
         for tab, title in ((self.members_tab, _("Members")),
                            (self.activities_tab, _("Activities & Awards")),
                            (self.support_tab, _("Care & Support")),
@@ -93,6 +93,8 @@ class MainWindow(QMainWindow):
         self.unit_label = QLabel(self.unit.name)
         self.count_label = QLabel()
         self.account_label = QLabel(self._account_text())
+        self.note = StatusNote()  # what the last operation did (ui.operations)
+        self.statusBar().addWidget(self.note, 2)
         self.statusBar().addWidget(self.unit_label, 1)
         self.statusBar().addPermanentWidget(self.account_label)
         self.statusBar().addPermanentWidget(self.count_label)
@@ -106,6 +108,7 @@ class MainWindow(QMainWindow):
             tab.reload()
         self.members_tab.counts_changed.connect(self.update_counts)
         self.update_counts()
+        listen(self.on_outcome)
         self._restore()
         self._close_task: Task | None = None
         self.show_state()
@@ -241,12 +244,12 @@ class MainWindow(QMainWindow):
                     ) -> ImportDialog | BatchImportDialog | None:
         from ui.dialogs.exchange import import_file
 
-        return import_file(self, self.db, path, on_imported=lambda _summary: self.after_import())
+        return import_file(self, self.db, path)
 
     def export_file(self) -> None:
         from ui.dialogs.exchange import export_file
 
-        export_file(self, self.db, on_done=lambda _result: self.exchange_tab.reload())
+        export_file(self, self.db)
 
     def show_keys(self) -> KeysDialog:
         from ui.dialogs.keys import KeysDialog
@@ -288,30 +291,30 @@ class MainWindow(QMainWindow):
 
         dialog = UnitDialog(self.db, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.changed.connect(self.show_state)
-        dialog.changed.connect(self.reload_lists)
         dialog.open()
         return dialog
 
     def show_state(self) -> None:
-        """Read-only once the union has ended its activity."""
+        """Read-only once the union has ended its activity: a banner says so, and what
+        changes data goes, as for a role that may not (ui.roles)."""
         closed = self.db.closed_on
-        read_only.apply(self, self.banner, closed)
+        read_only.show_banner(self.banner, closed)
         if closed:
+            apply_role(self, self.db)
             self.unit_label.setText(_("{unit} — ended its activity on {date} (read-only)")
                                     .format(unit=self.unit.name, date=closed))
 
-    def after_import(self) -> None:
-        """Records came in: every list shows them (and a parent union its new branches)."""
-        for tab in self.findChildren(ListTab):
-            tab.fill_branches()
-        self.reload_lists()
-
-    def reload_lists(self) -> None:
-        for tab in (self.members_tab, self.activities_tab, self.support_tab):
-            tab.reload()
-        self.exchange_tab.reload()
-        self.update_counts()
+    def on_outcome(self, outcome: Outcome) -> None:
+        """After an operation: its word in the status bar; the counts and the state if
+        members or the union changed (the tabs refresh themselves)."""
+        if outcome.db is not None and outcome.db is not self.db:
+            return
+        if outcome.message:
+            self.note.say(outcome.message, outcome.file)
+        if outcome.changes & Changes.MEMBERS:
+            self.update_counts()
+        if outcome.changes & Changes.UNITS:
+            self.show_state()
 
     def update_counts(self) -> None:
         active = member_list(self.db, MemberQuery(status=MemberStatus.ACTIVE)).count()
@@ -344,15 +347,10 @@ class MainWindow(QMainWindow):
 
             event.ignore()
             db = self.db
-
-            def failed(error: BaseException) -> None:
-                show_error(self, error)
-                self.close()
-
-            self._close_task = run_task(
-                self, lambda progress: automatic_backup(db, "on-close", progress),
-                on_done=lambda _made: self.close(), on_failed=failed,
-                label=_("Backing up before closing…"), cancellable=False)
+            self._close_task = run_op(
+                self, lambda attempt: automatic_backup(db, "on-close", attempt.progress), db=db,
+                on_done=lambda _made: self.close(), on_failed=lambda _error: self.close(),
+                label=_("Backing up before closing…"))
             return
         if self._close_task is not None and not self._close_task.finished:
             event.ignore()  # still backing up: it closes the window when done

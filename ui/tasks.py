@@ -5,6 +5,9 @@ button when the work lasts, and calls ``on_done(result)`` back on the GUI thread
 exception becomes a readable message; cancelling raises ``Cancelled`` inside the work, whose
 transaction then rolls back. The work gets frozen values in and returns frozen values out: it
 never touches a widget, and it opens its own database session.
+
+A change to data goes through ``ui.operations.run_op``, which runs its slow work here; reading
+work (previews, checks) calls ``run_task`` itself.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.accounts_helpers import as_role, make_accounts, password
 from tests.role_office import Office, build_office, copy_office
-from ui.dialogs import support_common
+from ui import operations
 from ui.dialogs.accounts import AccountsDialog
 from ui.dialogs.audit_view import AuditDialog
 from ui.dialogs.member_dialog import MemberDialog
@@ -274,11 +274,11 @@ def test_an_unusual_amount_is_asked_about_in_the_case_dialog(
     dialog.amount.set_value(2_000_000)
     dialog.reason.setPlainText("Nằm viện dài ngày")
     asked: list[str] = []
-    monkeypatch.setattr(support_common, "confirm_overspend",
+    monkeypatch.setattr(operations, "confirm",
                         lambda parent, error: asked.append(error.message) or False)
     dialog.save()
     assert asked and "500.000 đ" in asked[0] and dialog.saved is None
-    monkeypatch.setattr(support_common, "confirm_overspend", lambda parent, error: True)
+    monkeypatch.setattr(operations, "confirm", lambda parent, error: True)
     dialog.save()
     assert dialog.saved is not None
     detail = case_detail(demo_db, dialog.saved.uuid)
@@ -331,7 +331,8 @@ def test_make_accounts_helper_leaves_the_chair_signed_in(db: Database) -> None:
 
 
 def test_the_program_asks_to_sign_in_at_start(qtbot: QtBot, office: Office, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              sync_pool: object) -> None:
     from PySide6.QtWidgets import QApplication
 
     from ui import app as app_module

@@ -31,13 +31,13 @@ def test_the_file_menu_offers_export_import_and_keys(qtbot: QtBot, pair: Pair) -
     assert window.tabs.tabText(3) == "Trao đổi dữ liệu"
 
 
-def test_import_is_checked_and_previewed_then_committed(qtbot: QtBot, pair: Pair) -> None:
+def test_import_is_checked_and_previewed_then_committed(qtbot: QtBot, pair: Pair,
+                                                       sync_pool: object) -> None:
     package = pair.export()
     window = _window(qtbot, pair.parent.db)
     assert window.members_tab.model.rowCount() == 0
     dialog = window.import_file(package)
-    assert dialog is not None
-    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=20_000)
+    assert dialog is not None and dialog.summary is not None
     assert dialog.summary.dry_run and dialog.summary.outcome == "checked"
     assert "Đã kiểm tra" in dialog.headline.text()
     assert dialog.counts.rowCount() >= 5 and dialog.commit_button.isEnabled()
@@ -45,9 +45,9 @@ def test_import_is_checked_and_previewed_then_committed(qtbot: QtBot, pair: Pair
     assert members.find_members(pair.parent.db) == []  # the preview wrote nothing
 
     qtbot.mouseClick(dialog.commit_button, __import__("PySide6").QtCore.Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.summary.outcome == "committed", timeout=20_000)
+    assert dialog.summary.outcome == "committed"
     assert "Đã nhập" in dialog.headline.text() and dialog.commit_button.isHidden()
-    qtbot.waitUntil(lambda: window.members_tab.model.rowCount() > 0)
+    assert window.members_tab.model.rowCount() > 0  # the views showing members follow
     branch_filter = window.members_tab.branch_filter
     assert branch_filter is not None
     assert branch_filter.itemText(0) == "Tất cả đơn vị"
@@ -55,32 +55,31 @@ def test_import_is_checked_and_previewed_then_committed(qtbot: QtBot, pair: Pair
 
 
 def test_a_refused_file_says_why_and_cannot_be_imported(qtbot: QtBot, pair: Pair,
-                                                        tmp_path: Path) -> None:
+                                                        tmp_path: Path,
+                                                        sync_pool: object) -> None:
     damaged = tmp_path / "hong.zip"
     damaged.write_bytes(pair.export().read_bytes()[:-300])
     window = _window(qtbot, pair.parent.db)
     dialog = window.import_file(damaged)
-    assert dialog is not None
-    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=20_000)
+    assert dialog is not None and dialog.summary is not None
     assert dialog.summary.refused
     assert "Bị từ chối" in dialog.headline.text()
     assert "hỏng" in dialog.details.toPlainText()
     assert not dialog.commit_button.isEnabled()
 
 
-def test_export_writes_the_file_and_says_so(qtbot: QtBot, pair: Pair, tmp_path: Path) -> None:
+def test_export_writes_the_file_and_says_so(qtbot: QtBot, pair: Pair, tmp_path: Path,
+                                            sync_pool: object) -> None:
     from ui.dialogs.exchange import export_file
 
     window = _window(qtbot, pair.branch.db)
     target = tmp_path / "usb" / "VNCPT.zip"
     task = export_file(window, pair.branch.db, target, full=False)
-    assert task is not None
-    qtbot.waitUntil(lambda: task.finished, timeout=20_000)
+    assert task is not None and task.finished
     assert target.exists() and window.property("last_export")
     boxes = [w for w in window.findChildren(QMessageBox) if w.isVisible()]
     assert boxes and "Đã ghi" in boxes[0].text()
-    window.exchange_tab.reload()
-    assert window.exchange_tab.packages.item(0, 0).text() == "Đã gửi"
+    assert window.exchange_tab.packages.item(0, 0).text() == "Đã gửi"  # the tab follows
     assert window.exchange_tab.packages.item(0, 5).text() == "Chưa"
 
 
@@ -153,11 +152,12 @@ def test_keys_dialog_makes_shows_saves_and_enrols(qtbot: QtBot, db: Database,
 
 
 def test_several_files_are_previewed_then_imported_as_one_batch(qtbot: QtBot, pair: Pair,
-                                                                tmp_path: Path) -> None:
+                                                                tmp_path: Path,
+                                                                sync_pool: object) -> None:
     from PySide6.QtCore import Qt
 
     from ui.dialogs.exchange import BatchImportDialog
-    from unionapp.db import backups_dir
+    from unionapp.backups import list_backups
 
     damaged = tmp_path / "hong.zip"
     damaged.write_bytes(pair.export(pair.other).read_bytes()[:-300])
@@ -165,16 +165,16 @@ def test_several_files_are_previewed_then_imported_as_one_batch(qtbot: QtBot, pa
     window = _window(qtbot, pair.parent.db)
     dialog = window.import_file(files)
     assert isinstance(dialog, BatchImportDialog)
-    qtbot.waitUntil(lambda: dialog.commit_button.isEnabled(), timeout=30_000)
+    assert dialog.commit_button.isEnabled()
     assert "2" in dialog.headline.text() and "3" in dialog.headline.text()
     assert "Bị từ chối" in dialog.table.item(1, 3).text()
     assert members.find_members(pair.parent.db) == []  # the previews wrote nothing
 
     qtbot.mouseClick(dialog.commit_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.committed, timeout=30_000)
+    assert dialog.committed
     assert [s.outcome if s else None for s in dialog.summaries] == [
         "committed", "refused", "committed"]
     assert "Đã nhập" in dialog.table.item(2, 3).text()
-    assert len(list(backups_dir().rglob("*.db"))) == 1
+    assert len(list_backups(pair.parent.db)) == 1  # one backup before the whole batch
     assert members.find_members(pair.parent.db, "pham minh duc")  # the other branch's too
-    qtbot.waitUntil(lambda: window.members_tab.model.rowCount() > 40)
+    assert window.members_tab.model.rowCount() > 40

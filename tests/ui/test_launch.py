@@ -27,14 +27,15 @@ def _controller(qtbot: QtBot, *argv: str) -> app_module.Controller:
     return controller
 
 
-def test_a_database_opened_from_the_file_manager(qtbot: QtBot, demo_path: Path) -> None:
+def test_a_database_opened_from_the_file_manager(qtbot: QtBot, demo_path: Path,
+                                                 sync_pool: object) -> None:
     controller = _controller(qtbot, "--open", str(demo_path))
     assert controller.db is not None and controller.db.path == demo_path
     controller.shutdown()
 
 
 def test_a_package_goes_to_the_import_once_a_database_is_open(
-        qtbot: QtBot, demo_path: Path, tmp_path: Path) -> None:
+        qtbot: QtBot, demo_path: Path, tmp_path: Path, sync_pool: object) -> None:
     from ui.dialogs.exchange import ImportDialog
 
     package = tmp_path / "goi.zip"

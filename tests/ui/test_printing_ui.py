@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from tests.pdfcheck import assert_fonts_embedded, pdf_fonts, pdf_pages, pdf_text
+from ui import operations
 from ui.dialogs import pdf_preview
 from ui.dialogs.certificate_dialogs import CertificateOutput
 from unionapp import awards
@@ -158,7 +159,7 @@ def test_a_refused_print_job_leaves_only_an_audit_entry(
     lp, _spool = _fake_lp(tmp_path, exit_code=1)
     monkeypatch.setattr(pdf_preview, "system_spooler", lambda: str(lp))
     errors: list[str] = []
-    monkeypatch.setattr(pdf_preview, "show_error",
+    monkeypatch.setattr(operations, "show_error",  # the operation says it
                         lambda parent, error: errors.append(str(error)))
     dialog = _preview(qtbot, demo_db)
     printer = dialog.make_printer()

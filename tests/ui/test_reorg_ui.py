@@ -40,7 +40,8 @@ def _ok(buttons: QDialogButtonBox) -> QPushButton:
 
 
 def test_the_unit_dialog_shows_the_history_and_records_a_move(qtbot: QtBot, demo_db: Database,
-                                                              told: list[str]) -> None:
+                                                              told: list[str],
+                                                              sync_pool: object) -> None:
     window = _window(qtbot, demo_db)
     menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "Đơ&n vị")
     assert [a.text() for a in menu.actions()] == ["Đơn vị và công đoàn &cấp trên…"]
@@ -54,14 +55,14 @@ def test_the_unit_dialog_shows_the_history_and_records_a_move(qtbot: QtBot, demo
     move.name.setText("Liên đoàn Lao động tỉnh Ninh Bình")
     move.effective_on.setDate(QDate(2025, 9, 15))
     _ok(move.buttons).click()
-    qtbot.waitUntil(lambda: dialog.history.rowCount() == 3, timeout=20_000)
+    assert dialog.history.rowCount() == 3
     assert dialog.history.item(2, 0).text() == "15/09/2025"
     assert told and "LIÊN ĐOÀN LAO ĐỘNG TỈNH NINH BÌNH" in told[-1]
     assert reorg.parent_history(demo_db)[-1].parent_code == "LDLD-NB"
 
 
 def test_transfer_out_from_the_members_tab(qtbot: QtBot, demo_db: Database, tmp_path: Path,
-                                           told: list[str]) -> None:
+                                           told: list[str], sync_pool: object) -> None:
     keys.init_keys(demo_db)
     window = _window(qtbot, demo_db)
     tab = window.members_tab
@@ -77,15 +78,17 @@ def test_transfer_out_from_the_members_tab(qtbot: QtBot, demo_db: Database, tmp_
     dialog.to_name.setText("Công đoàn cơ sở Bệnh viện Bạch Mai")
     dialog.folder.setText(str(tmp_path))
     _ok(dialog.buttons).click()
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20_000)
     assert dialog.result is not None and dialog.result.file.exists()
     assert dialog.result.letter is not None and dialog.result.letter.exists()
     for row in chosen:
         assert get_member(demo_db, row.uuid).status == MemberStatus.TRANSFERRED_OUT
     assert told and "Bạch Mai" in told[-1] and "giay-gioi-thieu.pdf" in told[-1]
+    shown = [tab.model.row_at(i).uuid for i in range(tab.model.rowCount())]
+    assert not {row.uuid for row in chosen} & set(shown)  # the active list follows
 
 
-def test_transfer_in_is_checked_then_taken_in(qtbot: QtBot, pair: Pair) -> None:
+def test_transfer_in_is_checked_then_taken_in(qtbot: QtBot, pair: Pair,
+                                              sync_pool: object) -> None:
     from unionapp import transfers
     from unionapp.members import find_members
 
@@ -95,12 +98,10 @@ def test_transfer_in_is_checked_then_taken_in(qtbot: QtBot, pair: Pair) -> None:
                            out=pair.tmp / "t.zip")
     dialog = TransferInDialog(pair.other.db, pair.tmp / "t.zip")
     qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=20_000)
     assert dialog.summary is not None and dialog.summary.outcome == "checked"
     assert "Đã kiểm tra" in dialog.details.toPlainText()
     _ok(dialog.buttons).click()
-    qtbot.waitUntil(lambda: dialog.summary is not None and dialog.summary.outcome == "committed",
-                    timeout=20_000)
+    assert dialog.summary is not None and dialog.summary.outcome == "committed"
     assert get_member(pair.other.db, who[0]).status == MemberStatus.ACTIVE
 
 
@@ -159,3 +160,24 @@ def test_a_new_decision_is_headed_by_the_parent_of_its_date(qtbot: QtBot, db: Da
     dialog.decided_on.setText("20/10/2025")
     dialog.decided_on.editingFinished.emit()
     assert dialog.issuing_superior.text() == "TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM"
+
+
+def test_a_member_typed_from_a_letter_is_taken_in(qtbot: QtBot, db: Database,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.dialogs.transfer_dialogs import LetterInDialog
+    from unionapp.members import find_members
+
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: said.append(box.text()) or 0)
+    dialog = LetterInDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.full_name.setText("Đỗ Văn Chuyển")
+    dialog.birth.setText("31/02/1990")
+    dialog.save()
+    assert said and "không phải ngày có thật" in said[-1] and dialog.member is None
+    dialog.birth.setText("12/03/1990")
+    dialog.letter_date.setText("02/10/2025")
+    dialog.from_branch.setText("Công đoàn cơ sở Công ty May Hồng Hà")
+    dialog.save()
+    assert dialog.member is not None and dialog.result() == 1
+    assert [m.full_name for m in find_members(db)] == ["Đỗ Văn Chuyển"]

@@ -88,7 +88,7 @@ def test_a_refusal_is_shown_and_nothing_written(qtbot: QtBot, demo_db: Database,
                                                 tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[str] = []
-    monkeypatch.setattr("ui.tasks.show_error", lambda parent, error: shown.append(
+    monkeypatch.setattr("ui.operations.show_error", lambda parent, error: shown.append(
         getattr(error, "message", str(error))))
     dialog = ReportDialog(demo_db)
     qtbot.addWidget(dialog)

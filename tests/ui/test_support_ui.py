@@ -12,12 +12,14 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from tests.pdfcheck import pdf_pages, pdf_text
-from ui.dialogs import pdf_preview, support_common
+from ui import operations
+from ui.dialogs import pdf_preview
 from ui.dialogs.support_batch import BatchDialog
 from ui.dialogs.support_case import CaseDialog
 from ui.dialogs.support_print import PrintListDialog
 from ui.dialogs.support_setup import FundForm, FundsDialog, KindForm
 from ui.dialogs.support_step import CorrectionDialog, StepDialog
+from ui.operations import Changes, Outcome
 from ui.tabs import support_tab as tab_module
 from ui.tabs.support_tab import SupportTab, period_range
 from ui.widgets.inputs import index_of
@@ -138,13 +140,13 @@ def test_an_overspend_asks_and_is_logged_only_when_confirmed(
     save_fund(demo_db, FundInput(code=fund.code, name=fund.name, year=fund.year,
                                  budget=fund.committed), fund.uuid)  # nothing left
     asked = []
-    monkeypatch.setattr(support_common, "confirm_overspend",
+    monkeypatch.setattr(operations, "confirm",
                         lambda parent, error: asked.append(error) or False)
     _select(tab, index)
     tab.step(SupportStatus.APPROVED)
     assert asked and asked[0].shortfall == row.amount
     assert case_detail(demo_db, row.uuid).status == SupportStatus.PROPOSED
-    monkeypatch.setattr(support_common, "confirm_overspend", lambda parent, error: True)
+    monkeypatch.setattr(operations, "confirm", lambda parent, error: True)
     _select(tab, index)
     tab.step(SupportStatus.APPROVED)
     assert case_detail(demo_db, row.uuid).events[-1].over_budget
@@ -210,7 +212,7 @@ def test_a_correction_from_the_tab(tab: SupportTab, demo_db: Database,
         return 1
 
     monkeypatch.setattr(CorrectionDialog, "exec", fill)
-    monkeypatch.setattr(support_common, "confirm_overspend", lambda parent, error: True)
+    monkeypatch.setattr(operations, "confirm", lambda parent, error: True)
     _select(tab, index)
     tab.correct()
     detail = case_detail(demo_db, row.uuid)
@@ -318,17 +320,17 @@ def test_the_slip_preview_is_titled_with_the_person(tab: SupportTab, qtbot: QtBo
 
 
 def test_export_from_the_tab(tab: SupportTab, qtbot: QtBot, tmp_path: Path,
-                             monkeypatch: pytest.MonkeyPatch) -> None:
+                             monkeypatch: pytest.MonkeyPatch, sync_pool: object,
+                             heard: list[Outcome]) -> None:
     target = tmp_path / "cham-lo"
     monkeypatch.setattr(tab_module.QFileDialog, "getSaveFileName",
                         lambda *a, **k: (str(target), "Bảng tính Excel (*.xlsx)"))
-    told = []
-    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
     tab.kind.setCurrentIndex(index_of(tab.kind, "HIEU"))
     tab.export()
-    qtbot.waitUntil(lambda: bool(told), timeout=20_000)
     assert target.with_suffix(".xlsx").exists()
-    assert f"{tab.model.rowCount()} hồ sơ" in told[0]
+    [told] = [o for o in heard if o.message]  # the word in the status bar, and the file
+    assert f"{tab.model.rowCount()} hồ sơ" in told.message
+    assert told.file == target.with_suffix(".xlsx") and not told.changes
 
 
 def test_the_member_support_table(qtbot: QtBot, demo_db: Database) -> None:
@@ -344,12 +346,14 @@ def test_the_member_support_table(qtbot: QtBot, demo_db: Database) -> None:
     assert activated.args[0] == widget.model.row_at(0).uuid
 
 
-def test_funds_and_kinds_are_edited_in_dialogs(qtbot: QtBot, demo_db: Database) -> None:
+def test_funds_and_kinds_are_edited_in_dialogs(qtbot: QtBot, demo_db: Database,
+                                               heard: list[Outcome]) -> None:
     dialog = FundsDialog(demo_db, YEAR + 1)
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 0
     dialog.copy_last_year()
-    assert dialog.table.rowCount() == 2 and dialog.changed
+    assert dialog.table.rowCount() == 2
+    assert [o.changes for o in heard] == [Changes.SUPPORT]  # the support tab shows them too
     form = FundForm(demo_db, YEAR + 1)
     qtbot.addWidget(form)
     form.code.setEditText("QPL")

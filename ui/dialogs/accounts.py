@@ -3,6 +3,8 @@ and the recovery code."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dialogs.sign_in import NewAccountDialog, problems_text, show_recovery_code
+from ui.dialogs.sign_in import NewAccountDialog, show_recovery_code, warn
+from ui.operations import Changes, Outcome, listen, run_op
 from unionapp import accounts
 from unionapp.accounts import AccountRow
 from unionapp.db import Database
-from unionapp.errors import UserError
 from unionapp.i18n import _
 from unionapp.permissions import ROLES
 from unionapp.text import format_moment
@@ -87,6 +89,7 @@ class AccountsDialog(QDialog):
         layout.addLayout(bottom)
         self.resize(760, 440)
         self.reload()
+        listen(self.on_outcome)
 
     def reload(self) -> None:
         self.rows = accounts.list_users(self.db)
@@ -112,18 +115,18 @@ class AccountsDialog(QDialog):
         self.disable_button.setText(_("Enable") if row is not None and not row.active
                                     else _("Disable"))
 
-    def _run(self, action: object) -> bool:
-        try:
-            action()  # type: ignore[operator]
-        except UserError as error:
-            QMessageBox.warning(self, self.windowTitle(), problems_text(error))
-            return False
-        self.reload()
-        return True
+    def _run(self, action: Callable[[], object]) -> bool:
+        done: list[object] = []
+        run_op(self, lambda _a: action(), db=self.db, changes=Changes.ACCOUNTS,
+               on_refused=lambda error: warn(self, error), on_done=done.append)
+        return bool(done)
+
+    def on_outcome(self, outcome: Outcome) -> None:
+        if outcome.touches(self.db, Changes.ACCOUNTS):
+            self.reload()
 
     def add(self) -> None:
-        if NewAccountDialog(self.db, self).exec():
-            self.reload()
+        NewAccountDialog(self.db, self).exec()
 
     def reset(self) -> None:
         row = self.selected()
@@ -175,9 +178,7 @@ class AccountsDialog(QDialog):
             "Make a new recovery code? The old one stops working."))
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            code = accounts.renew_recovery_code(self.db)
-        except UserError as error:
-            QMessageBox.warning(self, self.windowTitle(), error.message)
-            return
-        show_recovery_code(self, code, _("The new recovery code:"))
+        db = self.db
+        run_op(self, lambda _a: accounts.renew_recovery_code(db), db=db,
+               changes=Changes.ACCOUNTS, on_refused=lambda error: warn(self, error),
+               on_done=lambda code: show_recovery_code(self, code, _("The new recovery code:")))

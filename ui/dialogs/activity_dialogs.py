@@ -14,13 +14,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.operations import Attempt, Changes, run_op
 from ui.roles import read_only_unless
 from ui.tabs.list_tab import combo
 from ui.widgets.fields import DateField, ProblemLabel, mark_fields, merged, read_date
 from unionapp import activities
 from unionapp.activities import ActivityInput, ActivityRow, ParticipantRow
 from unionapp.db import Database
-from unionapp.errors import Problem, ValidationError
+from unionapp.errors import Problem, UserError, ValidationError
 from unionapp.i18n import _
 from unionapp.labels import ACTIVITY_KIND, label
 from unionapp.models import ActivityKind, OrgKind
@@ -89,20 +90,31 @@ class ActivityDialog(QDialog):
     def save(self) -> None:
         problems: list[Problem] = []
         data = self.data(problems)
-        try:
+        db, activity = self.db, self.activity_uuid
+
+        def work(_attempt: Attempt) -> ActivityRow:
             if problems:  # with the core's own findings, so everything is said at once
                 checked = activities.validate_activity(data.cleaned())
                 raise ValidationError(merged(problems, checked))
-            if self.activity_uuid is None:
-                self.saved = activities.create_activity(self.db, data)
-            else:
-                self.saved = activities.update_activity(self.db, self.activity_uuid, data)
-        except ValidationError as error:
-            self.problems.show_problems(error.problems)
-            mark_fields({"title": self.title, "kind": self.kind, "starts_on": self.starts_on,
-                         "ends_on": self.ends_on}, error.problems)
-            return
-        self.accept()
+            if activity is None:
+                return activities.create_activity(db, data)
+            return activities.update_activity(db, activity, data)
+
+        def done(saved: ActivityRow) -> None:
+            self.saved = saved
+            self.accept()
+
+        run_op(self, work, db=db, changes=Changes.ACTIVITIES, on_done=done,
+               said=lambda saved: _("Saved “{title}”.").format(title=saved.title),
+               on_refused=self.show_problems)
+
+    def show_problems(self, error: UserError) -> bool:
+        if not isinstance(error, ValidationError):
+            return False
+        self.problems.show_problems(error.problems)
+        mark_fields({"title": self.title, "kind": self.kind, "starts_on": self.starts_on,
+                     "ends_on": self.ends_on}, error.problems)
+        return True
 
 
 class ParticipantDialog(QDialog):
@@ -131,6 +143,8 @@ class ParticipantDialog(QDialog):
         read_only_unless(self, db, Permission.ACTIVITIES_EDIT)
 
     def save(self) -> None:
-        activities.set_participation(self.db, self.row.uuid, role=self.role.text(),
-                                     result=self.result.text(), note=self.note.text())
-        self.accept()
+        db, row = self.db, self.row
+        role, result, note = self.role.text(), self.result.text(), self.note.text()
+        run_op(self, lambda _a: activities.set_participation(db, row.uuid, role=role,
+                                                             result=result, note=note),
+               db=db, changes=Changes.ACTIVITIES, on_done=lambda _none: self.accept())

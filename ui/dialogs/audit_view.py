@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.operations import Attempt, run_op
 from ui.tables.windowed import Column, WindowedModel
 from ui.tasks import run_task, show_error
 from ui.widgets.fields import DateField
@@ -49,7 +50,7 @@ from unionapp.db import Database
 from unionapp.errors import UserError
 from unionapp.i18n import N_, _
 from unionapp.progress import Progress
-from unionapp.text import format_moment
+from unionapp.text import format_moment, format_vnd
 
 COLUMNS: list[Column[AuditRow]] = [
     Column("at", N_("Time"), lambda r: format_moment(r.at), width=130),
@@ -225,12 +226,13 @@ class AuditDialog(QDialog):
             return
         path, db, query = Path(name), self.db, self.query()
 
-        def work(progress: Progress) -> int:
-            return export_audit(db, path, query, progress=progress)
+        def work(attempt: Attempt) -> int:
+            return export_audit(db, path, query, progress=attempt.progress)
 
-        run_task(self, work, label=_("Writing the audit trail…"), on_done=lambda count:
-                 QMessageBox.information(self, _("Export the audit trail"), _(
-                     "Wrote {count} entries to {file}.").format(count=count, file=path)))
+        run_op(self, work, db=db, label=_("Writing the audit trail…"), cancellable=True,
+               file=path, on_done=lambda count: QMessageBox.information(
+                   self, _("Export the audit trail"), _("Wrote {count} entries to {file}.")
+                   .format(count=format_vnd(count, unit=False), file=path)))
 
     def verify(self) -> None:
         db = self.db

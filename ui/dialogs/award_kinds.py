@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ui.dialogs import pdf_preview
 from ui.dialogs.activity_dialogs import ok_cancel
 from ui.dialogs.certificate_dialogs import print_folder
+from ui.operations import Changes, Outcome, listen, run_op
 from ui.tabs.list_tab import combo
 from ui.tasks import show_error
 from ui.widgets.fields import ProblemLabel, mark_fields
@@ -77,18 +78,23 @@ class AwardKindDialog(QDialog):
                               recipient_type=self.recipients.currentData(),
                               template=self.template.currentData() or "",
                               active=self.active.isChecked())
-        try:
-            self.saved = (awards.update_award_kind(self.db, self.kind.uuid, data) if self.kind
-                          else awards.create_award_kind(self.db, data))
-        except ValidationError as error:
-            self.problems.show_problems(error.problems)
-            mark_fields({"code": self.code, "name": self.name, "template": self.template},
-                        error.problems)
-            return
-        except UserError as error:
-            show_error(self, error)
-            return
-        self.accept()
+        db, kind = self.db, self.kind
+
+        def done(saved: AwardKindRow) -> None:
+            self.saved = saved
+            self.accept()
+
+        run_op(self, lambda _a: (awards.update_award_kind(db, kind.uuid, data) if kind
+                                 else awards.create_award_kind(db, data)),
+               db=db, changes=Changes.AWARDS, on_done=done, on_refused=self.show_problems)
+
+    def show_problems(self, error: UserError) -> bool:
+        if not isinstance(error, ValidationError):
+            return False
+        self.problems.show_problems(error.problems)
+        mark_fields({"code": self.code, "name": self.name, "template": self.template},
+                    error.problems)
+        return True
 
 
 class AwardKindsDialog(QDialog):
@@ -121,6 +127,11 @@ class AwardKindsDialog(QDialog):
         layout.addLayout(buttons)
         self.resize(860, 420)
         self.reload()
+        listen(self.on_outcome)
+
+    def on_outcome(self, outcome: Outcome) -> None:
+        if outcome.touches(self.db, Changes.AWARDS):
+            self.reload()
 
     def reload(self) -> None:
         self.kinds = awards.award_kinds(self.db, include_inactive=True)
@@ -137,13 +148,12 @@ class AwardKindsDialog(QDialog):
         return self.kinds[row] if 0 <= row < len(self.kinds) else None
 
     def new(self) -> None:
-        if AwardKindDialog(self.db, None, self).exec() == QDialog.DialogCode.Accepted:
-            self.reload()
+        AwardKindDialog(self.db, None, self).exec()
 
     def edit(self) -> None:
         kind = self.current()
-        if kind is not None and AwardKindDialog(self.db, kind, self).exec():
-            self.reload()
+        if kind is not None:
+            AwardKindDialog(self.db, kind, self).exec()
 
     def sample(self) -> None:
         kind = self.current()

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.operations import run_op
 from ui.tables.windowed import CENTER, RIGHT, Column, WindowedModel
 from ui.tabs.list_tab import combo
 from ui.tabs.sections import tell
-from ui.tasks import show_error
 from ui.widgets.pause import after_pause
 from unionapp.awards import RECIPIENT_TYPE
 from unionapp.certificates import (
@@ -33,7 +33,6 @@ from unionapp.certificates import (
     register_years,
 )
 from unionapp.db import Database
-from unionapp.errors import UserError
 from unionapp.filenames import proposed_path
 from unionapp.i18n import N_, _
 from unionapp.labels import label
@@ -140,10 +139,10 @@ class AwardRegisterDialog(QDialog):
             if not chosen:
                 return None
             target = Path(chosen)
-        try:
-            export_register(self.db, target, year=self.year.currentData(),
-                            unit_name=home_unit(self.db).name)
-        except (UserError, OSError) as error:
-            show_error(self, error if isinstance(error, UserError) else UserError(str(error)))
-            return None
-        return target
+        db, year, out = self.db, self.year.currentData(), target
+        written: list[Path] = []
+        run_op(self, lambda _a: export_register(db, out, year=year,
+                                                unit_name=home_unit(db).name),
+               db=db, file=out, said=_("Wrote the award register to {file}.").format(
+                   file=out.name), on_done=lambda _result: written.append(out))
+        return written[0] if written else None

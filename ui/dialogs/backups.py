@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.tasks import Task, run_task, show_error
+from ui.operations import run_op
+from ui.tasks import Task
 from unionapp.backups import (
     Backup,
     Made,
@@ -181,12 +182,10 @@ class BackupsDialog(QDialog):
             self._selection_changed()
             on_done(result)
 
-        def failed(error: BaseException) -> None:
-            self._selection_changed()
-            show_error(self, error)
-
-        self.task = run_task(self, work, on_done=finished, on_failed=failed, label=label,
-                             cancellable=False)
+        self.task = run_op(self, lambda attempt: work(attempt.progress), db=self.db,
+                           on_done=finished, on_failed=lambda _error: self._selection_changed(),
+                           label=label)
+        assert self.task is not None
         self._selection_changed()
         return self.task
 
@@ -293,10 +292,12 @@ def offer_newest_good_backup(parent: QWidget | None, path: Path,
                 _("Restore")):
             on_declined()
             return
-        run_task(parent, lambda progress: restore_unopenable(path, backup.path, progress),
-                 on_done=on_restored, on_failed=lambda e: (show_error(parent, e), on_declined()),
-                 label=_("Restoring the backup…"), cancellable=False)
+        run_op(parent, lambda attempt: restore_unopenable(path, backup.path, attempt.progress),
+               db=None, on_done=on_restored, on_failed=lambda _error: on_declined(),
+               label=_("Restoring the backup…"))
 
-    return run_task(parent, lambda progress: newest_good_backup(folder, progress),
-                    on_done=found, on_failed=lambda e: (show_error(parent, e), on_declined()),
-                    label=_("Looking for a good backup…"), cancellable=False)
+    task = run_op(parent, lambda attempt: newest_good_backup(folder, attempt.progress), db=None,
+                  on_done=found, on_failed=lambda _error: on_declined(),
+                  label=_("Looking for a good backup…"))
+    assert task is not None
+    return task

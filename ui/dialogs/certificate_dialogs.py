@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from ui.dialogs import pdf_preview
 from ui.dialogs.activity_dialogs import ok_cancel
 from ui.dialogs.pdf_preview import MakeDelivery, PreviewOutput
+from ui.operations import Attempt, Changes, run_op
 from ui.tabs.sections import tell
 from ui.tasks import Task, run_task
 from unionapp.awards import DecisionRow
@@ -102,6 +103,8 @@ class CertificateOutput(PreviewOutput):
     register and the print logged, in the transaction that hands over the pages. Pages
     chosen in the print dialog are drawn again for just those recipients, so that each
     carries the number it gets."""
+
+    changes = Changes.AWARDS  # the award register
 
     def __init__(self, db: Database, draft: CertificateDraft,
                  on_issued: Callable[[PrintSummary], None] = lambda summary: None):
@@ -285,12 +288,15 @@ class PrintCertificatesDialog(QDialog):
             self.task = run_task(self, draw, on_done=self._preview, label=label)
             return self.task
 
-        def work(progress: Progress) -> PrintSummary:
+        def work(attempt: Attempt) -> PrintSummary:
             return print_certificates(db, decision, out=out, design=design, award_uuids=awards,
                                       per_recipient_dir=folder, offset=offset,
-                                      progress=progress)
+                                      progress=attempt.progress)
 
-        self.task = run_task(self, work, on_done=self._done, label=label)
+        self.task = run_op(self, work, db=db, changes=Changes.AWARDS, on_done=self._done,
+                           label=label, cancellable=True, file=out or folder,
+                           said=lambda summary: _("{pages} certificates written to {path}.")
+                           .format(pages=summary.pages, path=(out or folder or Path()).name))
         return self.task
 
     def _issued(self, summary: PrintSummary) -> None:

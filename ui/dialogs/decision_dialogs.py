@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.dialogs.activity_dialogs import ok_cancel
+from ui.operations import Attempt, Changes, run_op
 from ui.roles import read_only_unless
 from ui.tabs.list_tab import combo
 from ui.widgets.fields import (
@@ -137,20 +138,31 @@ class DecisionDialog(QDialog):
     def save(self) -> None:
         problems: list[Problem] = []
         data = self.data(problems)
-        try:
+        db, decision = self.db, self.decision_uuid
+
+        def work(_attempt: Attempt) -> DecisionRow:
             if problems:
                 raise ValidationError(merged(problems, awards.validate_decision(data.cleaned())))
-            if self.decision_uuid is None:
-                self.saved = awards.create_decision(self.db, data)
-            else:
-                self.saved = awards.update_decision(self.db, self.decision_uuid, data)
-        except ValidationError as error:
-            self.problems.show_problems(error.problems)
-            mark_fields({"number": self.number, "decided_on": self.decided_on,
-                         "issuing_body": self.issuing_body, "signer_name": self.signer_name,
-                         "award_kind": self.kind, "year": self.year}, error.problems)
-            return
-        self.accept()
+            if decision is None:
+                return awards.create_decision(db, data)
+            return awards.update_decision(db, decision, data)
+
+        def done(saved: DecisionRow) -> None:
+            self.saved = saved
+            self.accept()
+
+        run_op(self, work, db=db, changes=Changes.AWARDS, on_done=done,
+               said=lambda saved: _("Saved the decision {number}.").format(number=saved.number),
+               on_refused=self.show_problems)
+
+    def show_problems(self, error: UserError) -> bool:
+        if not isinstance(error, ValidationError):
+            return False
+        self.problems.show_problems(error.problems)
+        mark_fields({"number": self.number, "decided_on": self.decided_on,
+                     "issuing_body": self.issuing_body, "signer_name": self.signer_name,
+                     "award_kind": self.kind, "year": self.year}, error.problems)
+        return True
 
 
 class AwardEditDialog(QDialog):
@@ -189,13 +201,17 @@ class AwardEditDialog(QDialog):
         if problems:
             self.problems.show_problems(problems)
             return
-        try:
-            awards.update_award(self.db, self.row.uuid, reason=self.reason.toPlainText(),
-                                amount=amount, note=self.note.text())
-        except UserError as error:
+        db, award = self.db, self.row.uuid
+        reason, note = self.reason.toPlainText(), self.note.text()
+
+        def refused(error: UserError) -> bool:
             self.problems.show_problems([Problem(error.message)])
-            return
-        self.accept()
+            return True
+
+        run_op(self, lambda _a: awards.update_award(db, award, reason=reason, amount=amount,
+                                                    note=note),
+               db=db, changes=Changes.AWARDS, on_done=lambda _none: self.accept(),
+               on_refused=refused)
 
 
 class UnitPickerDialog(QDialog):

@@ -8,6 +8,8 @@ may not change between what was shown and what is written.
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.operations import Attempt, Changes, entity_changes, run_op
 from ui.tasks import Task, run_task
 from unionapp.db import Database
 from unionapp.exchange import (
@@ -131,11 +134,14 @@ class ImportDialog(QDialog):
             return
         self.commit_button.setEnabled(False)
 
-        def work(progress: Progress) -> ImportSummary:
-            return import_package(self.db, data, file_name=str(path), progress=progress)
+        def work(attempt: Attempt) -> ImportSummary:
+            return import_package(self.db, data, file_name=str(path), progress=attempt.progress)
 
-        self.task = run_task(self, work, on_done=self._committed, label=_("Importing…"),
-                             on_cancelled=lambda: self.commit_button.setEnabled(True))
+        self.task = run_op(self, work, db=self.db, changes=imported_changes,
+                           said=lambda summary: summary.as_json()["message"],
+                           on_done=self._committed, label=_("Importing…"), cancellable=True,
+                           on_failed=lambda _error: self.commit_button.setEnabled(True),
+                           on_cancelled=lambda: self.commit_button.setEnabled(True))
 
     def _committed(self, summary: ImportSummary) -> None:
         self.show_summary(summary)
@@ -264,9 +270,9 @@ class BatchImportDialog(QDialog):
         names = [str(self.paths[i]) for i in rows]
         self.commit_button.setEnabled(False)
 
-        def work(progress: Progress) -> list[ImportSummary]:
+        def work(attempt: Attempt) -> list[ImportSummary]:
             return import_packages(self.db, data, file_names=names,  # type: ignore[arg-type]
-                                   progress=progress)
+                                   progress=attempt.progress)
 
         def done(summaries: list[ImportSummary]) -> None:
             for row, summary in zip(rows, summaries, strict=True):
@@ -281,14 +287,30 @@ class BatchImportDialog(QDialog):
             if applied:
                 self.imported.emit(applied)
 
-        self.task = run_task(self, work, on_done=done, label=_("Importing…"),
-                             on_cancelled=lambda: self.commit_button.setEnabled(True))
+        def said(summaries: list[ImportSummary]) -> str:
+            return _("{count} of {total} files imported.").format(
+                count=sum(s.outcome == "committed" for s in summaries), total=len(self.paths))
+
+        self.task = run_op(self, work, db=self.db, said=said, on_done=done,
+                           changes=lambda summaries: functools.reduce(
+                               operator.or_, map(imported_changes, summaries), Changes.NONE),
+                           label=_("Importing…"), cancellable=True,
+                           on_failed=lambda _error: self.commit_button.setEnabled(True),
+                           on_cancelled=lambda: self.commit_button.setEnabled(True))
 
 
-def import_file(parent: QWidget, db: Database, path: Path | list[Path] | None = None,
-                on_imported: Callable[[object], None] | None = None
+def imported_changes(summary: ImportSummary) -> Changes:
+    """What an import changed: the exchange log, and the kinds of records it wrote."""
+    if summary.outcome != "committed":
+        return Changes.EXCHANGE  # held, or already there: only the log
+    return Changes.EXCHANGE | entity_changes(
+        name for name, c in summary.entities.items() if c.created or c.updated or c.deleted)
+
+
+def import_file(parent: QWidget, db: Database, path: Path | list[Path] | None = None
                 ) -> ImportDialog | BatchImportDialog | None:
-    """Ask for one package or several (unless given), then check and preview them."""
+    """Ask for one package or several (unless given), then check and preview them; the
+    views showing what an import wrote refresh by themselves (ui.operations)."""
     if path is None:
         chosen, _filter = QFileDialog.getOpenFileNames(
             parent, _("Import data file"), "", _("Data packages (*.zip);;All files (*)"))
@@ -299,8 +321,6 @@ def import_file(parent: QWidget, db: Database, path: Path | list[Path] | None = 
     dialog: ImportDialog | BatchImportDialog
     dialog = ImportDialog(db, paths[0], parent) if len(paths) == 1 else BatchImportDialog(
         db, paths, parent)
-    if on_imported is not None:
-        dialog.imported.connect(on_imported)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     dialog.check()
@@ -354,7 +374,11 @@ def export_file(parent: QWidget, db: Database, path: Path | None = None, *,
                 "now? (Then give the parent union your public key: File ▸ Signing keys.)")
                 ) != QMessageBox.StandardButton.Yes:
             return None
-        keys.init_keys(db)
+        made: list[object] = []
+        run_op(parent, lambda _a: keys.init_keys(db), db=db, changes=Changes.EXCHANGE,
+               on_done=made.append)
+        if not made:
+            return None
     if full is None:
         options = ExportOptions(db, parent)
         if not options.exec():
@@ -369,8 +393,8 @@ def export_file(parent: QWidget, db: Database, path: Path | None = None, *,
         path = Path(chosen if chosen.lower().endswith(".zip") else chosen + ".zip")
     target = path
 
-    def work(progress: Progress) -> ExportResult:
-        return export_package(db, target, full=bool(full), progress=progress)
+    def work(attempt: Attempt) -> ExportResult:
+        return export_package(db, target, full=bool(full), progress=attempt.progress)
 
     def done(result: ExportResult) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, _("Export data file"), result.text(),
@@ -381,4 +405,6 @@ def export_file(parent: QWidget, db: Database, path: Path | None = None, *,
         if on_done is not None:
             on_done(result)
 
-    return run_task(parent, work, on_done=done, label=_("Writing the data file…"))
+    return run_op(parent, work, db=db, changes=Changes.EXCHANGE, on_done=done, file=target,
+                  said=_("Wrote the data file {name}.").format(name=target.name),
+                  label=_("Writing the data file…"), cancellable=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMessageBox, QWidget
 
 from ui.dialogs.sheet_import import PreviewRowsModel, SheetImportDialog
+from ui.operations import Attempt, Changes, run_op
 from ui.tasks import run_task
 from unionapp.db import Database
 from unionapp.i18n import N_, _
@@ -27,7 +28,7 @@ from unionapp.rosters.importing import (
     summary_lines,
 )
 from unionapp.rosters.layout import FIELD_LABELS
-from unionapp.text import format_birth
+from unionapp.text import format_birth, format_vnd
 
 ACTIONS = {
     "create": N_("New"),
@@ -177,14 +178,18 @@ class ImportDialog(SheetImportDialog):
             return
         plan, summary, db = self.plan, self.summary, self.db
 
-        def work(progress: Progress) -> ImportSummary:
+        def work(attempt: Attempt) -> ImportSummary:
             # What the preview showed is written, unless the register changed meanwhile.
-            return apply(db, plan, summary, summary.options, progress)
+            return apply(db, plan, summary, summary.options, attempt.progress)
 
         self.import_button.setEnabled(False)
-        run_task(self, work, on_done=self._imported,
-                 on_cancelled=lambda: self._cancelled(),
-                 label=_("Importing {name}…").format(name=plan.sheet.file))
+        run_op(self, work, db=db, changes=Changes.MEMBERS | Changes.UNITS,  # groups made too
+               on_done=self._imported, on_cancelled=lambda: self._cancelled(),
+               on_failed=lambda _error: self.import_button.setEnabled(True),
+               label=_("Importing {name}…").format(name=plan.sheet.file), cancellable=True,
+               said=lambda done: _("Imported {file}: {created} created, {updated} updated.")
+               .format(file=Path(done.file).name, created=format_vnd(done.created, unit=False),
+                       updated=format_vnd(done.updated, unit=False)))
 
     def _cancelled(self) -> None:
         self.import_button.setEnabled(True)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.operations import Changes, run_op
 from ui.tasks import show_error
 from unionapp.db import Database
 from unionapp.errors import UserError
@@ -142,13 +143,12 @@ class KeysDialog(QDialog):
                 _("After a new key, the other side must enrol it again before they accept "
                   "your packages. Make a new key?")) != QMessageBox.StandardButton.Yes:
             return
-        try:
-            keys.init_keys(self.db, replace=replace)
-        except UserError as error:
-            show_error(self, error)
-        self.refresh()
+        db = self.db
+        run_op(self, lambda _a: keys.init_keys(db, replace=replace), db=db,
+               changes=Changes.EXCHANGE, on_done=lambda _key: self.refresh())
 
     def export_public(self, path: Path | None = None) -> Path | None:
+        """Save the public key to a file; returns where (None: not asked, or it failed)."""
         if path is None:
             info = keys.own_public(self.db)
             chosen, _filter = QFileDialog.getSaveFileName(
@@ -158,12 +158,12 @@ class KeysDialog(QDialog):
             if not chosen:
                 return None
             path = Path(chosen)
-        try:
-            keys.export_public(self.db, path)
-        except (UserError, OSError) as error:
-            show_error(self, error if isinstance(error, UserError) else UserError(str(error)))
-            return None
-        return path
+        db, target = self.db, path
+        saved: list[Path] = []
+        run_op(self, lambda _a: keys.export_public(db, target), db=db, file=target,
+               said=_("Saved the public key to {file}.").format(file=target.name),
+               on_done=lambda _result: saved.append(target))
+        return saved[0] if saved else None
 
     def choose_and_trust(self, path: Path | None = None) -> TrustDialog | None:
         if path is None:
@@ -183,8 +183,6 @@ class KeysDialog(QDialog):
         return dialog
 
     def trust(self, path: Path, code: str) -> None:
-        try:
-            keys.trust(self.db, path, code)
-        except UserError as error:
-            show_error(self, error)
-        self.refresh()
+        db = self.db
+        run_op(self, lambda _a: keys.trust(db, path, code), db=db, changes=Changes.EXCHANGE,
+               on_done=lambda _peer: self.refresh())

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.operations import Attempt, Changes, run_op
 from ui.roles import read_only_unless
 from unionapp import members
 from unionapp.db import Database
@@ -255,21 +256,26 @@ class MemberDialog(QDialog):
     def save(self) -> None:
         for widget in self.fields.values():
             widget.setStyleSheet("")
-        try:
-            data = self.data()
-            if self.member_uuid is None:
-                self.saved = members.create_member(self.db, data)
-            else:
-                self.saved = members.update_member(self.db, self.member_uuid, data)
-        except ValidationError as error:
-            self.show_problems(error)
-            return
-        except UserError as error:
-            QMessageBox.warning(self, self.windowTitle(), error.message)
-            return
-        self.accept()
+        db, member = self.db, self.member_uuid
 
-    def show_problems(self, error: ValidationError) -> None:
+        def work(_attempt: Attempt) -> members.MemberRow:
+            data = self.data()  # (a quick operation: here, on the GUI thread)
+            if member is None:
+                return members.create_member(db, data)
+            return members.update_member(db, member, data)
+
+        def done(saved: members.MemberRow) -> None:
+            self.saved = saved
+            self.accept()
+
+        run_op(self, work, db=db, changes=Changes.MEMBERS, on_done=done,
+               said=lambda saved: (_("Added {name}.") if member is None else
+                                   _("Saved {name}.")).format(name=saved.full_name),
+               on_refused=self.show_problems)
+
+    def show_problems(self, error: UserError) -> bool:
+        if not isinstance(error, ValidationError):
+            return False
         for problem in error.problems:
             widget = self.fields.get(problem.field or "")
             if widget is not None:
@@ -279,6 +285,7 @@ class MemberDialog(QDialog):
         if first is not None:
             first.setFocus()
         self.problems.setText("\n".join(f"• {p.message}" for p in error.problems))
+        return True
 
     def _record_movement(self) -> None:
         assert self.member_uuid is not None
@@ -342,16 +349,14 @@ class MovementDialog(QDialog):
         if when is None:
             QMessageBox.warning(self, self.windowTitle(), _("Write the date as dd/mm/yyyy."))
             return
-        other = self.other_unit.text()
-        try:
-            members.record_movement(
-                self.db, self.member_uuid, kind, when,
-                to_group=uuid.UUID(self.group.currentData())
-                if kind == MovementKind.GROUP_CHANGE and self.group.currentData() else None,
-                from_unit=other if kind == MovementKind.TRANSFER_IN else "",
-                to_unit=other if kind == MovementKind.TRANSFER_OUT else "",
-                decision_ref=self.decision.text(), note=self.note.text())
-        except UserError as error:
-            QMessageBox.warning(self, self.windowTitle(), error.message)
-            return
-        self.accept()
+        other, db, member = self.other_unit.text(), self.db, self.member_uuid
+        group = (uuid.UUID(self.group.currentData())
+                 if kind == MovementKind.GROUP_CHANGE and self.group.currentData() else None)
+        decision, note = self.decision.text(), self.note.text()
+        run_op(self, lambda _a: members.record_movement(
+            db, member, kind, when, to_group=group,
+            from_unit=other if kind == MovementKind.TRANSFER_IN else "",
+            to_unit=other if kind == MovementKind.TRANSFER_OUT else "",
+            decision_ref=decision, note=note),
+            db=db, changes=Changes.MEMBERS, on_done=lambda _result: self.accept(),
+            said=_("Recorded: {movement}.").format(movement=label(MOVEMENT, kind)))

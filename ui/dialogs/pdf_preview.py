@@ -48,9 +48,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.tasks import run_task, show_error
+from ui.operations import Attempt, Changes, run_op
 from ui.widgets.pause import after_pause
+from ui.widgets.status_note import StatusNote
 from unionapp.certificates.printing import Delivery, FileDelivery
+from unionapp.db import Database
 from unionapp.errors import UserError
 from unionapp.filenames import proposed_path, safe_file_name
 from unionapp.i18n import _
@@ -222,6 +224,8 @@ class PreviewOutput:
     is. Runs off the GUI thread; returns what to tell the clerk."""
 
     note = ""
+    db: Database | None = None  # the database a delivery writes to (certificates: theirs)
+    changes = Changes.NONE  # what a delivery changes there
 
     def __init__(self, path: Path, save_name: str = ""):
         self.path = Path(path)
@@ -309,10 +313,12 @@ class PdfPreviewDialog(QDialog):
         self.scroll.setWidgetResizable(True)
         self.scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.scroll.setStyleSheet("QScrollArea { background: #7f7f7f; }")
+        self.word = StatusNote()  # what the last print or save did
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.note)
         layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.word)
         self.resize(1100, 800)
         self._resize_timer = after_pause(self, self._show, 120)
         self._show()
@@ -389,7 +395,8 @@ class PdfPreviewDialog(QDialog):
         def make(source: Path, pages: list[int] | None) -> Delivery:
             return PdfFileDelivery(source, dest, pages)
 
-        self._deliver(make, None, _("Saving the PDF…"), _("Saved to {path}.").format(path=dest))
+        self._deliver(make, None, _("Saving the PDF…"),
+                      _("Saved to {path}.").format(path=dest.name), dest)
         return dest
 
     def make_printer(self) -> QPrinter:
@@ -446,7 +453,7 @@ class PdfPreviewDialog(QDialog):
                 return PdfFileDelivery(source, target, chosen)
 
             self._deliver(make, pages, _("Saving the PDF…"),
-                          _("Saved to {path}.").format(path=target))
+                          _("Saved to {path}.").format(path=target.name), target)
             return
         spooler = system_spooler()
         title = printer.docName()
@@ -457,31 +464,32 @@ class PdfPreviewDialog(QDialog):
         self._deliver(make_job, pages, _("Printing…"), _("Sent to the printer."))
 
     def _deliver(self, make: MakeDelivery, pages: list[int] | None, label: str,
-                 told: str) -> None:
+                 told: str, file: Path | None = None) -> None:
         output = self.output
         count = len(pages) if pages is not None else self.pages
 
-        def work(progress: Progress) -> str:
-            return output.deliver(make, pages, progress)
+        def work(attempt: Attempt) -> str:
+            return output.deliver(make, pages, attempt.progress)
+
+        def said(message: str) -> str:
+            return " ".join(text for text in (told, message) if text)
 
         def done(message: str) -> None:
             self.printed = count
-            self.told = message or told
+            self.told = said(message)
+            self.word.say(self.told, file)  # said here too: the preview covers the window
             self.show_note()
             output.delivered()
             if output.path != self.path:
                 self.show_document(output.path)
 
-        def cancelled() -> None:
+        def stopped(*_error: object) -> None:
             self.printed = 0
-
-        def failed(error: BaseException) -> None:
-            self.printed = 0
-            show_error(self, error)
 
         self.printed = -1
-        run_task(self, work, on_done=done, on_cancelled=cancelled, on_failed=failed,
-                 label=label, cancellable=True)
+        run_op(self, work, db=output.db, changes=output.changes, said=said, file=file,
+               on_done=done, on_cancelled=stopped, on_failed=stopped, label=label,
+               cancellable=True)
 
     def done(self, result: int) -> None:
         # A resize may still be waiting to redraw: once the document is closed, nothing may.

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QWidget
 
 from ui.dialogs.sheet_import import PreviewRowsModel, SheetImportDialog
+from ui.operations import Attempt, Changes, run_op
 from ui.tabs.sections import tell
 from ui.tasks import run_task
 from unionapp.db import Database
@@ -113,13 +114,18 @@ class RecipientImportDialog(SheetImportDialog):
             return
         plan, db, decision = self.plan, self.db, self.decision_uuid
 
-        def work(progress: Progress) -> RecipientImportSummary:
-            return apply_recipients(db, decision, plan, progress)
+        def work(attempt: Attempt) -> RecipientImportSummary:
+            return apply_recipients(db, decision, plan, attempt.progress)
 
         self.import_button.setEnabled(False)
-        run_task(self, work, on_done=self._imported,
-                 on_cancelled=lambda: self.import_button.setEnabled(True),
-                 label=_("Adding recipients…"))
+        run_op(self, work, db=db, changes=Changes.AWARDS, on_done=self._imported,
+               on_cancelled=lambda: self.import_button.setEnabled(True),
+               on_failed=lambda _error: self.import_button.setEnabled(True),
+               label=_("Adding recipients…"), cancellable=True,
+               said=lambda done: _("Added {persons} individuals and {collectives} collectives "
+                                   "from {file}.").format(persons=done.persons,
+                                                          collectives=done.collectives,
+                                                          file=Path(done.file).name))
 
     def _imported(self, summary: RecipientImportSummary) -> None:
         self.result = summary

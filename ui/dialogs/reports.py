@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import tasks
+from ui.operations import Attempt, run_op
 from ui.state import window_state
 from ui.widgets.inputs import DateEdit
 from unionapp.db import Database
@@ -32,7 +33,6 @@ from unionapp.errors import UserError
 from unionapp.filenames import documents_dir
 from unionapp.i18n import _
 from unionapp.org import branches
-from unionapp.progress import Progress
 from unionapp.reports import (
     Period,
     ReportRequest,
@@ -258,17 +258,18 @@ class ReportDialog(QDialog):
             return
         db = self.db
 
-        def work(progress: Progress) -> ReportResult:
-            return make_report(db, request, progress=progress)
+        def work(attempt: Attempt) -> ReportResult:
+            return make_report(db, request, progress=attempt.progress)
 
         self.make_button.setEnabled(False)
-        self.task = tasks.run_task(self, work, on_done=self._done,
-                                   label=_("Making the report…"), on_failed=self._failed,
-                                   on_cancelled=self._cancelled)
+        self.task = run_op(self, work, db=db, on_done=self._done, label=_("Making the report…"),
+                           cancellable=True, on_failed=self._failed,
+                           on_cancelled=self._cancelled, file=request.out,
+                           said=lambda result: _("Saved the report {file}.").format(
+                               file=result.path.name))
 
-    def _failed(self, error: BaseException) -> None:
+    def _failed(self, _error: BaseException) -> None:
         self.make_button.setEnabled(True)
-        tasks.show_error(self, error)
 
     def _cancelled(self) -> None:
         self.make_button.setEnabled(True)

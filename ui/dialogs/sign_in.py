@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.tasks import show_error
+from ui.operations import Changes, run_op
 from unionapp import accounts
 from unionapp.db import Database
 from unionapp.errors import UserError, ValidationError
@@ -45,6 +45,13 @@ def problems_text(error: UserError) -> str:
     if isinstance(error, ValidationError):
         return "\n".join(p.message for p in error.problems)
     return error.message
+
+
+def warn(dialog: QWidget, error: UserError) -> bool:
+    """A refusal (a weak password, a name taken…) as a warning over ``dialog`` (for
+    ``run_op``'s ``on_refused``)."""
+    QMessageBox.warning(dialog, dialog.windowTitle(), problems_text(error))
+    return True
 
 
 class SignInDialog(QDialog):
@@ -85,18 +92,23 @@ class SignInDialog(QDialog):
         self.setMinimumWidth(420)
 
     def try_sign_in(self) -> None:
-        try:
-            account = accounts.sign_in(self.db, self.username.text(), self.password.text())
-        except UserError as error:
+        db, username, password = self.db, self.username.text(), self.password.text()
+
+        def refused(error: UserError) -> bool:
             self.message.setText(error.message)
             self.password.clear()
             self.password.setFocus()
-            return
-        if account.must_change_password:
-            QMessageBox.information(self, _("Sign in"), _(
-                "The chair has reset your password: choose your own now."))
-            ChangePasswordDialog(self.db, self, forced=True).exec()
-        self.accept()
+            return True
+
+        def done(account: accounts.Account) -> None:
+            if account.must_change_password:
+                QMessageBox.information(self, _("Sign in"), _(
+                    "The chair has reset your password: choose your own now."))
+                ChangePasswordDialog(self.db, self, forced=True).exec()
+            self.accept()
+
+        run_op(self, lambda _a: accounts.sign_in(db, username, password), db=db,
+               on_refused=refused, on_done=done)
 
     def _forgot(self) -> None:
         RecoveryDialog(self.db, self.username.text(), self).exec()
@@ -134,15 +146,18 @@ class RecoveryDialog(QDialog):
         if self.password.text() != self.again.text():
             QMessageBox.warning(self, self.windowTitle(), _("The two passwords differ."))
             return
-        try:
-            code = accounts.recover(self.db, self.username.text(), self.code.text(),
-                                    self.password.text())
-        except UserError as error:
-            QMessageBox.warning(self, self.windowTitle(), problems_text(error))
-            return
-        show_recovery_code(self, code, _("The password is set. The recovery code you used no "
-                                         "longer works; here is the next one."))
-        self.accept()
+        db, username, code, password = (self.db, self.username.text(), self.code.text(),
+                                        self.password.text())
+
+        def done(next_code: str) -> None:
+            show_recovery_code(self, next_code, _("The password is set. The recovery code you "
+                                                  "used no longer works; here is the next "
+                                                  "one."))
+            self.accept()
+
+        run_op(self, lambda _a: accounts.recover(db, username, code, password), db=db,
+               changes=Changes.ACCOUNTS, on_refused=lambda error: warn(self, error),
+               on_done=done)
 
 
 class ChangePasswordDialog(QDialog):
@@ -169,13 +184,16 @@ class ChangePasswordDialog(QDialog):
         if self.password.text() != self.again.text():
             QMessageBox.warning(self, self.windowTitle(), _("The two passwords differ."))
             return
-        try:
-            accounts.change_password(self.db, self.old.text(), self.password.text())
-        except UserError as error:
-            QMessageBox.warning(self, self.windowTitle(), problems_text(error))
-            return
-        QMessageBox.information(self, self.windowTitle(), _("Your password has been changed."))
-        self.accept()
+        db, old, password = self.db, self.old.text(), self.password.text()
+
+        def done(_result: object) -> None:
+            QMessageBox.information(self, self.windowTitle(),
+                                    _("Your password has been changed."))
+            self.accept()
+
+        run_op(self, lambda _a: accounts.change_password(db, old, password), db=db,
+               changes=Changes.ACCOUNTS, on_refused=lambda error: warn(self, error),
+               on_done=done)
 
 
 def show_recovery_code(parent: QWidget | None, code: str, text: str) -> None:
@@ -249,14 +267,16 @@ class LockDialog(QDialog):
         self.setMinimumWidth(420)
 
     def _unlock(self) -> None:
-        try:
-            accounts.sign_in(self.db, self.db.account.username if self.db.account else "",
-                             self.password.text())
-        except UserError as error:
+        db, password = self.db, self.password.text()
+        username = db.account.username if db.account else ""
+
+        def refused(error: UserError) -> bool:
             self.message.setText(error.message)
             self.password.clear()
-            return
-        self.accept()
+            return True
+
+        run_op(self, lambda _a: accounts.sign_in(db, username, password), db=db,
+               on_refused=refused, on_done=lambda _account: self.accept())
 
     def reject(self) -> None:  # Escape does not unlock
         pass
@@ -268,10 +288,9 @@ def ask_first_account(db: Database, parent: QWidget | None) -> bool:
     dialog = NewAccountDialog(db, parent, first=True)
     if not dialog.exec() or dialog.made is None:
         return False
-    try:
-        accounts.sign_in(db, dialog.made.account.username, dialog.password_text)
-    except UserError as error:
-        show_error(parent, error)
+    made = dialog.made
+    run_op(parent, lambda _a: accounts.sign_in(db, made.account.username,
+                                               dialog.password_text), db=db)
     if dialog.made.recovery_code:
         show_recovery_code(parent, dialog.made.recovery_code, _(
             "The chair's account is made; from now on everyone signs in. Your recovery "
@@ -322,11 +341,15 @@ class NewAccountDialog(QDialog):
         if self.password.text() != self.again.text():
             QMessageBox.warning(self, self.windowTitle(), _("The two passwords differ."))
             return
-        try:
-            self.made = accounts.add_user(self.db, self.username.text(), self.role.currentData(),
-                                          self.password.text(), full_name=self.full_name.text())
-        except UserError as error:
-            QMessageBox.warning(self, self.windowTitle(), problems_text(error))
-            return
-        self.password_text = self.password.text()
-        self.accept()
+        db, username, role = self.db, self.username.text(), self.role.currentData()
+        password, full_name = self.password.text(), self.full_name.text()
+
+        def done(made: accounts.NewAccount) -> None:
+            self.made = made
+            self.password_text = password
+            self.accept()
+
+        run_op(self, lambda _a: accounts.add_user(db, username, role, password,
+                                                  full_name=full_name),
+               db=db, changes=Changes.ACCOUNTS, on_refused=lambda error: warn(self, error),
+               on_done=done)

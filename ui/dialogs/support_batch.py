@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -26,17 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dialogs.support_common import confirm_overspend, problems_text
-from ui.tasks import run_task, show_error
+from ui.dialogs.support_common import warn_problems
+from ui.operations import Attempt, Changes, run_op
 from ui.widgets.inputs import DateEdit, MoneyEdit
 from unionapp.db import Database
-from unionapp.errors import NeedsConfirmation, ValidationError
 from unionapp.i18n import N_, _
 from unionapp.labels import GENDER, label
 from unionapp.models import Gender, MemberStatus, OrgKind
 from unionapp.org import list_units
 from unionapp.permissions import Permission, allows
-from unionapp.progress import Progress
 from unionapp.support import FundBalance, fund_balances, kind_list
 from unionapp.support.batches import (
     BatchCandidate,
@@ -320,28 +317,23 @@ class BatchDialog(QDialog):
                           amount=self.amount.value(), reason=self.reason.text(),
                           paper_ref=self.paper_ref.text(), criteria=self.criteria())
 
-    def create(self, override: bool = False) -> None:
+    def create(self) -> None:
         data = self.batch_input()
         members = self.model.chosen()
         db = self.db
 
-        def work(progress: Progress) -> BatchResult:
-            return create_batch(db, data, members, override=override, progress=progress)
-
-        def failed(error: BaseException) -> None:
-            self._update_summary()
-            if isinstance(error, NeedsConfirmation):
-                if confirm_overspend(self, error):
-                    self.create(override=True)
-            elif isinstance(error, ValidationError):
-                QMessageBox.warning(self, self.windowTitle(), problems_text(error))
-            else:
-                show_error(self, error)
+        def work(attempt: Attempt) -> BatchResult:
+            return create_batch(db, data, members, override=attempt.override,
+                                progress=attempt.progress)
 
         self.ok.setEnabled(False)
-        self.task = run_task(self, work, on_done=self._done, on_failed=failed,
-                             on_cancelled=self._update_summary,
-                             label=_("Recording {count} cases…").format(count=len(members)))
+        self.task = run_op(self, work, db=db, changes=Changes.SUPPORT, on_done=self._done,
+                           on_refused=lambda error: warn_problems(self, error),
+                           on_failed=lambda _error: self._update_summary(),
+                           on_cancelled=self._update_summary, cancellable=True,
+                           said=lambda result: _("{count} cases recorded, {total} in all.")
+                           .format(count=result.count, total=format_vnd(result.total)),
+                           label=_("Recording {count} cases…").format(count=len(members)))
 
     def _done(self, result: BatchResult) -> None:
         self.batch_result = result

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dialogs.support_common import problems_text, with_overspend_check
+from ui.dialogs.support_common import problems_text
+from ui.operations import Attempt, Changes, run_op
 from ui.roles import read_only_unless
-from ui.tasks import show_error
 from ui.widgets.inputs import DateEdit, MoneyEdit, index_of
 from ui.widgets.member_picker import MemberPicker
 from ui.widgets.member_support import MemberSupportTable
@@ -379,26 +379,32 @@ class CaseDialog(QDialog):
         detail = self.detail
         proposed_on: date = self.proposed_on.date_value()
 
-        def action(override: bool) -> CaseDetail:
-            if detail is None:
-                return create_case(self.db, data, on=proposed_on, override=override)
-            return update_case(self.db, detail.uuid, data, expected_version=detail.version,
-                               override=override)
+        db = self.db
 
-        try:
-            saved = with_overspend_check(self, action)
-        except ValidationError as error:
-            QMessageBox.warning(self, self.windowTitle(), problems_text(error))
-            field = {"member": self.member, "kind": self.kind, "amount": self.amount,
-                     "occurred_on": self.occurred_on, "relation": self.relation,
-                     "beneficiary_name": self.relative}.get(error.problems[0].field or "")
-            if field is not None:
-                field.setFocus()
-            return
-        except UserError as error:
-            show_error(self, error)
-            return
-        if saved is not None:
+        def work(attempt: Attempt) -> CaseDetail:
+            if detail is None:
+                return create_case(db, data, on=proposed_on, override=attempt.override)
+            return update_case(db, detail.uuid, data, expected_version=detail.version,
+                               override=attempt.override)
+
+        def done(saved: CaseDetail) -> None:
             self.saved = saved
             self.accept()
 
+        run_op(self, work, db=db, changes=Changes.SUPPORT, on_done=done,
+               on_refused=self.show_problems,
+               said=lambda saved: _("Saved the case of {member}: {kind}, {amount} ({status}).")
+               .format(member=saved.member_name, kind=saved.kind_name,
+                       amount=format_vnd(saved.amount),
+                       status=label(SUPPORT_STATUS, saved.status)))
+
+    def show_problems(self, error: UserError) -> bool:
+        if not isinstance(error, ValidationError):
+            return False
+        QMessageBox.warning(self, self.windowTitle(), problems_text(error))
+        field = {"member": self.member, "kind": self.kind, "amount": self.amount,
+                 "occurred_on": self.occurred_on, "relation": self.relation,
+                 "beneficiary_name": self.relative}.get(error.problems[0].field or "")
+        if field is not None:
+            field.setFocus()
+        return True

@@ -24,12 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dialogs.support_common import problems_text
-from ui.tasks import show_error
+from ui.dialogs.support_common import warn_problems
+from ui.operations import Changes, Outcome, listen, run_op
 from ui.widgets.inputs import MoneyEdit, index_of
 from unionapp.catalogues import SUPPORT_FUNDS
 from unionapp.db import Database
-from unionapp.errors import UserError, ValidationError
 from unionapp.i18n import N_, _
 from unionapp.support import (
     FundBalance,
@@ -117,16 +116,11 @@ class FundForm(QDialog):
         data = FundInput(code=self.code.currentText(), name=self.name.text(),
                          year=self.year.value(), budget=self.budget.value() or 0,
                          note=self.note.text())
-        try:
-            save_fund(self.db, data, self.fund.uuid if self.fund else None,
-                      expected_version=self.fund.version if self.fund else None)
-        except ValidationError as error:
-            QMessageBox.warning(self, self.windowTitle(), problems_text(error))
-            return
-        except UserError as error:
-            show_error(self, error)
-            return
-        self.accept()
+        db, fund = self.db, self.fund
+        run_op(self, lambda _a: save_fund(db, data, fund.uuid if fund else None,
+                                          expected_version=fund.version if fund else None),
+               db=db, changes=Changes.SUPPORT, on_done=lambda _saved: self.accept(),
+               on_refused=lambda error: warn_problems(self, error))
 
 
 class FundsDialog(QDialog):
@@ -138,7 +132,6 @@ class FundsDialog(QDialog):
     def __init__(self, db: Database, year: int | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.db = db
-        self.changed = False
         self.setWindowTitle(_("Funds"))
         self.year = QComboBox()
         this_year = date.today().year
@@ -181,6 +174,11 @@ class FundsDialog(QDialog):
         self.year.currentIndexChanged.connect(lambda _i: self.reload())
         self.resize(900, 360)
         self.reload()
+        listen(self.on_outcome)
+
+    def on_outcome(self, outcome: Outcome) -> None:
+        if outcome.touches(self.db, Changes.SUPPORT):
+            self.reload()
 
     def selected_year(self) -> int:
         return int(self.year.currentData())
@@ -206,15 +204,12 @@ class FundsDialog(QDialog):
         return self.funds[row] if 0 <= row < len(self.funds) else None
 
     def add(self) -> None:
-        if FundForm(self.db, self.selected_year(), parent=self).exec():
-            self.changed = True
-            self.reload()
+        FundForm(self.db, self.selected_year(), parent=self).exec()
 
     def edit(self) -> None:
         fund = self._current()
-        if fund is not None and FundForm(self.db, fund.year, fund, parent=self).exec():
-            self.changed = True
-            self.reload()
+        if fund is not None:
+            FundForm(self.db, fund.year, fund, parent=self).exec()
 
     def remove(self) -> None:
         fund = self._current()
@@ -222,25 +217,21 @@ class FundsDialog(QDialog):
             return
         answer = QMessageBox.question(self, _("Remove"), _("Remove “{fund}”?").format(
             fund=fund.label))
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            delete_fund(self.db, fund.uuid)
-        except UserError as error:
-            show_error(self, error)
-            return
-        self.changed = True
-        self.reload()
+        if answer == QMessageBox.StandardButton.Yes:
+            db = self.db
+            run_op(self, lambda _a: delete_fund(db, fund.uuid), db=db, changes=Changes.SUPPORT)
 
     def copy_last_year(self) -> None:
-        year = self.selected_year()
-        added = copy_funds(self.db, year - 1, year)
-        if not added:
-            QMessageBox.information(self, _("Funds"), _(
-                "Nothing to add: {last} has no fund that {year} lacks.").format(
-                last=year - 1, year=year))
-        self.changed = self.changed or bool(added)
-        self.reload()
+        year, db = self.selected_year(), self.db
+
+        def done(added: object) -> None:
+            if not added:
+                QMessageBox.information(self, _("Funds"), _(
+                    "Nothing to add: {last} has no fund that {year} lacks.").format(
+                    last=year - 1, year=year))
+
+        run_op(self, lambda _a: copy_funds(db, year - 1, year), db=db, on_done=done,
+               changes=lambda added: Changes.SUPPORT if added else Changes.NONE)
 
 
 class KindForm(QDialog):
@@ -289,12 +280,10 @@ class KindForm(QDialog):
                          else -1,
                          needs_approval=self.needs_approval.isChecked(),
                          fund_code=self.fund.currentText(), active=self.active.isChecked())
-        try:
-            save_kind(self.db, data, self.kind.uuid if self.kind else None)
-        except ValidationError as error:
-            QMessageBox.warning(self, self.windowTitle(), problems_text(error))
-            return
-        self.accept()
+        db, kind = self.db, self.kind
+        run_op(self, lambda _a: save_kind(db, data, kind.uuid if kind else None),
+               db=db, changes=Changes.SUPPORT, on_done=lambda _saved: self.accept(),
+               on_refused=lambda error: warn_problems(self, error))
 
 
 class KindsDialog(QDialog):
@@ -306,7 +295,6 @@ class KindsDialog(QDialog):
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(parent)
         self.db = db
-        self.changed = False
         self.setWindowTitle(_("Kinds of support"))
         self.table = QTableWidget(0, len(self.HEADERS))
         self.table.setHorizontalHeaderLabels([_(h) for h in self.HEADERS])
@@ -333,6 +321,11 @@ class KindsDialog(QDialog):
         layout.addLayout(buttons)
         self.resize(900, 400)
         self.reload()
+        listen(self.on_outcome)
+
+    def on_outcome(self, outcome: Outcome) -> None:
+        if outcome.touches(self.db, Changes.SUPPORT):
+            self.reload()
 
     def reload(self) -> None:
         self.kinds = kind_list(self.db, include_inactive=True)
@@ -346,13 +339,9 @@ class KindsDialog(QDialog):
                 self.table.setItem(row, col, item)
 
     def add(self) -> None:
-        if KindForm(self.db, parent=self).exec():
-            self.changed = True
-            self.reload()
+        KindForm(self.db, parent=self).exec()
 
     def edit(self) -> None:
         row = self.table.currentRow()
-        if 0 <= row < len(self.kinds) and KindForm(self.db, self.kinds[row], parent=self).exec():
-            self.changed = True
-            self.reload()
-
+        if 0 <= row < len(self.kinds):
+            KindForm(self.db, self.kinds[row], parent=self).exec()

@@ -4,7 +4,6 @@ unionapp.transfers, off the GUI thread."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.tasks import run_task, show_error
+from ui.operations import Attempt, Changes, run_op
 from ui.widgets.inputs import DateEdit
 from unionapp import transfers
 from unionapp.db import Database
@@ -34,9 +33,8 @@ from unionapp.i18n import _
 from unionapp.members import MemberInput, MemberRow
 from unionapp.models import Gender, OrgKind
 from unionapp.org import home_unit, list_units
-from unionapp.progress import Progress
 from unionapp.settings import data_dir
-from unionapp.text import parse_birth
+from unionapp.text import DateError, parse_birth
 
 
 def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
@@ -128,7 +126,7 @@ class TransferOutDialog(QDialog):
         out, letter = folder / f"{stem}.zip", folder / f"{stem}-giay-gioi-thieu.pdf"
         self.buttons.setEnabled(False)
 
-        def work(_progress: Progress) -> transfers.TransferOutResult:
+        def work(_attempt: Attempt) -> transfers.TransferOutResult:
             return transfers.transfer_out(db, who, to_branch_code=code, to_branch_name=name,
                                           out=out, letter=letter, on=on, reason=reason,
                                           signer_name=signer)
@@ -138,12 +136,10 @@ class TransferOutDialog(QDialog):
             self.accept()
             self.transferred.emit(result)
 
-        def failed(error: BaseException) -> None:
-            self.buttons.setEnabled(True)
-            show_error(self, error)
-
-        run_task(self, work, on_done=done, on_failed=failed, label=_("Transferring…"),
-                 cancellable=False)
+        run_op(self, work, db=db, changes=Changes.MEMBERS, on_done=done,
+               on_failed=lambda _error: self.buttons.setEnabled(True), file=letter,
+               said=_("The letters and the transfer file are in {folder}.").format(
+                   folder=folder), label=_("Transferring…"))
 
 
 class TransferInDialog(QDialog):
@@ -179,7 +175,7 @@ class TransferInDialog(QDialog):
         db, path = self.db, self.path
         group, on = self.group.currentData(), self.on.date_value()
 
-        def work(_progress: Progress) -> transfers.TransferInSummary:
+        def work(_attempt: Attempt) -> transfers.TransferInSummary:
             return transfers.transfer_in(db, path, dry_run=dry_run, group=group, on=on)
 
         def done(summary: transfers.TransferInSummary) -> None:
@@ -191,16 +187,20 @@ class TransferInDialog(QDialog):
                 ok.hide()
                 self.imported.emit(summary)
 
-        def failed(error: BaseException) -> None:
-            self.details.setPlainText(error.message if isinstance(error, UserError)
-                                      else _("Something went wrong and the action was not "
-                                             "completed. Nothing was changed."))
-            if not isinstance(error, UserError):
-                show_error(self, error)
+        def refused(error: UserError) -> bool:
+            self.details.setPlainText(error.message)  # said here, beside the file's details
+            return True
 
-        run_task(self, work, on_done=done, on_failed=failed,
-                 label=_("Checking the file…") if dry_run else _("Taking them in…"),
-                 cancellable=False)
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, UserError):
+                self.details.setPlainText(_("Something went wrong and the action was not "
+                                            "completed. Nothing was changed."))
+
+        run_op(self, work, db=db, on_done=done, on_refused=refused, on_failed=failed,
+               changes=Changes.NONE if dry_run else Changes.MEMBERS,
+               said="" if dry_run else _("Members taken in from {file}.").format(
+                   file=path.name),
+               label=_("Checking the file…") if dry_run else _("Taking them in…"))
 
     def check(self) -> None:
         self._run(dry_run=True)
@@ -257,10 +257,11 @@ class LetterInDialog(QDialog):
         self.resize(560, 440)
         self.member: transfers.TransferredMember | None = None
 
-    def _date(self, field: QLineEdit, label: str) -> date | None:
+    @staticmethod
+    def _date(text: str, label: str) -> date | None:
         from unionapp.text import parse_date
 
-        text = field.text().strip()
+        text = text.strip()
         if not text:
             return None
         try:
@@ -273,30 +274,37 @@ class LetterInDialog(QDialog):
         return value
 
     def save(self) -> None:
-        try:
-            born, year = parse_birth(self.birth.text()) if self.birth.text().strip() else (
-                None, None)
-            data = MemberInput(full_name=self.full_name.text(), date_of_birth=born,
-                               birth_year=year, gender=self.gender.currentData(),
-                               national_id=self.national_id.text() or None,
-                               joined_on=self._date(self.joined, _("Admission date")),
-                               card_number=self.card.text(), org_unit=self.group.currentData())
-            self.member = transfers.transfer_in_by_letter(
-                self.db, data, from_branch=self.from_branch.text(),
-                letter_number=self.letter_number.text(),
-                letter_date=self._date(self.letter_date, _("Letter dated")),
-                on=self.on.date_value())
-        except (UserError, ValueError) as error:
-            show_error(self, error if isinstance(error, UserError) else UserError(str(error)))
-            return
-        self.accept()
-        self.added.emit(self.member)
+        db, birth, gender = self.db, self.birth.text().strip(), self.gender.currentData()
+        full_name, national_id = self.full_name.text(), self.national_id.text() or None
+        card, group, on = self.card.text(), self.group.currentData(), self.on.date_value()
+        from_branch, letter_number = self.from_branch.text(), self.letter_number.text()
+        joined_text, letter_text = self.joined.text(), self.letter_date.text()
+
+        def work(_attempt: Attempt) -> transfers.TransferredMember:
+            try:
+                born, year = parse_birth(birth) if birth else (None, None)
+            except DateError as error:  # the date's own words (not a real date…)
+                raise UserError(error.message) from error
+            data = MemberInput(full_name=full_name, date_of_birth=born, birth_year=year,
+                               gender=gender, national_id=national_id,
+                               joined_on=self._date(joined_text, _("Admission date")),
+                               card_number=card, org_unit=group)
+            return transfers.transfer_in_by_letter(
+                db, data, from_branch=from_branch, letter_number=letter_number,
+                letter_date=self._date(letter_text, _("Letter dated")), on=on)
+
+        def done(member: transfers.TransferredMember) -> None:
+            self.member = member
+            self.accept()
+            self.added.emit(member)
+
+        run_op(self, work, db=db, changes=Changes.MEMBERS, on_done=done)
 
 
-def transfer_in(parent: QWidget, db: Database, on_done: Callable[[object], None]
-                ) -> QDialog | None:
+def transfer_in(parent: QWidget, db: Database) -> QDialog | None:
     """Ask how the member comes (a file, or a letter from a branch without the program) and
-    open the matching dialog."""
+    open the matching dialog (the member list hears of the members taken in from
+    ui.operations)."""
     box = QMessageBox(parent)
     box.setWindowTitle(_("Transfer in"))
     box.setText(_("How do the members come?"))
@@ -310,13 +318,9 @@ def transfer_in(parent: QWidget, db: Database, on_done: Callable[[object], None]
                                                     str(transfers_dir()),
                                                     _("Transfer files (*.zip)"))
         if name:
-            file_dialog = TransferInDialog(db, Path(name), parent)
-            file_dialog.imported.connect(on_done)
-            dialog = file_dialog
+            dialog = TransferInDialog(db, Path(name), parent)
     elif box.clickedButton() is from_letter:
-        letter_dialog = LetterInDialog(db, parent)
-        letter_dialog.added.connect(on_done)
-        dialog = letter_dialog
+        dialog = LetterInDialog(db, parent)
     if dialog is not None:
         dialog.open()
     return dialog

@@ -27,14 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.tasks import run_task, show_error
+from ui.operations import Attempt, Changes, run_op
 from ui.widgets.inputs import DateEdit
 from unionapp import awards, closing, reorg
 from unionapp.db import Database
 from unionapp.errors import UserError
 from unionapp.i18n import _
 from unionapp.org import branches, home_unit
-from unionapp.progress import Progress
 from unionapp.text import format_date
 
 
@@ -49,8 +48,6 @@ def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
 
 class UnitDialog(QDialog):
     """The home unit, its parents with their dates, and what can be done about them."""
-
-    changed = Signal()  # a move was recorded, or the union closed
 
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(parent)
@@ -114,8 +111,7 @@ class UnitDialog(QDialog):
         self.copies_button.setVisible(bool(closed))
 
     def _done(self, message: str) -> None:
-        self.reload()
-        self.changed.emit()
+        self.reload()  # (the window and its tabs hear it from ui.operations)
         QMessageBox.information(self, self.windowTitle(), message)
 
     def move_parent(self) -> MoveDialog:
@@ -220,7 +216,7 @@ class MoveDialog(QDialog):
         branch = self.branch.currentData() if self.branch_choice else None
         self.buttons.setEnabled(False)
 
-        def work(_progress: Progress) -> reorg.MoveResult:
+        def work(_attempt: Attempt) -> reorg.MoveResult:
             if branch is not None:
                 return reorg.move_branch(db, branch, code=code, name=name, effective_on=day,
                                          superior_line=line, issuer_line=issuer, note=note)
@@ -232,12 +228,10 @@ class MoveDialog(QDialog):
             self.accept()
             self.moved.emit(result)
 
-        def failed(error: BaseException) -> None:
-            self.buttons.setEnabled(True)
-            show_error(self, error)
-
-        run_task(self, work, on_done=done, on_failed=failed, label=_("Recording the move…"),
-                 cancellable=False)
+        # The next package is a full one for the new parent union.
+        run_op(self, work, db=db, changes=Changes.UNITS | Changes.EXCHANGE, on_done=done,
+               on_failed=lambda _error: self.buttons.setEnabled(True),
+               label=_("Recording the move…"))
 
 
 class CloseDialog(QDialog):
@@ -321,21 +315,21 @@ class CloseDialog(QDialog):
         package = self.package.isChecked()
         self.buttons.setEnabled(False)
 
-        def work(progress: Progress) -> closing.CloseResult:
+        def work(attempt: Attempt) -> closing.CloseResult:
             return closing.close_branch(db, on=on, archive_dir=folder, final_package=package,
-                                        progress=progress)
+                                        progress=attempt.progress)
 
         def done(result: closing.CloseResult) -> None:
             self.accept()
             self.closed.emit(result)
 
-        def failed(error: BaseException) -> None:
+        def failed(_error: BaseException) -> None:
             self.buttons.setEnabled(True)
             self.review()
-            show_error(self, error)
 
-        run_task(self, work, on_done=done, on_failed=failed,
-                 label=_("Ending the union's activity…"), cancellable=False)
+        run_op(self, work, db=db, changes=Changes.UNITS | Changes.EXCHANGE, on_done=done,
+               on_failed=failed, label=_("Ending the union's activity…"), file=folder,
+               said=_("The archive is in {folder}.").format(folder=folder))
 
 
 class CopiesDialog(QDialog):
@@ -377,7 +371,7 @@ class CopiesDialog(QDialog):
             path = Path(name)
         db, design = self.db, "blank" if self.blank.isChecked() else "full"
 
-        def work(_progress: Progress) -> closing.CopiesResult:
+        def work(_attempt: Attempt) -> closing.CopiesResult:
             return closing.print_copies(db, decision, path, design=design)
 
         def done(result: closing.CopiesResult) -> None:
@@ -386,4 +380,7 @@ class CopiesDialog(QDialog):
             QMessageBox.information(self.parentWidget(), self.windowTitle(), _(
                 "Wrote {pages} copies to {file}.").format(pages=result.pages, file=result.path))
 
-        run_task(self, work, on_done=done, label=_("Printing certificates…"))
+        run_op(self, work, db=db, on_done=done, label=_("Printing certificates…"),
+               file=lambda result: result.path,
+               said=lambda result: _("Wrote {pages} copies to {file}.").format(
+                   pages=result.pages, file=result.path.name))

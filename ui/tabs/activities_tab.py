@@ -4,25 +4,26 @@ award decisions with their recipients and certificates, and initiatives."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QInputDialog, QTabWidget, QVBoxLayout, QWidget
 
+from ui.operations import Changes, run_op
 from ui.tables.windowed import CENTER, RIGHT, Column, RowSource
 from ui.tabs.decisions_tab import DecisionsSection
 from ui.tabs.initiatives_tab import InitiativesTab
 from ui.tabs.list_tab import ListTab, combo
 from ui.tabs.sections import (
+    DetailPane,
     MasterDetail,
     add_buttons,
     added_text,
     confirm,
     current_row,
-    reselect,
     selected_rows,
 )
-from ui.tasks import run_task
 from unionapp import activities
 from unionapp.activities import ActivityQuery, ActivityRow, AddSummary, ParticipantRow
 from unionapp.db import Database
@@ -31,7 +32,6 @@ from unionapp.labels import ACTIVITY_KIND, GENDER, label
 from unionapp.models import ActivityKind, OrgKind
 from unionapp.org import list_units
 from unionapp.permissions import Permission
-from unionapp.progress import Progress
 from unionapp.text import format_date
 
 
@@ -61,6 +61,7 @@ PARTICIPANT_COLUMNS: list[Column[ParticipantRow]] = [
 
 class ActivityListTab(ListTab):
     settings_key = "activities"
+    shows = Changes.ACTIVITIES  # the participants' count too
 
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(db, COLUMNS, parent)
@@ -91,8 +92,7 @@ class ActivityListTab(ListTab):
 
         dialog = ActivityDialog(self.db, None, self, kind=kind)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
-            self.reload()
-            reselect(self, dialog.saved.uuid)
+            self.select_record(dialog.saved.uuid)
 
     def new_movement(self) -> None:
         self.new_activity(ActivityKind.EMULATION_MOVEMENT)
@@ -101,12 +101,8 @@ class ActivityListTab(ListTab):
         from ui.dialogs.activity_dialogs import ActivityDialog
 
         row = current_row(self)
-        if row is None:
-            return
-        dialog = ActivityDialog(self.db, row.uuid, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.reload()
-            reselect(self, row.uuid)
+        if row is not None:
+            ActivityDialog(self.db, row.uuid, self).exec()
 
     def delete_activity(self) -> None:
         row = current_row(self)
@@ -114,57 +110,45 @@ class ActivityListTab(ListTab):
                 "Delete “{title}” and its list of participants? (It stays in the history of "
                 "changes.)").format(title=row.title)):
             return
-        activities.delete_activity(self.db, row.uuid)
-        self.reload()
+        db, activity = self.db, row.uuid
+        run_op(self, lambda _a: activities.delete_activity(db, activity), db=db,
+               changes=Changes.ACTIVITIES,
+               said=_("Deleted “{title}”.").format(title=row.title))
 
 
-class ParticipantsTab(ListTab):
+class ParticipantsTab(DetailPane):
     """Who took part in the activity selected above."""
 
     settings_key = "participants"
+    shows = Changes.ACTIVITIES | Changes.MEMBERS | Changes.UNITS
 
     def __init__(self, db: Database, parent: QWidget | None = None):
-        self.activity: ActivityRow | None = None
         super().__init__(db, PARTICIPANT_COLUMNS, parent)
-        self.changed: list[Any] = []  # callbacks after the list changed (counts above)
-        self.buttons = add_buttons(self, [
+        self.set_buttons([
             (_("Add members…"), self.add_members, Permission.ACTIVITIES_EDIT),
             (_("Add a whole group…"), self.add_group, Permission.ACTIVITIES_EDIT),
             (_("Result…"), self.edit_result, Permission.ACTIVITIES_EDIT),
             (_("Remove from the list"), self.remove, Permission.ACTIVITIES_EDIT),
         ])
-        self.view.doubleClicked.connect(lambda _i: self.edit_result())
-        self._enable()
+
+    @property
+    def activity(self) -> ActivityRow | None:
+        return self.master  # type: ignore[no-any-return]
 
     def search_hint(self) -> str:
         return _("Search participants by name")
 
-    def show_activity(self, activity: ActivityRow | None) -> None:
-        self.activity = activity
-        self.reload()
-        self._enable()
+    def rows_of(self, master: ActivityRow, text: str) -> RowSource[ParticipantRow]:
+        return activities.participant_list(self.db, master.uuid, text)
 
-    def _enable(self) -> None:
-        for button in self.buttons.values():
-            button.setEnabled(self.activity is not None)
+    def hint(self) -> str:
+        return _("Choose an activity above to see who took part.")
 
-    def source(self, text: str) -> RowSource[ParticipantRow]:
-        if self.activity is None:
-            return None  # type: ignore[return-value]
-        return activities.participant_list(self.db, self.activity.uuid, text)
+    def count_text(self, count: int, master: ActivityRow) -> str:
+        return _("{count} participants in “{title}”").format(count=count, title=master.title)
 
-    def footer_text(self, count: int) -> str:
-        if self.activity is None:
-            return _("Choose an activity above to see who took part.")
-        return _("{count} participants in “{title}”").format(count=count,
-                                                              title=self.activity.title)
-
-    def _after_change(self, summary_text: str = "") -> None:
-        self.reload()
-        for callback in self.changed:
-            callback()
-        if summary_text:
-            self.footer.setText(self.footer.text() + " — " + summary_text)
+    def open_selected(self) -> None:
+        self.edit_result()
 
     def add_members(self) -> None:
         from ui.dialogs.member_picker import pick_members
@@ -179,12 +163,12 @@ class ParticipantsTab(ListTab):
     def _add(self, member_uuids: list[uuid.UUID]) -> None:
         assert self.activity is not None
         activity_uuid, db = self.activity.uuid, self.db
+        self._run_add(lambda: activities.add_participants(db, activity_uuid, member_uuids))
 
-        def work(_progress: Progress) -> AddSummary:
-            return activities.add_participants(db, activity_uuid, member_uuids)
-
-        run_task(self, work, on_done=lambda s: self._after_change(added_text(s)),
-                 label=_("Adding participants…"))
+    def _run_add(self, add: Callable[[], AddSummary]) -> None:
+        run_op(self, lambda _a: add(), db=self.db, changes=Changes.ACTIVITIES,
+               said=added_text, on_done=lambda s: self.tell(added_text(s)),
+               label=_("Adding participants…"))
 
     def add_group(self) -> None:
         from ui.dialogs.member_picker import choose_one
@@ -196,12 +180,7 @@ class ParticipantsTab(ListTab):
         if group is None:
             return
         activity_uuid, db = self.activity.uuid, self.db
-
-        def work(_progress: Progress) -> AddSummary:
-            return activities.add_group_participants(db, activity_uuid, group)  # type: ignore[arg-type]
-
-        run_task(self, work, on_done=lambda s: self._after_change(added_text(s)),
-                 label=_("Adding participants…"))
+        self._run_add(lambda: activities.add_group_participants(db, activity_uuid, group))
 
     def edit_result(self) -> None:
         from ui.dialogs.activity_dialogs import ParticipantDialog
@@ -210,44 +189,30 @@ class ParticipantsTab(ListTab):
         if not rows:
             return
         if len(rows) == 1:
-            if ParticipantDialog(self.db, rows[0], self).exec() == QDialog.DialogCode.Accepted:
-                self._after_change()
+            ParticipantDialog(self.db, rows[0], self).exec()
             return
         result, ok = QInputDialog.getText(
             self, _("Result"), _("The same result for the {count} selected participants:")
             .format(count=len(rows)))
         if ok:
-            activities.set_results(self.db, [r.uuid for r in rows], result)
-            self._after_change()
+            db, chosen = self.db, [r.uuid for r in rows]
+            run_op(self, lambda _a: activities.set_results(db, chosen, result), db=db,
+                   changes=Changes.ACTIVITIES, label=_("Saving…"))
 
     def remove(self) -> None:
         rows = selected_rows(self)
         if rows and confirm(self, _("Remove participants"), _(
                 "Take the {count} selected off the list?").format(count=len(rows))):
             db, chosen = self.db, [r.uuid for r in rows]  # many: backed up first, off the GUI
-            run_task(self, lambda _progress: activities.remove_participants(db, chosen),
-                     on_done=lambda _count: self._after_change(), label=_("Deleting…"),
-                     cancellable=False)
+            run_op(self, lambda _a: activities.remove_participants(db, chosen), db=db,
+                   changes=Changes.ACTIVITIES, label=_("Deleting…"))
 
 
 class ActivitiesSection(MasterDetail):
     def __init__(self, db: Database):
         self.list = ActivityListTab(db)
         self.participants = ParticipantsTab(db)
-        super().__init__(self.list, self.participants, self.participants.show_activity)
-        self.participants.changed.append(self._refresh_counts)
-
-    def _refresh_counts(self) -> None:
-        row = current_row(self.list)
-        self.list.reload()
-        reselect(self.list, row.uuid if row else None)
-
-    @property
-    def model(self) -> Any:
-        return self.list.model
-
-    def reload(self) -> None:
-        self.list.reload()
+        super().__init__(self.list, self.participants)
 
 
 class ActivitiesTab(QWidget):

@@ -4,31 +4,30 @@ certificates."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
+from ui.operations import Changes, run_op
 from ui.tables.windowed import CENTER, RIGHT, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
 from ui.tabs.sections import (
+    DetailPane,
     MasterDetail,
     add_buttons,
     added_text,
     confirm,
     current_row,
-    reselect,
     selected_rows,
 )
-from ui.tasks import run_task, show_error
 from unionapp import awards
 from unionapp.activities import AddSummary
 from unionapp.awards import RECIPIENT_TYPE, AwardRow, DecisionQuery, DecisionRow
 from unionapp.db import Database
-from unionapp.errors import UserError
 from unionapp.i18n import N_, _
 from unionapp.labels import label
 from unionapp.permissions import Permission
-from unionapp.progress import Progress
 from unionapp.text import format_date, format_vnd
 
 COLUMNS: list[Column[DecisionRow]] = [
@@ -58,6 +57,7 @@ RECIPIENT_COLUMNS: list[Column[AwardRow]] = [
 
 class DecisionListTab(ListTab):
     settings_key = "decisions"
+    shows = Changes.AWARDS
 
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(db, COLUMNS, parent)
@@ -86,24 +86,19 @@ class DecisionListTab(ListTab):
     def footer_text(self, count: int) -> str:
         return _("{count} decisions").format(count=count)
 
-    def refresh_keeping(self, key: uuid.UUID | None = None) -> None:
-        row = current_row(self)
-        self.reload()
-        reselect(self, key or (row.uuid if row else None))
-
     def new_decision(self) -> None:
         from ui.dialogs.decision_dialogs import DecisionDialog
 
         dialog = DecisionDialog(self.db, None, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
-            self.refresh_keeping(dialog.saved.uuid)
+            self.select_record(dialog.saved.uuid)
 
     def edit_decision(self) -> None:
         from ui.dialogs.decision_dialogs import DecisionDialog
 
         row = current_row(self)
-        if row is not None and DecisionDialog(self.db, row.uuid, self).exec():
-            self.refresh_keeping(row.uuid)
+        if row is not None:
+            DecisionDialog(self.db, row.uuid, self).exec()
 
     def delete_decision(self) -> None:
         row = current_row(self)
@@ -112,9 +107,9 @@ class DecisionListTab(ListTab):
                     number=row.number)):
             return
         db, decision = self.db, row.uuid  # backed up first: off the GUI thread
-        run_task(self, lambda _progress: awards.delete_decision(db, decision),
-                 on_done=lambda _none: self.reload(), label=_("Deleting…"),
-                 cancellable=False)
+        run_op(self, lambda _a: awards.delete_decision(db, decision), db=db,
+               changes=Changes.AWARDS, label=_("Deleting…"),
+               said=_("Deleted the decision {number}.").format(number=row.number))
 
     def print_certificates(self, award_uuids: list[uuid.UUID] | None = None) -> None:
         from ui.dialogs.certificate_dialogs import PrintCertificatesDialog
@@ -122,9 +117,7 @@ class DecisionListTab(ListTab):
         row = current_row(self)
         if row is None:
             return
-        dialog = PrintCertificatesDialog(self.db, row, award_uuids or [], self)
-        dialog.printed.connect(lambda: self.refresh_keeping(row.uuid))
-        dialog.exec()
+        PrintCertificatesDialog(self.db, row, award_uuids or [], self).exec()
 
     def open_register(self) -> None:
         from ui.dialogs.award_register import AwardRegisterDialog
@@ -142,17 +135,16 @@ class DecisionListTab(ListTab):
         CalibrationDialog(self).exec()
 
 
-class RecipientsTab(ListTab):
+class RecipientsTab(DetailPane):
     """The recipients of the decision selected above."""
 
     settings_key = "recipients"
+    shows = Changes.AWARDS | Changes.MEMBERS | Changes.UNITS
+    print_requested = Signal(list)  # the awards chosen: print their certificates
 
     def __init__(self, db: Database, parent: QWidget | None = None):
-        self.decision: DecisionRow | None = None
         super().__init__(db, RECIPIENT_COLUMNS, parent)
-        self.changed: list[Any] = []
-        self.print_requested: list[Any] = []
-        self.buttons = add_buttons(self, [
+        self.set_buttons([
             (_("Add members…"), self.add_members, Permission.AWARDS_EDIT),
             (_("Add collectives…"), self.add_units, Permission.AWARDS_EDIT),
             (_("Import from Excel…"), self.import_file, Permission.AWARDS_EDIT),
@@ -161,37 +153,26 @@ class RecipientsTab(ListTab):
             ("", lambda: None),
             (_("Print for the selected…"), self.print_selected, Permission.CERTIFICATES_PRINT),
         ])
-        self.view.doubleClicked.connect(lambda _i: self.edit_award())
-        self._enable()
+
+    @property
+    def decision(self) -> DecisionRow | None:
+        return self.master  # type: ignore[no-any-return]
 
     def search_hint(self) -> str:
         return _("Search recipients by name")
 
-    def show_decision(self, decision: DecisionRow | None) -> None:
-        self.decision = decision
-        self.reload()
-        self._enable()
+    def rows_of(self, master: DecisionRow, text: str) -> RowSource[AwardRow]:
+        return awards.award_list(self.db, master.uuid, text)
 
-    def _enable(self) -> None:
-        for button in self.buttons.values():
-            button.setEnabled(self.decision is not None)
+    def hint(self) -> str:
+        return _("Choose a decision above to see its recipients.")
 
-    def source(self, text: str) -> RowSource[AwardRow]:
-        if self.decision is None:
-            return None  # type: ignore[return-value]
-        return awards.award_list(self.db, self.decision.uuid, text)
+    def count_text(self, count: int, master: DecisionRow) -> str:
+        return _("{count} recipients of decision {number}").format(count=count,
+                                                                   number=master.number)
 
-    def footer_text(self, count: int) -> str:
-        if self.decision is None:
-            return _("Choose a decision above to see its recipients.")
-        return _("{count} recipients of decision {number}").format(
-            count=count, number=self.decision.number)
-
-    def _after_change(self, message: str = "") -> None:
-        for callback in self.changed:
-            callback()
-        if message:
-            self.footer.setText(self.footer.text() + " — " + message)
+    def open_selected(self) -> None:
+        self.edit_award()
 
     def add_members(self) -> None:
         from ui.dialogs.member_picker import pick_members
@@ -203,15 +184,15 @@ class RecipientsTab(ListTab):
         if chosen:
             self.add_member_uuids(chosen)
 
+    def _run_add(self, add: Callable[[], AddSummary], label: str | None) -> None:
+        run_op(self, lambda _a: add(), db=self.db, changes=Changes.AWARDS, said=added_text,
+               on_done=lambda s: self.tell(added_text(s)), label=label)
+
     def add_member_uuids(self, member_uuids: list[uuid.UUID]) -> None:
         assert self.decision is not None
         db, decision = self.db, self.decision.uuid
-
-        def work(_progress: Progress) -> AddSummary:
-            return awards.add_member_recipients(db, decision, member_uuids)
-
-        run_task(self, work, on_done=lambda s: self._after_change(added_text(s)),
-                 label=_("Adding recipients…"))
+        self._run_add(lambda: awards.add_member_recipients(db, decision, member_uuids),
+                      _("Adding recipients…"))
 
     def add_units(self) -> None:
         from ui.dialogs.decision_dialogs import UnitPickerDialog
@@ -221,12 +202,8 @@ class RecipientsTab(ListTab):
         dialog = UnitPickerDialog(self.db, self)
         if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.chosen:
             return
-        try:
-            summary = awards.add_unit_recipients(self.db, self.decision.uuid, dialog.chosen)
-        except UserError as error:
-            show_error(self, error)
-            return
-        self._after_change(added_text(summary))
+        db, decision, chosen = self.db, self.decision.uuid, dialog.chosen
+        self._run_add(lambda: awards.add_unit_recipients(db, decision, chosen), None)
 
     def import_file(self) -> None:
         from ui.dialogs.recipient_import import RecipientImportDialog
@@ -237,15 +214,14 @@ class RecipientsTab(ListTab):
                                        parent=self)
         dialog.choose_file()
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result is not None:
-            self._after_change(added_text(AddSummary(dialog.result.added,
-                                                     dialog.result.already)))
+            self.tell(added_text(AddSummary(dialog.result.added, dialog.result.already)))
 
     def edit_award(self) -> None:
         from ui.dialogs.decision_dialogs import AwardEditDialog
 
         rows = selected_rows(self)
-        if len(rows) == 1 and AwardEditDialog(self.db, rows[0], self).exec():
-            self._after_change()
+        if len(rows) == 1:
+            AwardEditDialog(self.db, rows[0], self).exec()
 
     def remove(self) -> None:
         rows = selected_rows(self)
@@ -258,27 +234,16 @@ class RecipientsTab(ListTab):
                              "award register, marked as removed.").format(count=printed)
         if confirm(self, _("Remove recipients"), text):
             db, chosen = self.db, [r.uuid for r in rows]  # many: backed up first, off the GUI
-            run_task(self, lambda _progress: awards.remove_awards(db, chosen),
-                     on_done=lambda _count: self._after_change(), label=_("Deleting…"),
-                     cancellable=False)
+            run_op(self, lambda _a: awards.remove_awards(db, chosen), db=db,
+                   changes=Changes.AWARDS, label=_("Deleting…"))
 
     def print_selected(self) -> None:
-        rows = selected_rows(self)
-        for callback in self.print_requested:
-            callback([r.uuid for r in rows])
+        self.print_requested.emit([r.uuid for r in selected_rows(self)])
 
 
 class DecisionsSection(MasterDetail):
     def __init__(self, db: Database):
         self.list = DecisionListTab(db)
         self.recipients = RecipientsTab(db)
-        super().__init__(self.list, self.recipients, self.recipients.show_decision)
-        self.recipients.changed.append(lambda: self.list.refresh_keeping())
-        self.recipients.print_requested.append(self.list.print_certificates)
-
-    @property
-    def model(self) -> Any:
-        return self.list.model
-
-    def reload(self) -> None:
-        self.list.reload()
+        super().__init__(self.list, self.recipients)
+        self.recipients.print_requested.connect(self.list.print_certificates)

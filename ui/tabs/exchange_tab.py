@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,10 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.operations import Changes, Outcome, entity_changes, listen, run_op
 from ui.roles import needs
-from ui.tasks import show_error
 from unionapp.db import Database
-from unionapp.errors import UserError
 from unionapp.exchange.format import BY_NAME
 from unionapp.exchange.parent import (
     BranchState,
@@ -74,8 +73,6 @@ def _fill(table: QTableWidget, rows: list[list[Any]]) -> None:
 
 
 class ExchangeTab(QWidget):
-    changed = Signal()  # a conflict was decided: lists elsewhere may show other values
-
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(parent)
         self.db = db
@@ -125,6 +122,11 @@ class ExchangeTab(QWidget):
         layout.addWidget(splitter)
         self._conflicts: list[ConflictRow] = []
         self.reload()
+        listen(self.on_outcome)
+
+    def on_outcome(self, outcome: Outcome) -> None:
+        if outcome.touches(self.db, Changes.EXCHANGE | Changes.UNITS):
+            self.reload()
 
     def reload(self) -> None:
         if self.parent_mode:
@@ -173,9 +175,8 @@ class ExchangeTab(QWidget):
         conflict = self.selected()
         if conflict is None:
             return
-        try:
-            resolve_conflict(self.db, conflict.id, keep)
-        except UserError as error:
-            show_error(self, error)
-        self.reload()
-        self.changed.emit()
+        db = self.db
+        # The record decided may show elsewhere with the other side's values.
+        run_op(self, lambda _a: resolve_conflict(db, conflict.id, keep), db=db,
+               changes=Changes.EXCHANGE | entity_changes([conflict.entity]),
+               on_failed=lambda _error: self.reload())

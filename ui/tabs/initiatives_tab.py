@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QWidget
 
+from ui.operations import Changes, run_op
 from ui.tables.windowed import CENTER, RIGHT, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
-from ui.tabs.sections import add_buttons, confirm, current_row, reselect
+from ui.tabs.sections import add_buttons, confirm, current_row
 from unionapp import initiatives
 from unionapp.db import Database
 from unionapp.i18n import N_, _
@@ -29,6 +30,7 @@ COLUMNS: list[Column[InitiativeRow]] = [
 
 class InitiativesTab(ListTab):
     settings_key = "initiatives"
+    shows = Changes.INITIATIVES | Changes.MEMBERS  # the authors' names
 
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(db, COLUMNS, parent)
@@ -61,20 +63,20 @@ class InitiativesTab(ListTab):
 
         dialog = InitiativeDialog(self.db, None, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
-            self.reload()
-            reselect(self, dialog.saved.uuid)
+            self.select_record(dialog.saved.uuid)
 
     def edit_initiative(self) -> None:
         from ui.dialogs.initiative_dialog import InitiativeDialog
 
         row = current_row(self)
-        if row is not None and InitiativeDialog(self.db, row.uuid, self).exec():
-            self.reload()
-            reselect(self, row.uuid)
+        if row is not None:
+            InitiativeDialog(self.db, row.uuid, self).exec()
 
     def delete_initiative(self) -> None:
         row = current_row(self)
         if row is not None and confirm(self, _("Delete initiative"), _(
                 "Delete the initiative “{title}”?").format(title=row.title)):
-            initiatives.delete_initiative(self.db, row.uuid)
-            self.reload()
+            db, initiative = self.db, row.uuid
+            run_op(self, lambda _a: initiatives.delete_initiative(db, initiative), db=db,
+                   changes=Changes.INITIATIVES,
+                   said=_("Deleted “{title}”.").format(title=row.title))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.operations import Changes, Outcome, listen
 from ui.state import window_state
 from ui.tables.windowed import Column, RowSource, WindowedModel
 from ui.widgets.pause import after_pause
@@ -26,12 +27,17 @@ from unionapp.db import Database
 from unionapp.i18n import _
 from unionapp.org import branches
 
+MAX_SCAN = 5000  # rows searched to put the cursor back on a record after a refresh
+
 
 class ListTab(QWidget):
-    """Subclasses give the columns, build the filters and say which rows to show."""
+    """Subclasses give the columns, build the filters, say which rows to show and which
+    kinds of records they show (``shows``: after an operation changing those, the list
+    shows them again, the cursor staying on its record)."""
 
     counts_changed = Signal()
     settings_key = "list"
+    shows = Changes.NONE
 
     def __init__(self, db: Database, columns: list[Column[Any]], parent: QWidget | None = None):
         super().__init__(parent)
@@ -68,6 +74,7 @@ class ListTab(QWidget):
 
         self._timer = after_pause(self, self.reload)
         self.search.textChanged.connect(self._timer.start)
+        listen(self.on_outcome)
 
     # -- for subclasses ------------------------------------------------------------------
 
@@ -130,6 +137,34 @@ class ListTab(QWidget):
         self.model.set_source(self.source(self.search.text()))
         self.footer.setText(self.footer_text(self.model.rowCount()))
         self.counts_changed.emit()
+
+    def on_outcome(self, outcome: Outcome) -> None:
+        """After an operation: branches again if units changed, the rows if they show
+        what changed."""
+        if outcome.touches(self.db, Changes.UNITS):
+            self.fill_branches()
+        if outcome.touches(self.db, self.shows):
+            self.refresh()
+
+    def refresh(self) -> None:
+        """The rows again, the cursor on the same record (if still shown)."""
+        self.select_record(getattr(self.current_record(), "uuid", None), reload=True)
+
+    def current_record(self) -> Any:
+        index = self.view.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def select_record(self, key: uuid.UUID | None, *, reload: bool = False) -> None:
+        """Put the cursor on the record ``key`` (after reloading the rows, if asked)."""
+        if reload:
+            self.reload()
+        if key is None:
+            return
+        for i in range(min(self.model.rowCount(), MAX_SCAN)):
+            row = self.model.row_at(i)
+            if row is not None and getattr(row, "uuid", None) == key:
+                self.view.selectRow(i)
+                return
 
     def _restore_hidden_columns(self) -> None:
         saved = window_state().value(f"{self.settings_key}/hidden_columns")

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
+from ui.operations import Attempt, Changes, run_op
 from ui.roles import needs
 from ui.tables.windowed import CENTER, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
-from ui.tasks import run_task
 from unionapp import members as members_service
 from unionapp.db import Database
 from unionapp.filenames import proposed_path
@@ -22,8 +22,7 @@ from unionapp.members import MemberQuery, MemberRow
 from unionapp.models import Gender, MemberStatus, OrgKind
 from unionapp.org import list_units
 from unionapp.permissions import Permission
-from unionapp.progress import Progress
-from unionapp.text import format_birth, format_date
+from unionapp.text import format_birth, format_date, format_vnd
 
 if TYPE_CHECKING:
     from ui.dialogs.transfer_dialogs import TransferOutDialog
@@ -58,6 +57,7 @@ AGE_BANDS = [  # (label, youngest, oldest), ages counted by year as union statis
 
 class MembersTab(ListTab):
     settings_key = "members"
+    shows = Changes.MEMBERS | Changes.UNITS  # the group's name in each row
 
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(db, COLUMNS, parent)
@@ -117,8 +117,8 @@ class MembersTab(ListTab):
 
         dialog = MemberDialog(self.db, member_uuid, self)
         dialog.exec()
-        if dialog.saved is not None or member_uuid is not None:
-            self.reload()
+        if dialog.saved is not None and member_uuid is None:
+            self.select_record(dialog.saved.uuid)
 
     def add_member(self) -> None:
         self.open_member(None)
@@ -137,8 +137,8 @@ class MembersTab(ListTab):
         from ui.dialogs.member_dialog import MovementDialog
 
         row = self.selected()
-        if row is not None and MovementDialog(self.db, row.uuid, self).exec():
-            self.reload()
+        if row is not None:
+            MovementDialog(self.db, row.uuid, self).exec()
 
     def selected_rows(self) -> list[MemberRow]:
         rows = (self.model.row_at(i.row()) for i in self.view.selectionModel().selectedRows())
@@ -159,13 +159,12 @@ class MembersTab(ListTab):
         return dialog
 
     def _transferred(self, result: object) -> None:
-        self.reload()
         QMessageBox.information(self, _("Transfer members out"), result.text())  # type: ignore[attr-defined]
 
     def transfer_in(self) -> None:
         from ui.dialogs.transfer_dialogs import transfer_in
 
-        transfer_in(self, self.db, lambda _result: self.reload())
+        transfer_in(self, self.db)
 
     def delete_selected(self) -> None:
         row = self.selected()
@@ -175,16 +174,18 @@ class MembersTab(ListTab):
             "Delete {name}? Only delete a member entered by mistake: for a member who leaves, "
             "retires or transfers, record a movement instead.").format(name=row.full_name))
         if answer == QMessageBox.StandardButton.Yes:
-            members_service.delete_member(self.db, row.uuid)
-            self.reload()
+            db, member = self.db, row.uuid
+            run_op(self, lambda _a: members_service.delete_member(db, member), db=db,
+                   changes=Changes.MEMBERS,
+                   said=_("Deleted {name}.").format(name=row.full_name))
 
     def import_file(self) -> None:
         from ui.dialogs.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.db, parent=self)
         dialog.choose_file()
-        if dialog.path is not None and dialog.exec():
-            self.reload()
+        if dialog.path is not None:
+            dialog.exec()
 
     def export_file(self) -> None:
         from ui.dialogs.personal_export import PersonalExportDialog
@@ -201,11 +202,11 @@ class MembersTab(ListTab):
             return
         path, db, query = Path(name), self.db, self.query(self.search.text())
 
-        def work(progress: Progress) -> int:
+        def work(attempt: Attempt) -> int:
             return export_members(db, path, query, national_id=choice.national_id,
                                   phone=choice.phone, purpose=choice.purpose,
-                                  progress=progress)
+                                  progress=attempt.progress)
 
-        run_task(self, work, label=_("Writing the roster…"), on_done=lambda count:
-                 QMessageBox.information(self, _("Export the roster"), _(
-                     "Wrote {count} members to {file}.").format(count=count, file=path)))
+        run_op(self, work, db=db, label=_("Writing the roster…"), cancellable=True,
+               said=lambda count: _("Wrote {count} members to {file}.").format(
+                   count=format_vnd(count, unit=False), file=path.name), file=path)

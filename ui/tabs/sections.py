@@ -4,18 +4,17 @@ it, finding the row under the cursor, and a master list with a detail list besid
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QSplitter, QWidget
 
 from ui.roles import needs
+from ui.tables.windowed import Column, RowSource
 from ui.tabs.list_tab import ListTab
 from unionapp.activities import AddSummary
+from unionapp.db import Database
 from unionapp.i18n import _
-
-MAX_SCAN = 5000  # rows searched to reselect a record after a refresh
 
 
 def add_buttons(tab: ListTab, buttons: list[tuple[Any, ...]]) -> dict[str, QPushButton]:
@@ -39,8 +38,7 @@ def add_buttons(tab: ListTab, buttons: list[tuple[Any, ...]]) -> dict[str, QPush
 
 
 def current_row(tab: ListTab) -> Any:
-    index = tab.view.currentIndex()
-    return tab.model.row_at(index.row()) if index.isValid() else None
+    return tab.current_record()
 
 
 def selected_rows(tab: ListTab) -> list[Any]:
@@ -51,14 +49,8 @@ def selected_rows(tab: ListTab) -> list[Any]:
 
 
 def reselect(tab: ListTab, key: uuid.UUID | None) -> None:
-    """After a refresh, put the cursor back on the record ``key`` (if still shown)."""
-    if key is None:
-        return
-    for i in range(min(tab.model.rowCount(), MAX_SCAN)):
-        row = tab.model.row_at(i)
-        if row is not None and row.uuid == key:
-            tab.view.selectRow(i)
-            return
+    """Put the cursor back on the record ``key`` (if shown)."""
+    tab.select_record(key)
 
 
 def added_text(summary: AddSummary) -> str:
@@ -81,10 +73,62 @@ def tell(parent: QWidget, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
 
 
-class MasterDetail(QSplitter):
-    """A list of records above (``master``), the selected record's list below."""
+class DetailPane(ListTab):
+    """The records of the one chosen in the list above (an activity's participants, a
+    decision's recipients): a hint until one is chosen, and buttons that work only then.
+    Subclasses say how the rows are found and counted (``rows_of``, ``count_text``)."""
 
-    def __init__(self, master: ListTab, detail: ListTab, on_current: Callable[[Any], None]):
+    def __init__(self, db: Database, columns: list[Column[Any]], parent: QWidget | None = None):
+        self.master: Any = None  # the row chosen above
+        super().__init__(db, columns, parent)
+        self.buttons: dict[str, QPushButton] = {}
+
+    def set_buttons(self, buttons: list[tuple[Any, ...]]) -> None:
+        self.buttons = add_buttons(self, buttons)
+        self.view.doubleClicked.connect(lambda _i: self.open_selected())
+        self.show_master(None)  # the hint, and buttons off
+
+    def show_master(self, master: Any) -> None:
+        self.master = master
+        self.reload()
+        self._enable()
+
+    def _enable(self) -> None:
+        for button in self.buttons.values():
+            button.setEnabled(self.master is not None)
+
+    def source(self, text: str) -> RowSource[Any]:
+        if self.master is None:
+            return None  # type: ignore[return-value]
+        return self.rows_of(self.master, text)
+
+    def footer_text(self, count: int) -> str:
+        return self.hint() if self.master is None else self.count_text(count, self.master)
+
+    def tell(self, text: str) -> None:
+        """A word on what the last action did, after the count."""
+        if text:
+            self.footer.setText(self.footer.text() + " — " + text)
+
+    # -- for subclasses ------------------------------------------------------------------
+
+    def rows_of(self, master: Any, text: str) -> RowSource[Any]:
+        raise NotImplementedError
+
+    def hint(self) -> str:
+        raise NotImplementedError
+
+    def count_text(self, count: int, master: Any) -> str:
+        raise NotImplementedError
+
+    def open_selected(self) -> None:
+        """A double-click on a row."""
+
+
+class MasterDetail(QSplitter):
+    """A list of records above (``master``), the chosen record's own list below."""
+
+    def __init__(self, master: ListTab, detail: DetailPane):
         super().__init__(Qt.Orientation.Vertical)
         self.master = master
         self.detail = detail
@@ -92,8 +136,17 @@ class MasterDetail(QSplitter):
         self.addWidget(detail)
         self.setStretchFactor(0, 3)
         self.setStretchFactor(1, 2)
-        self._on_current = on_current
         master.view.selectionModel().currentRowChanged.connect(self._changed)
+        # A list read again has no current row (Qt says nothing): the detail follows, then
+        # follows the cursor put back on its record (or shows the hint: the record is gone).
+        master.model.modelReset.connect(self._changed)
 
     def _changed(self, *_args: object) -> None:
-        self._on_current(current_row(self.master))
+        self.detail.show_master(current_row(self.master))
+
+    @property
+    def model(self) -> Any:
+        return self.master.model
+
+    def reload(self) -> None:
+        self.master.reload()

@@ -33,11 +33,13 @@ from PySide6.QtWidgets import (
 )
 
 from ui.dialogs.support_step import ACTION  # the step buttons say what the dialogs say
+from ui.operations import Attempt, Changes, Outcome, run_op
 from ui.roles import needs
 from ui.tables.windowed import CENTER, RIGHT, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
 from ui.tasks import run_task, show_error
 from ui.widgets.inputs import index_of
+from unionapp.backups.making import BULK_DELETE
 from unionapp.db import Database
 from unionapp.errors import UserError
 from unionapp.filenames import proposed_path
@@ -112,6 +114,7 @@ class Scope:
 
 class SupportTab(ListTab):
     settings_key = "support"
+    shows = Changes.SUPPORT | Changes.MEMBERS | Changes.UNITS
 
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(db, COLUMNS, parent)
@@ -307,6 +310,11 @@ class SupportTab(ListTab):
             count=count, amount=format_vnd(totals.amount), given=format_vnd(totals.given),
             waiting=pending[0], waiting_amount=format_vnd(pending[1]))
 
+    def on_outcome(self, outcome: Outcome) -> None:
+        if outcome.touches(self.db, Changes.SUPPORT):
+            self._fill_kinds()  # a kind added or renamed
+        super().on_outcome(outcome)
+
     def reload(self) -> None:
         row = self.view.currentIndex().row()
         super().reload()
@@ -397,8 +405,7 @@ class SupportTab(ListTab):
     def new_case(self) -> None:
         from ui.dialogs.support_case import CaseDialog
 
-        if CaseDialog(self.db, parent=self).exec():
-            self.reload()
+        CaseDialog(self.db, parent=self).exec()
 
     def edit_case(self, case_uuid: uuid.UUID | None = None) -> None:
         from ui.dialogs.support_case import CaseDialog
@@ -413,11 +420,9 @@ class SupportTab(ListTab):
         except UserError as error:
             show_error(self, error)
             return
-        if dialog.exec():
-            self.reload()
+        dialog.exec()
 
     def step(self, to_status: str) -> None:
-        from ui.dialogs.support_common import with_overspend_check
         from ui.dialogs.support_step import StepDialog
 
         rows = self.selected_rows()
@@ -426,21 +431,21 @@ class SupportTab(ListTab):
         dialog = StepDialog(rows, to_status, self)
         if not dialog.exec():
             return
-        on, note = dialog.on.date_value(), dialog.note.text()
+        on, note, db = dialog.on.date_value(), dialog.note.text(), self.db
         versions = {r.uuid: r.version for r in rows}
 
-        def action(override: bool) -> int:
-            return transition_cases(self.db, list(versions), to_status, on=on, note=note,
-                                    override=override, expected_versions=versions)
+        def work(attempt: Attempt) -> int:
+            return transition_cases(db, list(versions), to_status, on=on, note=note,
+                                    override=attempt.override, expected_versions=versions)
 
-        try:
-            with_overspend_check(self, action)
-        except UserError as error:
-            show_error(self, error)
-        self.reload()
+        many = len(rows) >= BULK_DELETE  # rejecting many is backed up first: off the GUI
+        run_op(self, work, db=db, changes=Changes.SUPPORT,
+               label=_("Recording {count} cases…").format(count=len(rows)) if many else None,
+               on_failed=lambda _error: self.refresh(),  # someone else changed them meanwhile?
+               said=lambda count: _("{count} cases: {status}.").format(
+                   count=count, status=label(SUPPORT_STATUS, to_status)))
 
     def correct(self) -> None:
-        from ui.dialogs.support_common import with_overspend_check
         from ui.dialogs.support_step import CorrectionDialog
 
         rows = self.selected_rows()
@@ -450,14 +455,11 @@ class SupportTab(ListTab):
         dialog = CorrectionDialog(row, self)
         if not dialog.exec():
             return
-        amount, reason = dialog.amount.value() or 0, dialog.reason.text()
-        try:
-            with_overspend_check(self, lambda override: correct_amount(
-                self.db, row.uuid, amount, reason, override=override,
-                expected_version=row.version))
-        except UserError as error:
-            show_error(self, error)
-        self.reload()
+        amount, reason, db = dialog.amount.value() or 0, dialog.reason.text(), self.db
+        run_op(self, lambda attempt: correct_amount(db, row.uuid, amount, reason,
+                                                    override=attempt.override,
+                                                    expected_version=row.version),
+               db=db, changes=Changes.SUPPORT, on_failed=lambda _error: self.refresh())
 
     def delete(self) -> None:
         rows = self.selected_rows()
@@ -469,11 +471,8 @@ class SupportTab(ListTab):
                                          amount=format_vnd(rows[0].amount)))
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            delete_case(self.db, rows[0].uuid)
-        except UserError as error:
-            show_error(self, error)
-        self.reload()
+        db, case = self.db, rows[0].uuid
+        run_op(self, lambda _a: delete_case(db, case), db=db, changes=Changes.SUPPORT)
 
     def new_batch(self) -> None:
         from ui.dialogs.support_batch import BatchDialog
@@ -589,30 +588,21 @@ class SupportTab(ListTab):
             path = path.with_suffix(".csv" if "csv" in chosen.lower() else ".xlsx")
         query, db = self.query(), self.db
 
-        def work(progress: Progress) -> int:
-            return export_cases(db, path, query, title=title.upper(), progress=progress)
+        def work(attempt: Attempt) -> int:
+            return export_cases(db, path, query, title=title.upper(), progress=attempt.progress)
 
-        def done(count: int) -> None:
-            QMessageBox.information(self, _("Export the list"), _(
-                "{count} cases written to {path}.").format(count=count, path=path))
-
-        run_task(self, work, on_done=done, label=_("Exporting…"))
+        run_op(self, work, db=db, label=_("Exporting…"), cancellable=True, file=path,
+               said=lambda count: _("{count} cases written to {path}.").format(
+                   count=format_vnd(count, unit=False), path=path.name))
 
     # -- set-up --------------------------------------------------------------------------------
 
     def manage_funds(self) -> None:
         from ui.dialogs.support_setup import FundsDialog
 
-        dialog = FundsDialog(self.db, self.year.currentData(), self)
-        dialog.exec()
-        if dialog.changed:
-            self.reload()
+        FundsDialog(self.db, self.year.currentData(), self).exec()
 
     def manage_kinds(self) -> None:
         from ui.dialogs.support_setup import KindsDialog
 
-        dialog = KindsDialog(self.db, self)
-        dialog.exec()
-        if dialog.changed:
-            self._fill_kinds()
-            self.reload()
+        KindsDialog(self.db, self).exec()
