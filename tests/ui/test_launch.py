@@ -58,7 +58,7 @@ def test_a_package_goes_to_the_import_once_a_database_is_open(
 
 
 def test_the_smoke_option_reports_the_window_and_quits(demo_path: Path) -> None:
-    result = run_cli("--db", str(demo_path), "--smoke-seconds", "1", timeout=60)
+    result = run_cli("--db", str(demo_path), "--smoke-seconds", "0", timeout=60)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["errors"] == []

@@ -66,7 +66,7 @@ def _main_window(result_stdout: str) -> dict:
 def test_the_program_opens_inside_the_screen_first_and_later(
         qtbot: QtBot, demo_path: Path, tmp_path: Path, width: int, height: int) -> None:
     env = _screen_config(tmp_path, width, height)
-    result = run_cli("--db", str(demo_path), "--smoke-seconds", "1", env=env)
+    result = run_cli("--db", str(demo_path), "--smoke-seconds", "0", env=env)
     assert result.returncode == 0, result.stderr
     window = _main_window(result.stdout)
     screen = QRect(*window["screen"])
@@ -80,7 +80,7 @@ def test_the_program_opens_inside_the_screen_first_and_later(
     state = window_state()
     state.setValue("main_window/geometry", big.saveGeometry())
     state.sync()
-    result = run_cli("--db", str(demo_path), "--smoke-seconds", "1", env=env)
+    result = run_cli("--db", str(demo_path), "--smoke-seconds", "0", env=env)
     assert result.returncode == 0, result.stderr
     window = _main_window(result.stdout)
     assert QRect(*window["screen"]).contains(QRect(*window["geometry"]))
