@@ -208,7 +208,9 @@ def decode_files(manifest: Manifest, lines: dict[str, list[Any]], plan: Plan, *,
         for column_name in ("full_name", "title"):  # stored clean, as the registers do
             if spec.name in ("member", "activity", "initiative") and column_name in (
                     frame.columns):
-                frame.columns[column_name] = list(map(clean, frame.columns[column_name]))
+                names = frame.columns[column_name]
+                cleaned = {name: clean(name) for name in set(names)}  # names repeat
+                frame.columns[column_name] = list(map(cleaned.__getitem__, names))
         frames[name] = frame
     return frames
 
