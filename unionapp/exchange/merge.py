@@ -116,6 +116,8 @@ class Plan:
     updates: dict[str, list[tuple[Incoming, int]]] = field(
         default_factory=lambda: defaultdict(list))
     conflicts: list[PlannedConflict] = field(default_factory=list)
+    # (uuid, entity, version) of every record already here that is written or confirmed
+    # (new records' versions are taken from their frames when written).
     bases: list[tuple[str, str, int]] = field(default_factory=list)
     problems: list[Message] = field(default_factory=list)
     warnings: list[Message] = field(default_factory=list)
@@ -238,6 +240,8 @@ class Merger:
         self.kinds: dict[str, dict[str, str]] = defaultdict(dict)
         self.moved_units: set[str] = set()  # units given another parent by the package
         self.handed_over: dict[str, set[str]] = {}  # records the sender takes over (.moves)
+        # New records written, by entity: their rows in the frame and their new ids, in order.
+        self.written: dict[str, tuple[list[int], list[int]]] = {}
 
     # -- problems ------------------------------------------------------------------------------
 
@@ -583,14 +587,13 @@ class Merger:
                 continue
             counts = plan.counts[spec.name]
             existing = self.existing[spec.name]
-            uuids, versions = frame.uuids, frame.columns["version"]
+            uuids = frame.uuids
             creates = [i for i, u in enumerate(uuids) if u not in existing]
             plan.creates[spec.name] = creates
             deleted = frame.columns["deleted_at"]
             gone = sum(1 for i in creates if deleted[i] is not None)
             counts.deleted += gone
             counts.created += len(creates) - gone
-            plan.bases.extend((uuids[i], spec.name, versions[i]) for i in creates)
             for record, ours in existing.items():
                 self._decide_one(frame.row(self.index[spec.name][record]), ours,
                                  bases.get(record, _MISSING), counts)
@@ -696,19 +699,21 @@ class Merger:
             else:  # updated records may free a unique key (a CCCD) a new one takes
                 self._write_updates(spec, updates)
                 self._insert(frame, creates)
-        # The base version of every record written or confirmed: new records' rows are new
-        # too (their ids were never used), the others' may exist.
-        ids = self.ids
-        created = {name: set(map(self.frames[name].uuids.__getitem__, rows))
-                   for name, rows in plan.creates.items() if rows}
-        new, known = [], []
-        for record, entity, version in plan.bases:
-            row = (entity, ids[entity][record], version)
-            (new if record in created.get(entity, ()) else known).append(row)
+        # The base version of every record written or confirmed. New records' rows are new
+        # too (their ids were never used): a column at a time, in key order (entity, id) as
+        # written; the others' may exist.
         columns = ["entity", "record_id", "base_version"]
-        self.store.insert_many("exchange_record", columns, sorted(new))
+        new: list[tuple[str, int, int]] = []
+        for entity in sorted(self.written):
+            rows, ids = self.written[entity]
+            versions = self.frames[entity].columns["version"]
+            new.extend(zip(repeat(entity), ids, map(versions.__getitem__, rows)))
+        self.store.insert_many("exchange_record", columns, new)
+        ids = self.ids
+        known = sorted((entity, ids[entity][record], version)
+                       for record, entity, version in plan.bases)
         self.store.upsert_many("exchange_record", columns, ("entity", "record_id"),
-                               ["base_version"], sorted(known))
+                               ["base_version"], known)
         self._queue_conflicts(package_uuid)
         self._reindex_members()
 
@@ -756,14 +761,20 @@ class Merger:
         # New records get their ids here (the write lock is held), so that later rows can
         # refer to them without reading them back.
         if spec.name == "org_unit":  # few, parents first, and the sender's own unit needs care
+            index = self.index[spec.name]
+            order: list[int] = []
+            new_ids: list[int] = []
             for level in _levels([frame.row(i) for i in creates], self.source):
                 values = [self._columns(r, keep_place=False) for r in level]
                 for v, new_id, r in zip(values, self.store.new_ids(spec.name, len(level)),
                                         level, strict=True):
                     v["id"] = new_id
                     self._know(spec.name, r.uuid, new_id)
+                    order.append(index[r.uuid])
+                    new_ids.append(new_id)
                 self.store.insert_many(spec.name, list(values[0]),
                                        [tuple(v.values()) for v in values])
+            self.written[spec.name] = (order, new_ids)
             return
         whole = len(creates) == frame.n  # all new: in the package's order (the sender's ids)
         if whole:
@@ -773,6 +784,7 @@ class Merger:
             uuids = frame.uuids
             creates = sorted(creates, key=uuids.__getitem__)
         ids = self.store.new_ids(spec.name, len(creates))
+        self.written[spec.name] = (creates, ids)
         # Later rows refer to these, and their bookkeeping goes by id.
         self.ids[spec.name].update(zip(map(frame.uuids.__getitem__, creates), ids, strict=True))
         if spec.name in REFERENCED:
