@@ -144,9 +144,12 @@ def refusal(s: Session, db: Database, manifest: Manifest,
                 bool(period.parent_code) and under.has_code(period.parent_code))
 
         now = period_on(history, made)
-        ended = [p for p in history if is_ours(p) and p.ends_on is not None and p.ends_on < made]
-        if is_ours(now) or not ended:
-            return None  # ours on that day, or never ours (a new parent takes any package)
+        if is_ours(now):
+            return None  # ours on that day
+        ended = [p for p in history if p.ends_on is not None and p.ends_on < made
+                 and is_ours(p)]
+        if not ended:
+            return None  # never ours (a new parent takes any package)
         return Message("branch_left", _(
             "{code} — {name} left this parent union on {date}: from then on it is under "
             "{parent}. This package was made on {made}, after it left, and is refused; "
