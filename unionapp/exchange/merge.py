@@ -792,21 +792,29 @@ class Merger:
                                              strict=True))
         for start in range(0, len(creates), 20_000):
             self.progress.check()
-            part = creates[start:start + 20_000]
-            columns = {"id": ids[start:start + 20_000],
-                       **self._column_values(frame, part, whole=whole and len(part) == frame.n)}
+            # A whole frame is written in its order: each part is a slice of its columns.
+            part = slice(start, start + 20_000) if whole else creates[start:start + 20_000]
+            columns = {"id": ids[start:start + 20_000], **self._column_values(frame, part)}
             self.store.insert_many(spec.name, list(columns),
                                    list(zip(*columns.values(), strict=True)))
 
-    def _column_values(self, frame: Frame, rows: Sequence[int], *,
-                       whole: bool) -> dict[str, list[Any]]:
-        """New rows' values as the database takes them, column by column."""
-        pick = None if whole else itemgetter(*rows)
+    def _column_values(self, frame: Frame, rows: Sequence[int] | slice) -> dict[str, list[Any]]:
+        """New rows' values as the database takes them, column by column (``rows``: their
+        places in the frame, or a slice of it)."""
+        if isinstance(rows, slice):
+            def pick(source: list[Any]) -> list[Any]:
+                return source[rows]  # type: ignore[index]
+        elif len(rows) > 1:
+            getter = itemgetter(*rows)
+
+            def pick(source: list[Any]) -> list[Any]:
+                return list(getter(source))
+        else:
+            def pick(source: list[Any]) -> list[Any]:
+                return [source[rows[0]]]  # type: ignore[index]
         columns: dict[str, list[Any]] = {}
         for name, column, mode, target in _write_plan(frame.spec):
-            source = frame.columns[name]
-            values = source if pick is None else (
-                list(pick(source)) if len(rows) > 1 else [source[rows[0]]])
+            values = pick(frame.columns[name])
             if mode == _UUID:
                 values = self.store.uuid_column(values)
             elif mode == _REF:
