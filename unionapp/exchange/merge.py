@@ -524,7 +524,10 @@ class Merger:
                 out.append(part)
             return tuple(out)
 
-        wanted = {k: i for k, i in ((local(v), i) for v, i in mine.items()) if k is not None}
+        if any(fields[column].is_ref for column in key):
+            wanted = {k: i for k, i in ((local(v), i) for v, i in mine.items()) if k is not None}
+        else:  # no reference in the key (a CCCD and its owner): the same keys
+            wanted = mine
         if not wanted:
             return
         first = fields[key[0]]
