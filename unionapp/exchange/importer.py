@@ -139,7 +139,9 @@ def import_packages(db: Database, sources: Sequence[Path | bytes], *, dry_run: b
     and applied in its own transaction, in the order given, with one backup made just before
     the first that changes anything (a parent union taking in its branches' packages of the
     month copies its database once, not each time). A package refused leaves the others as
-    they are: those before it stay committed, those after it are still taken in."""
+    they are: those before it stay committed, those after it are still taken in. Meanwhile
+    SQLite copies its WAL into the database file less often (``Database.batch_of_writes``):
+    pages that package after package rewrites are copied once."""
     require(db, Permission.EXCHANGE_IMPORT)
     batch = Batch()
     summaries = []
