@@ -162,6 +162,31 @@ def test_kill_during_a_package_import(pair: Pair, tmp_path: Path) -> None:
     pair.parent.reopen()
 
 
+def test_kill_during_a_batch_of_packages(pair: Pair, tmp_path: Path) -> None:
+    """A batch copies its WAL into the database less often: a kill leaves every package
+    committed before it whole (from the WAL) and the one under way not at all."""
+    first, second = pair.export(), pair.export(pair.other)
+    pair.parent.close()
+    template = pair.parent.path
+    rnd = _rng("batch")
+    for i in range(ROUNDS):
+        db = _copy(template, tmp_path / f"batch-{i}.db")
+        proc = _launch("--db", str(db), "package", "import", str(first), str(second))
+        # The packages are small: strike as soon as the first write begins, or early.
+        outcome = _kill("package batch", proc, _wal_grows(db, by=1), i, rnd, latest=2.5)
+        _healthy(db)
+        members = count(db)
+        conn = sqlite3.connect(db)
+        imported = conn.execute("SELECT count(*) FROM exchange_log WHERE direction = 'import'"
+                                ).fetchone()[0]
+        conn.close()
+        assert (members, imported) in ((0, 0), (40, 1), (43, 2)), (members, imported)
+        assert outcome == "killed" or imported == 2
+        _after("package batch", f"→ {imported} of 2 imported")
+        _sound_backups(db)
+    pair.parent.reopen()
+
+
 def _big_decision(path: Path) -> str:
     with open_database(path) as db:
         decision = max(awards.decision_list(db).all(), key=lambda d: d.recipients)

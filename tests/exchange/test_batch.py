@@ -115,3 +115,33 @@ def test_a_number_within_reach_is_held_not_refused(pair: Pair) -> None:
     later = resign(valid, key, manifest=lambda m: m.update(sequence=MAX_SEQUENCE_STEP,
                                                            base_sequence=5))
     assert import_package(pair.parent.db, later).outcome == "held"
+
+
+def test_a_batch_copies_the_wal_less_often_and_empties_it_at_the_end(pair: Pair) -> None:
+    """While a batch runs, a commit copies the WAL into the database file only past
+    BATCH_CHECKPOINT_PAGES; afterwards the WAL file is empty and writes go back to SQLite's
+    usual size. Every package is on the disk when it commits all the same (synchronous=FULL
+    and the WAL: see tests/crash for a batch killed half-way)."""
+    from unionapp.db import BATCH_CHECKPOINT_PAGES, CHECKPOINT_PAGES
+    from unionapp.progress import Progress
+
+    parent = pair.parent.db
+    assert parent.path is not None
+    wal = Path(str(parent.path) + "-wal")
+    during: list[int] = []
+
+    def between(done: int, total: int, _text: str) -> None:
+        if 0 < done < total:  # a package committed, the next not begun
+            with parent.transaction() as s:
+                during.append(s.connection().exec_driver_sql(
+                    "PRAGMA wal_autocheckpoint").scalar())
+
+    summaries = import_packages(parent, [pair.export(), pair.export(pair.other)],
+                                progress=Progress(between))
+    assert [s.outcome for s in summaries] == ["committed", "committed"]
+    assert during == [BATCH_CHECKPOINT_PAGES]
+    assert wal.stat().st_size == 0
+    with parent.transaction() as s:
+        assert s.connection().exec_driver_sql(
+            "PRAGMA wal_autocheckpoint").scalar() == CHECKPOINT_PAGES
+    assert _members_of(parent, "VNCPT") == 40 and _members_of(parent, "CDCS-KHAC") == 3

@@ -532,17 +532,26 @@ def _column(field: Field, column: list[Any]) -> list[Any] | None:
         return column if types <= {bool} else None
     if not types <= {str}:
         return None
+    # Dates and moments repeat (a roster's members share their creation time, people their
+    # birthdays): each distinct value is checked and converted once when that saves work.
+    distinct = set(values)
+    if 2 * len(distinct) > len(values):
+        distinct = values  # type: ignore[assignment]  # mostly distinct: as they come
     try:
         if kind == "date":
-            if not _all_shaped(values, "dddd-dd-dd"):
+            if not _all_shaped(list(distinct), "dddd-dd-dd"):
                 return None
-            list(map(date.fromisoformat, values))  # real dates (no 31 February)
+            list(map(date.fromisoformat, distinct))  # real dates (no 31 February)
             return column
-        if not _all_shaped(values, "dddd-dd-ddTdd:dd:dd.dddddd+00:00"):
+        if not _all_shaped(list(distinct), "dddd-dd-ddTdd:dd:dd.dddddd+00:00"):
             return None
-        list(map(datetime.fromisoformat, values))
+        list(map(datetime.fromisoformat, distinct))
     except ValueError:
         return None
+    if distinct is not values:
+        canonical = {v: f"{v[:10]} {v[11:26]}" for v in distinct}
+        canonical[None] = None  # type: ignore[index]
+        return list(map(canonical.__getitem__, column))
     if None not in column:
         return [f"{v[:10]} {v[11:26]}" for v in column]
     return [None if v is None else f"{v[:10]} {v[11:26]}" for v in column]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -138,16 +139,19 @@ def import_packages(db: Database, sources: Sequence[Path | bytes], *, dry_run: b
     and applied in its own transaction, in the order given, with one backup made just before
     the first that changes anything (a parent union taking in its branches' packages of the
     month copies its database once, not each time). A package refused leaves the others as
-    they are: those before it stay committed, those after it are still taken in."""
+    they are: those before it stay committed, those after it are still taken in. Meanwhile
+    SQLite copies its WAL into the database file less often (``Database.batch_of_writes``):
+    pages that package after package rewrites are copied once."""
     require(db, Permission.EXCHANGE_IMPORT)
     batch = Batch()
     summaries = []
-    for i, source in enumerate(sources):
-        progress(i, len(sources), _("Package {number} of {count}…").format(
-            number=i + 1, count=len(sources)))
-        summaries.append(import_package(
-            db, source, dry_run=dry_run, limits=limits, batch=batch,
-            file_name=file_names[i] if file_names is not None else None))
+    with contextlib.nullcontext() if dry_run else db.batch_of_writes():  # (see there)
+        for i, source in enumerate(sources):
+            progress(i, len(sources), _("Package {number} of {count}…").format(
+                number=i + 1, count=len(sources)))
+            summaries.append(import_package(
+                db, source, dry_run=dry_run, limits=limits, batch=batch,
+                file_name=file_names[i] if file_names is not None else None))
     progress(len(sources), len(sources), "")
     return summaries
 

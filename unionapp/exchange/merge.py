@@ -116,6 +116,8 @@ class Plan:
     updates: dict[str, list[tuple[Incoming, int]]] = field(
         default_factory=lambda: defaultdict(list))
     conflicts: list[PlannedConflict] = field(default_factory=list)
+    # (uuid, entity, version) of every record already here that is written or confirmed
+    # (new records' versions are taken from their frames when written).
     bases: list[tuple[str, str, int]] = field(default_factory=list)
     problems: list[Message] = field(default_factory=list)
     warnings: list[Message] = field(default_factory=list)
@@ -208,7 +210,9 @@ def decode_files(manifest: Manifest, lines: dict[str, list[Any]], plan: Plan, *,
         for column_name in ("full_name", "title"):  # stored clean, as the registers do
             if spec.name in ("member", "activity", "initiative") and column_name in (
                     frame.columns):
-                frame.columns[column_name] = list(map(clean, frame.columns[column_name]))
+                names = frame.columns[column_name]
+                cleaned = {name: clean(name) for name in set(names)}  # names repeat
+                frame.columns[column_name] = list(map(cleaned.__getitem__, names))
         frames[name] = frame
     return frames
 
@@ -238,6 +242,8 @@ class Merger:
         self.handed_over: dict[str, set[str]] = {}  # records the sender takes over (.moves)
         # Another branch's records the sender's own may still point to (.moves).
         self.referable: dict[str, set[str]] = {}
+        # New records written, by entity: their rows in the frame and their new ids, in order.
+        self.written: dict[str, tuple[list[int], list[int]]] = {}
 
     # -- problems ------------------------------------------------------------------------------
 
@@ -521,7 +527,10 @@ class Merger:
                 out.append(part)
             return tuple(out)
 
-        wanted = {k: i for k, i in ((local(v), i) for v, i in mine.items()) if k is not None}
+        if any(fields[column].is_ref for column in key):
+            wanted = {k: i for k, i in ((local(v), i) for v, i in mine.items()) if k is not None}
+        else:  # no reference in the key (a CCCD and its owner): the same keys
+            wanted = mine
         if not wanted:
             return
         first = fields[key[0]]
@@ -584,14 +593,13 @@ class Merger:
                 continue
             counts = plan.counts[spec.name]
             existing = self.existing[spec.name]
-            uuids, versions = frame.uuids, frame.columns["version"]
+            uuids = frame.uuids
             creates = [i for i, u in enumerate(uuids) if u not in existing]
             plan.creates[spec.name] = creates
             deleted = frame.columns["deleted_at"]
             gone = sum(1 for i in creates if deleted[i] is not None)
             counts.deleted += gone
             counts.created += len(creates) - gone
-            plan.bases.extend((uuids[i], spec.name, versions[i]) for i in creates)
             for record, ours in existing.items():
                 self._decide_one(frame.row(self.index[spec.name][record]), ours,
                                  bases.get(record, _MISSING), counts)
@@ -697,19 +705,21 @@ class Merger:
             else:  # updated records may free a unique key (a CCCD) a new one takes
                 self._write_updates(spec, updates)
                 self._insert(frame, creates)
-        # The base version of every record written or confirmed: new records' rows are new
-        # too (their ids were never used), the others' may exist.
-        ids = self.ids
-        created = {name: set(map(self.frames[name].uuids.__getitem__, rows))
-                   for name, rows in plan.creates.items() if rows}
-        new, known = [], []
-        for record, entity, version in plan.bases:
-            row = (entity, ids[entity][record], version)
-            (new if record in created.get(entity, ()) else known).append(row)
+        # The base version of every record written or confirmed. New records' rows are new
+        # too (their ids were never used): a column at a time, in key order (entity, id) as
+        # written; the others' may exist.
         columns = ["entity", "record_id", "base_version"]
-        self.store.insert_many("exchange_record", columns, sorted(new))
+        new: list[tuple[str, int, int]] = []
+        for entity in sorted(self.written):
+            rows, ids = self.written[entity]
+            versions = self.frames[entity].columns["version"]
+            new.extend(zip(repeat(entity), ids, map(versions.__getitem__, rows)))
+        self.store.insert_many("exchange_record", columns, new)
+        ids = self.ids
+        known = sorted((entity, ids[entity][record], version)
+                       for record, entity, version in plan.bases)
         self.store.upsert_many("exchange_record", columns, ("entity", "record_id"),
-                               ["base_version"], sorted(known))
+                               ["base_version"], known)
         self._queue_conflicts(package_uuid)
         self._reindex_members()
 
@@ -757,14 +767,20 @@ class Merger:
         # New records get their ids here (the write lock is held), so that later rows can
         # refer to them without reading them back.
         if spec.name == "org_unit":  # few, parents first, and the sender's own unit needs care
+            index = self.index[spec.name]
+            order: list[int] = []
+            new_ids: list[int] = []
             for level in _levels([frame.row(i) for i in creates], self.source):
                 values = [self._columns(r, keep_place=False) for r in level]
                 for v, new_id, r in zip(values, self.store.new_ids(spec.name, len(level)),
                                         level, strict=True):
                     v["id"] = new_id
                     self._know(spec.name, r.uuid, new_id)
+                    order.append(index[r.uuid])
+                    new_ids.append(new_id)
                 self.store.insert_many(spec.name, list(values[0]),
                                        [tuple(v.values()) for v in values])
+            self.written[spec.name] = (order, new_ids)
             return
         whole = len(creates) == frame.n  # all new: in the package's order (the sender's ids)
         if whole:
@@ -774,6 +790,7 @@ class Merger:
             uuids = frame.uuids
             creates = sorted(creates, key=uuids.__getitem__)
         ids = self.store.new_ids(spec.name, len(creates))
+        self.written[spec.name] = (creates, ids)
         # Later rows refer to these, and their bookkeeping goes by id.
         self.ids[spec.name].update(zip(map(frame.uuids.__getitem__, creates), ids, strict=True))
         if spec.name in REFERENCED:
@@ -781,21 +798,29 @@ class Merger:
                                              strict=True))
         for start in range(0, len(creates), 20_000):
             self.progress.check()
-            part = creates[start:start + 20_000]
-            columns = {"id": ids[start:start + 20_000],
-                       **self._column_values(frame, part, whole=whole and len(part) == frame.n)}
+            # A whole frame is written in its order: each part is a slice of its columns.
+            part = slice(start, start + 20_000) if whole else creates[start:start + 20_000]
+            columns = {"id": ids[start:start + 20_000], **self._column_values(frame, part)}
             self.store.insert_many(spec.name, list(columns),
                                    list(zip(*columns.values(), strict=True)))
 
-    def _column_values(self, frame: Frame, rows: Sequence[int], *,
-                       whole: bool) -> dict[str, list[Any]]:
-        """New rows' values as the database takes them, column by column."""
-        pick = None if whole else itemgetter(*rows)
+    def _column_values(self, frame: Frame, rows: Sequence[int] | slice) -> dict[str, list[Any]]:
+        """New rows' values as the database takes them, column by column (``rows``: their
+        places in the frame, or a slice of it)."""
+        if isinstance(rows, slice):
+            def pick(source: list[Any]) -> list[Any]:
+                return source[rows]  # type: ignore[index]
+        elif len(rows) > 1:
+            getter = itemgetter(*rows)
+
+            def pick(source: list[Any]) -> list[Any]:
+                return list(getter(source))
+        else:
+            def pick(source: list[Any]) -> list[Any]:
+                return [source[rows[0]]]  # type: ignore[index]
         columns: dict[str, list[Any]] = {}
         for name, column, mode, target in _write_plan(frame.spec):
-            source = frame.columns[name]
-            values = source if pick is None else (
-                list(pick(source)) if len(rows) > 1 else [source[rows[0]]])
+            values = pick(frame.columns[name])
             if mode == _UUID:
                 values = self.store.uuid_column(values)
             elif mode == _REF:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -33,7 +34,6 @@ from sqlalchemy.orm import Session, aliased
 from ..db import Database
 from ..i18n import _
 from ..models import Member, MemberRelative, Movement, MovementKind, OrgUnit
-from ..org import subtree
 from ..reorg import Move, code_key, learn_moves, moves_of, period_on, periods_of, same_unit
 from ..text import format_date
 from .format import Kind
@@ -133,19 +133,20 @@ def refusal(s: Session, db: Database, manifest: Manifest,
         moves = _merge_moves(_stored_moves(s, source), _package_moves(frames, source))
         if not moves:
             return None
-        ours = subtree(s, home)
-        codes = {code_key(c) for (c,) in s.execute(select(OrgUnit.code).where(
-            OrgUnit.uuid.in_(list(ours))))}
         history = periods_of(moves, source)
+        under = _Under(s, home)
 
         def is_ours(period: Any) -> bool:
-            return (period.parent_uuid is not None and period.parent_uuid in ours) or (
-                bool(period.parent_code) and code_key(period.parent_code) in codes)
+            return (period.parent_uuid is not None and under.holds(period.parent_uuid)) or (
+                bool(period.parent_code) and under.has_code(period.parent_code))
 
         now = period_on(history, made)
-        ended = [p for p in history if is_ours(p) and p.ends_on is not None and p.ends_on < made]
-        if is_ours(now) or not ended:
-            return None  # ours on that day, or never ours (a new parent takes any package)
+        if is_ours(now):
+            return None  # ours on that day
+        ended = [p for p in history if p.ends_on is not None and p.ends_on < made
+                 and is_ours(p)]
+        if not ended:
+            return None  # never ours (a new parent takes any package)
         return Message("branch_left", _(
             "{code} — {name} left this parent union on {date}: from then on it is under "
             "{parent}. This package was made on {made}, after it left, and is refused; "
@@ -174,6 +175,50 @@ def refusal(s: Session, db: Database, manifest: Manifest,
             code=manifest.source_code, name=manifest.source_name,
             date=format_date(ended[-1].ends_on + timedelta(days=1)), parent=now.parent_name))
     return None
+
+
+class _Under:
+    """The units under ``root`` here, asked about one at a time: by UUID through the chain of
+    parents (a few look-ups, whatever the database's size), by code from the codes of the
+    whole subtree, read only when a code is asked about (a parent union's database holds
+    thousands of units: reading them all for each package cost more than the rest of its
+    checks)."""
+
+    def __init__(self, s: Session, root: uuid.UUID):
+        self.s = s
+        self.root = root
+        self._codes: set[str] | None = None
+
+    def holds(self, unit: uuid.UUID) -> bool:
+        row = self.s.execute(select(OrgUnit.id, OrgUnit.uuid, OrgUnit.parent_id).where(
+            OrgUnit.uuid == unit)).first()
+        seen: set[int] = set()
+        while row is not None and row.id not in seen:
+            if row.uuid == self.root:
+                return True
+            seen.add(row.id)
+            if row.parent_id is None:
+                return False
+            row = self.s.execute(select(OrgUnit.id, OrgUnit.uuid, OrgUnit.parent_id).where(
+                OrgUnit.id == row.parent_id)).first()
+        return False
+
+    def has_code(self, code: str) -> bool:
+        if self._codes is None:
+            # As org.subtree: UNION ends a loop of parents should one ever be stored.
+            start = select(OrgUnit.id, OrgUnit.code).where(OrgUnit.uuid == self.root).cte(
+                "codes_below", recursive=True)
+            child = aliased(OrgUnit)
+            tree = start.union(select(child.id, child.code).where(child.parent_id == start.c.id))
+            self._codes = {_code_key(c) for (c,) in self.s.execute(select(tree.c.code))}
+        return _code_key(code) in self._codes
+
+
+@lru_cache(maxsize=1 << 16)
+def _code_key(code: str) -> str:
+    """:func:`code_key`, remembered: the same few thousand unit codes come up package after
+    package."""
+    return code_key(code)
 
 
 def former_parent(db: Database, source: uuid.UUID, code: str) -> Message | None:
@@ -212,12 +257,17 @@ def _evidence(s: Session, source: uuid.UUID, source_code: str,
     ``left`` — members the sender sent to the other branch."""
     arrived: set[tuple[str, str]] = set()
     left: set[tuple[str, str]] = set()
-    codes: dict[str, str] = {}  # code key → unit uuid (text)
-    for unit_uuid, code in s.execute(select(OrgUnit.uuid, OrgUnit.code)):
-        codes.setdefault(code_key(code), str(unit_uuid))
+    codes: dict[str, str] | None = None  # code key → unit uuid (text), read when needed
 
     def other(unit: Any, code: str) -> str | None:
-        return str(unit) if unit else codes.get(code_key(code))
+        nonlocal codes
+        if unit:
+            return str(unit)
+        if codes is None:  # a movement naming its other unit by code alone (an old one)
+            codes = {}
+            for unit_uuid, unit_code in s.execute(select(OrgUnit.uuid, OrgUnit.code)):
+                codes.setdefault(_code_key(unit_code), str(unit_uuid))
+        return codes.get(_code_key(code))
 
     frame = frames.get("movement")
     if frame is not None:  # the package's own movements (the sender's)
