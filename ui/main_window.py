@@ -32,6 +32,7 @@ from ui.roles import apply_role, needs
 from ui.state import window_state
 from ui.tabs.activities_tab import ActivitiesTab
 from ui.tabs.exchange_tab import ExchangeTab
+from ui.tabs.home_tab import HomeTab, open_todo
 from ui.tabs.list_tab import ListTab
 from ui.tabs.members_tab import MembersTab
 from ui.tabs.support_tab import SupportTab
@@ -68,11 +69,16 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("{title} (DEMO)").format(title=title) if demo else title)
 
         self.tabs = QTabWidget()
+        # Tổng quan first: what is waiting and the key figures (read in the background).
+        self.home_tab = HomeTab(db)
+        self.home_tab.open_requested.connect(lambda item: open_todo(self, item))
+        self.tabs.addTab(self.home_tab, _("Overview"))
         self.members_tab = MembersTab(db)
         self.activities_tab = ActivitiesTab(db)
         self.support_tab = SupportTab(db)
         self.exchange_tab = ExchangeTab(db)
         self.exchange_tab.changed.connect(self.reload_lists)
+        self.exchange_tab.imported.connect(self.after_import)
         for tab, title in ((self.members_tab, _("Members")),
                            (self.activities_tab, _("Activities & Awards")),
                            (self.support_tab, _("Care & Support")),
@@ -285,6 +291,7 @@ class MainWindow(QMainWindow):
         for tab in (self.members_tab, self.activities_tab, self.support_tab):
             tab.reload()
         self.exchange_tab.reload()
+        self.home_tab.refresh()
         self.update_counts()
 
     def update_counts(self) -> None:
