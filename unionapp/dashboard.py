@@ -5,9 +5,10 @@ Two calls, both plain values, both meant for a background task:
 
 - :func:`todo_list` — small queries (cases waiting, certificates not printed, packages,
   backups, conflicts, the next reporting date): a few milliseconds whatever the size;
-- :func:`overview` — the key counts of the reports (:func:`unionapp.reports.figures.glance`)
-  and members over the last 24 months counted by the reports' own rule: one pass over the
-  register, about a second for a million members.
+- :func:`overview` — the key counts of the reports (:func:`unionapp.reports.key_counts`,
+  from the same year-so-far figures) and members over the last 24 months counted by the
+  reports' own rule: one pass over the register and the movements of the last two years,
+  a few seconds for a million members.
 
 The figures are those of the reports, counted the same way (every unit of the database
 added up, as :func:`unionapp.reports.key_counts` does).
@@ -15,12 +16,14 @@ added up, as :func:`unionapp.reports.key_counts` does).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from .backups import can_back_up, list_backups
 from .db import Database
@@ -34,9 +37,12 @@ from .models import (
     Certificate,
     ExchangeConflict,
     ExchangeLog,
+    Gender,
     Member,
     MemberStatus,
     Movement,
+    OrgKind,
+    OrgUnit,
     SupportCase,
     SupportCaseEvent,
     SupportStatus,
@@ -44,7 +50,7 @@ from .models import (
 from .permissions import Permission, allows
 from .progress import NO_PROGRESS, Progress
 from .reports.definitions import Period, common
-from .reports.figures import STATUS_KINDS, KeyCounts, collect, glance, rollup, status_on
+from .reports.figures import ARRIVALS, STATUS_KINDS, KeyCounts, collect, rollup, status_on
 from .text import format_count, format_date, format_vnd
 
 MONTHS = 24  # members over the last 24 months
@@ -95,45 +101,108 @@ def month_ends(today: date, months: int = MONTHS) -> list[date]:
     return days
 
 
-def members_by_month(db: Database, days: list[date]) -> list[tuple[date, int]]:
+@dataclass(frozen=True)
+class _Register:
+    """Active members today (and women), and by admission date: how many joined on or
+    before the first day counted (or on no known date), and how many on each day since."""
+
+    first: date
+    members: int
+    women: int
+    before: int
+    since: list[tuple[date, int]]
+
+
+def _register(db: Database, first: date) -> _Register:
+    # Two plain passes: a GROUP BY over the whole register would sort a million rows.
+    active = (Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE)
+    early = or_(Member.joined_on.is_(None), Member.joined_on <= first)
+    with db.read() as s:
+        conn = s.connection()
+        members, women, before = conn.execute(
+            select(func.count(), _ones(Member.gender == Gender.FEMALE), _ones(early))
+            .where(*active)).one()
+        since = conn.execute(select(Member.joined_on, func.count())
+                             .where(*active, Member.joined_on > first)
+                             .group_by(Member.joined_on)).all()
+    return _Register(first, int(members), int(women), int(before),
+                     [(joined, int(n)) for joined, n in since])
+
+
+def _ones(condition: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def members_by_month(db: Database, days: list[date],
+                     register: _Register | None = None) -> list[tuple[date, int]]:
     """Active members on each of ``days`` (in order), by the reports' rule (see
     :mod:`unionapp.reports.figures`): status today and the admission date, except for the
     members whose status changed since a day, counted from their movements up to it.
 
-    One pass over the register (grouped by admission date) and the movements of those whose
-    status changed since the first day."""
+    One pass over the register (grouped by admission date), then the movements of those
+    whose status changed since the first day, each member's difference from "status today"
+    added over the days it holds for."""
     first = days[0]
+    if register is None or register.first != first:
+        register = _register(db, first)
+    counts = [register.before + sum(n for joined, n in register.since if joined <= day)
+              for day in days]
+    changed = (select(Movement.member_id)
+               .where(Movement.deleted_at.is_(None), Movement.kind.in_(STATUS_KINDS),
+                      Movement.occurred_on >= first))
+    # Most of them were admitted (or arrived) on their admission date and never moved
+    # again: their status on any day is what "today" says already, so they are left out here.
+    other = aliased(Movement)
+    plain = and_(Member.status == MemberStatus.ACTIVE, Member.joined_on.is_not(None),
+                 ~exists().where(other.member_id == Member.id, other.deleted_at.is_(None),
+                                 other.kind.in_(STATUS_KINDS),
+                                 ~and_(other.kind.in_(ARRIVALS),
+                                       other.occurred_on == Member.joined_on)))
+    diff = [0] * (len(days) + 1)  # corrections, as differences between neighbouring days
+
+    def correct(history: list[tuple[str, date | None]], status: str,
+                joined: date | None) -> None:
+        last = max(on for _kind, on in history if on is not None)
+        active = status == MemberStatus.ACTIVE
+        held = bisect_right(days, last)  # the days on or before their last movement
+        cuts = {0, held}
+        cuts.update(bisect_left(days, on) for _kind, on in history if on is not None)
+        if joined is not None:
+            cuts.add(bisect_left(days, joined))
+        ordered = sorted(c for c in cuts if c <= held)
+        for a, b in pairwise(ordered):
+            day = days[a]
+            today_says = active and (joined is None or joined <= day)
+            delta = status_on(history, day) - today_says
+            if delta:
+                diff[a] += delta
+                diff[b] -= delta
+
     with db.read() as s:
-        conn = s.connection()  # Core rows
-        by_joined = conn.execute(
-            select(Member.joined_on, func.count())
-            .where(Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE)
-            .group_by(Member.joined_on)).all()
-        changed = (select(Movement.member_id)
-                   .where(Movement.deleted_at.is_(None), Movement.kind.in_(STATUS_KINDS),
-                          Movement.occurred_on >= first))
-        moves: dict[int, list[tuple[str, date | None]]] = defaultdict(list)
-        for member_id, kind, occurred_on in conn.execute(
-                select(Movement.member_id, Movement.kind, Movement.occurred_on)
-                .where(Movement.deleted_at.is_(None), Movement.kind.in_(STATUS_KINDS),
-                       Movement.member_id.in_(changed))
+        current: int | None = None
+        history: list[tuple[str, date | None]] = []
+        status, joined = "", None
+        for member_id, kind, occurred_on, member_status, joined_on in s.connection().execute(
+                select(Movement.member_id, Movement.kind, Movement.occurred_on, Member.status,
+                       Member.joined_on)
+                .join(Member, Member.id == Movement.member_id)
+                .where(Movement.deleted_at.is_(None), Member.deleted_at.is_(None),
+                       Movement.kind.in_(STATUS_KINDS), Movement.member_id.in_(changed),
+                       ~plain)
                 .order_by(Movement.member_id, Movement.occurred_on.nulls_first(),
                           Movement.id)):
-            moves[member_id].append((kind, occurred_on))
-        members = conn.execute(
-            select(Member.id, Member.status, Member.joined_on)
-            .where(Member.deleted_at.is_(None), Member.id.in_(changed))).all()
+            if member_id != current:
+                if history:
+                    correct(history, status, joined)
+                current, history, status, joined = member_id, [], member_status, joined_on
+            history.append((kind, occurred_on))
+        if history:
+            correct(history, status, joined)
+    running = 0
     out = []
-    for day in days:
-        total = sum(n for joined, n in by_joined if joined is None or joined <= day)
-        for member_id, status, joined_on in members:
-            history = moves.get(member_id, [])
-            if not any(on is not None and on >= day for _kind, on in history):
-                continue  # no change since that day: their status today is the one
-            today_says = status == MemberStatus.ACTIVE and (joined_on is None
-                                                            or joined_on <= day)
-            total += status_on(history, day) - today_says
-        out.append((day, total))
+    for i, day in enumerate(days):
+        running += diff[i]
+        out.append((day, counts[i] + running))
     return out
 
 
@@ -141,24 +210,37 @@ def overview(db: Database, today: date | None = None,
              progress: Progress = NO_PROGRESS) -> Overview:
     """The home tab's figures (see the module's docstring)."""
     today = today or date.today()
-    counts, year = glance(db, today)
+    days = month_ends(today)
+    register = _register(db, days[0])  # members today, and by admission date
     progress.check()
+    year = collect(db, ("support", "awards", "activities"), Period(date(today.year, 1, 1),
+                                                                   today))
+    figures = rollup(year, year.tree.units)
+    with db.read() as s:
+        groups = s.scalar(select(func.count()).where(OrgUnit.kind == OrgKind.GROUP,
+                                                     OrgUnit.deleted_at.is_(None))) or 0
+    # The same counts as the reports' key counts (unionapp.reports.key_counts).
+    counts = KeyCounts(register.members, register.women, int(groups),
+                       figures["support.cases"], figures["support.amount"],
+                       figures["awards.decisions"],
+                       figures["awards.persons"] + figures["awards.collectives"],
+                       figures["activities.activities"] + figures["activities.movements"])
     funds = [FundBar(name, entry["budget"], entry["committed"], entry["paid"])
-             for name, entry in year["support.funds"].items()]
+             for name, entry in figures["support.funds"].items()]
     before = collect(db, ("awards",), Period(date(today.year - 1, 1, 1),
                                              date(today.year - 1, 12, 31)))
     last = rollup(before, before.tree.units)["awards.by_kind"]
     awards = []
-    for kind in dict.fromkeys([*last, *year["awards.by_kind"]]):
+    for kind in dict.fromkeys([*last, *figures["awards.by_kind"]]):
         def recipients(table: dict[str, dict[str, int]], kind: str = kind) -> int:
             entry = table.get(kind, {})
             return entry.get("persons", 0) + entry.get("collectives", 0)
 
-        bar = AwardBar(kind, recipients(last), recipients(year["awards.by_kind"]))
+        bar = AwardBar(kind, recipients(last), recipients(figures["awards.by_kind"]))
         if bar.last_year or bar.this_year:
             awards.append(bar)
     progress.check()
-    by_month = members_by_month(db, month_ends(today))
+    by_month = members_by_month(db, days, register)
     return Overview(today, counts, by_month, funds, awards)
 
 

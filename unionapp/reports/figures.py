@@ -658,12 +658,6 @@ class KeyCounts:
 
 
 def key_counts(db: Database, today: date | None = None) -> KeyCounts:
-    return glance(db, today)[0]
-
-
-def glance(db: Database, today: date | None = None) -> tuple[KeyCounts, dict[str, Any]]:
-    """The key counts and the year-so-far figures they come from (every unit added up:
-    support funds, awards by kind…), read once for a home tab."""
     today = today or date.today()
     year = Period(date(today.year, 1, 1), today)
     with db.read() as s:
@@ -674,8 +668,7 @@ def glance(db: Database, today: date | None = None) -> tuple[KeyCounts, dict[str
                                                      OrgUnit.deleted_at.is_(None)))
         c = collect(db, ("support", "awards", "activities"), year, session=s)
     everything = rollup(c, c.tree.units)
-    counts = KeyCounts(int(members), int(women), int(groups or 0), everything["support.cases"],
-                       everything["support.amount"], everything["awards.decisions"],
-                       everything["awards.persons"] + everything["awards.collectives"],
-                       everything["activities.activities"] + everything["activities.movements"])
-    return counts, everything
+    return KeyCounts(int(members), int(women), int(groups or 0), everything["support.cases"],
+                     everything["support.amount"], everything["awards.decisions"],
+                     everything["awards.persons"] + everything["awards.collectives"],
+                     everything["activities.activities"] + everything["activities.movements"])
