@@ -323,7 +323,7 @@ def fit_headers(table: QTableWidget, stretch: int) -> None:
 
 def details_toggle(details: QWidget) -> QPushButton:
     """The "Chi tiết" button that shows or hides ``details``."""
-    button = QPushButton(_("Details"))
+    button = QPushButton(_("More details"))
     button.setCheckable(True)
     button.toggled.connect(details.setVisible)
     return button
@@ -364,7 +364,7 @@ def problems_text(summary: ImportSummary) -> str:
     """Errors, warnings and conflicts as sentences (the first few; all under Chi tiết)."""
     lines = [f"• {e.message}" for e in summary.errors[:5]]
     if len(summary.errors) > 5:
-        lines.append(_("… and {count} more errors (see Details)").format(
+        lines.append(_("… and {count} more errors (see More details)").format(
             count=format_count(len(summary.errors) - 5)))
     lines += [f"• {w.message}" for w in summary.warnings[:5]]
     for group in summary.conflict_groups():

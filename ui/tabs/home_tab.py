@@ -121,6 +121,7 @@ class HomeTab(QWidget):
         self._tasks: list[Task] = []
         self._painted = False
         self._generation = 0
+        self._failure = False
 
         self.state = QLabel(_("Reading the figures…"))
         self.state.setStyleSheet(f"color: {CALM};")
@@ -208,6 +209,7 @@ class HomeTab(QWidget):
         if self.loading():
             return
         self._generation += 1
+        self._failure = False
         generation, db = self._generation, self.db
         self.refresh_button.setEnabled(False)
         self.state.setText(_("Reading the figures…"))
@@ -237,7 +239,7 @@ class HomeTab(QWidget):
             self.show_todos(todos)
         if overview is not None:
             self.show_overview(overview)
-        if not self.loading():
+        if not self.loading() and not self._failure:
             self.loaded_at = datetime.now(UTC)
             self.state.setText(_("Figures as of {moment}.").format(
                 moment=format_moment(self.loaded_at)))
@@ -246,6 +248,7 @@ class HomeTab(QWidget):
     def _failed(self, generation: int, error: BaseException) -> None:
         if not self._alive(generation):
             return
+        self._failure = True  # said below; the other reading must not say "as of" over it
         self.refresh_button.setEnabled(True)
         if isinstance(error, UserError):
             self.state.setText(error.message)

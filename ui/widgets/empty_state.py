@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -85,10 +85,6 @@ class EmptyState(QFrame):
         column = QVBoxLayout(self)
         column.addWidget(self.block, 0, Qt.AlignmentFlag.AlignCenter)
 
-        self._pending = QTimer(self)
-        self._pending.setSingleShot(True)
-        self._pending.setInterval(0)
-        self._pending.timeout.connect(self.update_state)
         view.viewport().installEventFilter(self)
         self._watch(view.model())
         self.hide()
@@ -105,7 +101,7 @@ class EmptyState(QFrame):
     def _watch(self, model: Any) -> None:
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved,
                        model.layoutChanged):
-            signal.connect(self._pending.start)
+            signal.connect(self.update_state)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
