@@ -8,7 +8,6 @@ from datetime import date
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -25,6 +24,7 @@ from ui.dialogs.activity_dialogs import ok_cancel
 from ui.dialogs.member_picker import pick_members
 from ui.roles import read_only_unless
 from ui.tabs.list_tab import combo
+from ui.widgets.editing import EditDialog
 from ui.widgets.fields import (
     DateField,
     MoneyField,
@@ -46,7 +46,7 @@ from unionapp.permissions import Permission
 LEVELS = ["Cấp cơ sở", "Cấp quận, huyện", "Cấp tỉnh, thành phố", "Cấp bộ, ngành", "Toàn quốc"]
 
 
-class InitiativeDialog(QDialog):
+class InitiativeDialog(EditDialog):
     def __init__(self, db: Database, initiative_uuid: uuid.UUID | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
@@ -169,6 +169,13 @@ class InitiativeDialog(QDialog):
             mark_fields({"title": self.title, "year": self.year, "authors": self.authors,
                          "shares": self.authors, "estimated_benefit": self.benefit,
                          "submitted_on": self.submitted_on,
-                         "recognised_on": self.recognised_on}, error.problems)
+                         "recognised_on": self.recognised_on}, error.problems,
+                        check=self.check, label=self.problems)
             return
         self.accept()
+
+    def check(self) -> list[Problem]:
+        """What is wrong now, without saving (a mark clears once its field is right)."""
+        problems: list[Problem] = []
+        data = self.data(problems)
+        return merged(problems, initiatives.validate_initiative(data.cleaned()))

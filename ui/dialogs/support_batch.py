@@ -11,7 +11,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ui.dialogs.support_common import confirm_overspend, problems_text
 from ui.tasks import run_task, show_error
+from ui.widgets.editing import EditDialog
 from ui.widgets.inputs import DateEdit, MoneyEdit
 from unionapp.db import Database
 from unionapp.errors import NeedsConfirmation, ValidationError
@@ -121,7 +121,7 @@ class CandidatesModel(QAbstractTableModel):
         return None
 
 
-class BatchDialog(QDialog):
+class BatchDialog(EditDialog):
     """After ``exec()`` returns true, ``batch_result`` says what was written."""
 
     def __init__(self, db: Database, parent: QWidget | None = None):

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ui.dialogs.support_common import problems_text
 from ui.tasks import show_error
+from ui.widgets.editing import EditDialog
 from ui.widgets.inputs import MoneyEdit, index_of
 from unionapp.catalogues import SUPPORT_FUNDS
 from unionapp.db import Database
@@ -66,7 +67,7 @@ def _cell(text: str, *, right: bool = False) -> QTableWidgetItem:
     return item
 
 
-class FundForm(QDialog):
+class FundForm(EditDialog):
     def __init__(self, db: Database, year: int, fund: FundBalance | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
@@ -243,7 +244,7 @@ class FundsDialog(QDialog):
         self.reload()
 
 
-class KindForm(QDialog):
+class KindForm(EditDialog):
     def __init__(self, db: Database, kind: KindRow | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.db = db

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.tasks import run_task, show_error
+from ui.widgets.editing import EditDialog
 from ui.widgets.inputs import DateEdit
 from unionapp import transfers
 from unionapp.db import Database
@@ -62,7 +63,7 @@ def transfers_dir() -> Path:
     return path
 
 
-class TransferOutDialog(QDialog):
+class TransferOutDialog(EditDialog):
     """The chosen members transfer to another branch: where to, when, why; the letters and
     the signed file are written into a folder."""
 
@@ -146,7 +147,7 @@ class TransferOutDialog(QDialog):
                  cancellable=False)
 
 
-class TransferInDialog(QDialog):
+class TransferInDialog(EditDialog):
     """A transfer file: checked and shown first (nothing written), then taken in."""
 
     imported = Signal(object)  # transfers.TransferInSummary
@@ -210,7 +211,7 @@ class TransferInDialog(QDialog):
         self._run(dry_run=False)
 
 
-class LetterInDialog(QDialog):
+class LetterInDialog(EditDialog):
     """A member from a branch that does not use the program, typed from the letter."""
 
     added = Signal(object)  # transfers.TransferredMember

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.tasks import run_task, show_error
+from ui.widgets.editing import EditDialog
 from ui.widgets.inputs import DateEdit
 from unionapp import awards, closing, reorg
 from unionapp.db import Database
@@ -142,7 +143,7 @@ class UnitDialog(QDialog):
         return dialog
 
 
-class MoveDialog(QDialog):
+class MoveDialog(EditDialog):
     """The new parent union from a date: its code and name, the header line documents print
     from then on, and (for a branch) the new parent's public key, to enrol at once."""
 
