@@ -11,7 +11,7 @@ import traceback
 from types import TracebackType
 
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 _errors: list[str] = []
 
@@ -36,7 +36,10 @@ def arm(app: QApplication, seconds: float) -> None:
 
 def _report(app: QApplication) -> None:
     shown = [w for w in app.topLevelWidgets() if w.isVisible()]
-    windows = [{"class": type(w).__name__, "title": w.windowTitle()} for w in shown]
+    windows = [{"class": type(w).__name__, "title": w.windowTitle(),
+                # the home tab's QtCharts drawn (proves the bundle carries QtCharts)
+                "charts": sum(type(c).__name__ == "QChartView" for c in w.findChildren(QWidget))}
+               for w in shown]
     if shown and (picture := os.environ.get("UNIONAPP_SMOKE_SCREENSHOT")):
         shown[-1].grab().save(picture)  # for a person to look at what CI saw
     print(json.dumps({"windows": windows, "errors": _errors}, ensure_ascii=False), flush=True)

@@ -122,6 +122,7 @@ class HomeTab(QWidget):
         self._painted = False
         self._generation = 0
         self._failure = False
+        self._again = False
 
         self.state = QLabel(_("Reading the figures…"))
         self.state.setStyleSheet(f"color: {CALM};")
@@ -205,9 +206,12 @@ class HomeTab(QWidget):
         return any(not task.finished for task in self._tasks)
 
     def refresh(self) -> None:
-        """Read the to-do list and the figures again, in the background."""
+        """Read the to-do list and the figures again, in the background (once more after
+        the reading under way, if one is: what changed may have come after it read)."""
         if self.loading():
+            self._again = True
             return
+        self._again = False
         self._generation += 1
         self._failure = False
         generation, db = self._generation, self.db
@@ -244,6 +248,8 @@ class HomeTab(QWidget):
             self.state.setText(_("Figures as of {moment}.").format(
                 moment=format_moment(self.loaded_at)))
             self.refresh_button.setEnabled(True)
+        if not self.loading() and self._again:
+            QTimer.singleShot(0, self.refresh)
 
     def _failed(self, generation: int, error: BaseException) -> None:
         if not self._alive(generation):
