@@ -4,6 +4,7 @@ search or filters that hide everything say so, with a way back."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QRect, Qt
 from pytestqt.qtbot import QtBot
 
 from tests.accounts_helpers import as_role, make_accounts
@@ -27,6 +28,13 @@ def _shown(qtbot: QtBot, window: MainWindow, state: EmptyState) -> list[str]:
     """The buttons a clerk sees on the empty state, once its tab is shown."""
     qtbot.waitUntil(state.isVisible, timeout=3000)
     assert state.geometry() == state.view.viewport().rect()  # over the rows, headers stay
+    # The message is whole: its block inside the list, the sentence given the lines it needs.
+    assert state.rect().contains(state.block.geometry())
+    if state.text.isVisible():
+        need = state.text.fontMetrics().boundingRect(
+            QRect(0, 0, state.text.width(), 10_000), int(Qt.TextFlag.TextWordWrap),
+            state.text.text()).height()
+        assert state.text.height() >= need
     return [b.text() for b in state.first_buttons if b.isVisible()]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -96,7 +96,11 @@ class EmptyState(QFrame):
         width = max(120, min(TEXT_WIDTH, self.view.viewport().width() - 40))
         self.title.setFixedWidth(width)
         self.text.setFixedWidth(width)
-        self.text.setFixedHeight(self.text.heightForWidth(width))
+        lines = self.text.fontMetrics().boundingRect(
+            QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), self.text.text())
+        self.text.setFixedHeight(lines.height() + 2)
+        self.block.layout().activate()  # laid out now, not at the next turn of the loop
+        self.layout().activate()
 
     def _watch(self, model: Any) -> None:
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved,
