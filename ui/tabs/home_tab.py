@@ -48,6 +48,9 @@ if TYPE_CHECKING:
 URGENT = "#b3261e"
 CALM = "#5f6b7a"
 CHART_HEIGHT = 230
+# Shown again within this many seconds, only the to-do list is read again (the figures take
+# seconds on a big database); the Refresh button and a change elsewhere read everything.
+FIGURES_FRESH_S = 60
 LABEL_CHARS = 30  # longer category names are cut (the whole name in the tooltip)
 SERIES_COLORS = ("#1f6fb2", "#e08a1e", "#3b8f4a")
 
@@ -117,17 +120,18 @@ class HomeTab(QWidget):
         self.db = db
         self.overview: Overview | None = None
         self.todos: list[TodoItem] | None = None
-        self.loaded_at: datetime | None = None
+        self.figures_at: datetime | None = None  # when the figures shown were read
         self._tasks: list[Task] = []
         self._painted = False
         self._generation = 0
         self._failure = False
-        self._again = False
+        self._again = False  # read the figures again after the reading under way
+        self._again_todos = False  # read the to-do list again after it
 
         self.state = QLabel(_("Reading the figures…"))
         self.state.setStyleSheet(f"color: {CALM};")
         self.refresh_button = QPushButton(_("Refresh"))
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.clicked.connect(lambda: self.refresh())
         top = QHBoxLayout()
         top.addWidget(self.state, 1)
         top.addWidget(self.refresh_button)
@@ -199,19 +203,25 @@ class HomeTab(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._painted and not self.loading():
-            self.refresh()  # shown again (back from another tab): what changed meanwhile
+        if self._painted:
+            # Shown again (back from another tab): what is waiting may have changed; the
+            # figures, which take seconds on a big database, if they are not fresh.
+            fresh = (self.figures_at is not None
+                     and (datetime.now(UTC) - self.figures_at).total_seconds()
+                     < FIGURES_FRESH_S)
+            self.refresh(figures=not fresh)
 
     def loading(self) -> bool:
         return any(not task.finished for task in self._tasks)
 
-    def refresh(self) -> None:
-        """Read the to-do list and the figures again, in the background (once more after
-        the reading under way, if one is: what changed may have come after it read)."""
+    def refresh(self, figures: bool = True) -> None:
+        """Read the to-do list (and the figures) again, in the background; once more after
+        the reading under way, if one is (what changed may have come after it read)."""
         if self.loading():
-            self._again = True
+            self._again = self._again or figures
+            self._again_todos = True
             return
-        self._again = False
+        self._again, self._again_todos = False, False
         self._generation += 1
         self._failure = False
         generation, db = self._generation, self.db
@@ -221,16 +231,16 @@ class HomeTab(QWidget):
         def todos(_progress: Progress) -> list[TodoItem]:
             return dashboard.todo_list(db)
 
-        def figures(progress: Progress) -> Overview:
+        def read_figures(progress: Progress) -> Overview:
             return dashboard.overview(db, progress=progress)
 
-        self._tasks = [
-            run_task(None, todos, on_done=lambda items: self._got(generation, todos=items),
-                     on_failed=lambda error: self._failed(generation, error)),
-            run_task(None, figures,
-                     on_done=lambda view: self._got(generation, overview=view),
-                     on_failed=lambda error: self._failed(generation, error)),
-        ]
+        self._tasks = [run_task(None, todos,
+                                on_done=lambda items: self._got(generation, todos=items),
+                                on_failed=lambda error: self._failed(generation, error))]
+        if figures or self.overview is None:
+            self._tasks.append(run_task(
+                None, read_figures, on_done=lambda view: self._got(generation, overview=view),
+                on_failed=lambda error: self._failed(generation, error)))
 
     def _alive(self, generation: int) -> bool:
         return shiboken6.isValid(self) and generation == self._generation
@@ -243,13 +253,15 @@ class HomeTab(QWidget):
             self.show_todos(todos)
         if overview is not None:
             self.show_overview(overview)
-        if not self.loading() and not self._failure:
-            self.loaded_at = datetime.now(UTC)
+        if overview is not None:
+            self.figures_at = datetime.now(UTC)
+        if not self.loading() and not self._failure and self.figures_at is not None:
             self.state.setText(_("Figures as of {moment}.").format(
-                moment=format_moment(self.loaded_at)))
+                moment=format_moment(self.figures_at)))
             self.refresh_button.setEnabled(True)
-        if not self.loading() and self._again:
-            QTimer.singleShot(0, self.refresh)
+        if not self.loading() and self._again_todos:
+            figures = self._again
+            QTimer.singleShot(0, lambda: self.refresh(figures=figures))
 
     def _failed(self, generation: int, error: BaseException) -> None:
         if not self._alive(generation):
