@@ -101,6 +101,8 @@ step "window: the demo opens in the main window (offscreen)"
   { cat window.err; fail "the main window did not open cleanly"; }
 check 'assert any(w["class"] == "MainWindow" and "DỮ LIỆU MẪU" in w["title"]
                   for w in d["windows"]), d' window.json "no main window"
+check 'assert any(w["class"] == "MainWindow" and w["charts"] == 3 for w in d["windows"]), d' \
+  window.json "the home tab drew no charts (is QtCharts in the bundle?)"
 ! grep -q "Traceback" window.err first.err || fail "a traceback on stderr"
 
 if command -v xvfb-run >/dev/null 2>&1; then

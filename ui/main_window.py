@@ -28,6 +28,7 @@ from ui.roles import apply_role, needs
 from ui.state import window_state
 from ui.tabs.activities_tab import ActivitiesTab
 from ui.tabs.exchange_tab import ExchangeTab
+from ui.tabs.home_tab import HomeTab, open_todo
 from ui.tabs.members_tab import MembersTab
 from ui.tabs.support_tab import SupportTab
 from ui.tasks import Task, cancel_all_and_wait
@@ -72,6 +73,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("{title} (DEMO)").format(title=title) if demo else title)
 
         self.tabs = QTabWidget()
+        # Tổng quan first: what is waiting and the key figures (read in the background).
+        self.home_tab = HomeTab(db)
+        self.home_tab.open_requested.connect(lambda item: open_todo(self, item))
+        self.tabs.addTab(self.home_tab, _("Overview"))
         self.members_tab = MembersTab(db)
         self.activities_tab = ActivitiesTab(db)
         self.support_tab = SupportTab(db)

@@ -83,6 +83,8 @@ def _describe(window: QWidget) -> dict[str, Any]:
     return {"class": type(window).__name__, "title": window.windowTitle(),
             "geometry": [frame.x(), frame.y(), frame.width(), frame.height()],
             "maximized": window.isMaximized(),
+            # the home tab's QtCharts drawn (proves the bundle carries QtCharts)
+            "charts": sum(type(c).__name__ == "QChartView" for c in window.findChildren(QWidget)),
             "screen": [screen.x(), screen.y(), screen.width(), screen.height()]}
 
 

@@ -173,6 +173,11 @@ def format_vnd(amount: int | None, *, unit: bool = True) -> str:
     return f"{sign}{digits} đ" if unit else f"{sign}{digits}"
 
 
+def format_count(n: int | None) -> str:
+    """``4236`` → ``4.236``: counts take the thousands dot too (Vietnamese documents)."""
+    return "" if n is None else format_vnd(n, unit=False)
+
+
 _MONEY_JUNK = re.compile(r"(?i)\s|đồng|đ|vnd|vnđ")
 
 

@@ -61,3 +61,10 @@ def heard() -> Iterator[list[Outcome]]:
     ear = _Ear()
     yield ear.outcomes
     shiboken6.delete(ear)
+
+
+@pytest.fixture(autouse=True)
+def _closing_edit_dialogs_discards(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dialog left with typed data is closed at a test's end without its modal question
+    (tests of that question answer it themselves)."""
+    monkeypatch.setattr("ui.widgets.editing.ask_discard", lambda _parent: True)

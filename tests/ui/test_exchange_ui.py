@@ -28,7 +28,7 @@ def test_the_file_menu_offers_export_import_and_keys(qtbot: QtBot, pair: Pair) -
     texts = [a.text().replace("&", "") for a in window.menuBar().actions()[0].menu().actions()]
     assert "Xuất tệp dữ liệu…" in texts and "Nhập tệp dữ liệu…" in texts
     assert any("Khóa ký" in t for t in texts)
-    assert window.tabs.tabText(3) == "Trao đổi dữ liệu"
+    assert window.tabs.tabText(4) == "Trao đổi dữ liệu"
 
 
 def test_import_is_checked_and_previewed_then_committed(qtbot: QtBot, pair: Pair,

@@ -14,14 +14,14 @@ def test_main_window_opens_on_the_demo_and_switches_tabs(qtbot: QtBot, demo_db: 
     window.show()
     qtbot.waitExposed(window)
     assert "Viện Nghiên cứu Phát triển Bền vững" in window.windowTitle()
-    assert [window.tabs.tabText(i) for i in range(3)] == [
-        "Đoàn viên", "Hoạt động && Khen thưởng", "Chăm lo – Hỗ trợ"]
+    assert [window.tabs.tabText(i) for i in range(4)] == [
+        "Tổng quan", "Đoàn viên", "Hoạt động && Khen thưởng", "Chăm lo – Hỗ trợ"]
     members = window.members_tab
     assert members.model.rowCount() > 250  # the active members
     assert members.model.headerData(0, members.model.columns and
                                     __import__("PySide6").QtCore.Qt.Orientation.Horizontal) \
         == "Họ và tên"
-    for index in (1, 2, 0):
+    for index in (2, 3, 1):
         window.tabs.setCurrentIndex(index)
         qtbot.wait(10)
         assert window.tabs.currentWidget().model.rowCount() > 0

@@ -301,6 +301,7 @@ def test_a_closed_union_hides_what_writes_by_its_tag_not_its_label(
     reading = needs(QPushButton("Xuất danh sách"), Permission.PERSONAL_DATA_EXPORT)
     window.members_tab.actions.addWidget(renamed)
     window.members_tab.actions.addWidget(reading)
+    window.tabs.setCurrentWidget(window.members_tab)  # (the window opens on Tổng quan)
     assert renamed.isVisibleTo(window)
     closing.close_branch(demo_db, on=date(2025, 12, 1), archive_dir=tmp_path / "a",
                          final_package=False)

@@ -48,6 +48,10 @@ MAIN_WINDOW = START_WINDOW | {
     "ui.tabs.activities_tab", "ui.tabs.decisions_tab", "ui.tabs.initiatives_tab",
     "ui.tabs.support_tab", "ui.tabs.exchange_tab",
     "ui.dialogs", "ui.dialogs.support_step",  # the step buttons' names (ACTION)
+    "ui.widgets.editing",  # (the step dialog's base, imported with its names)
+    # the home tab (its figures' module, unionapp.dashboard, loads when they are read) and
+    # the sentences shown over an empty list
+    "ui.tabs.home_tab", "ui.widgets.empty_state", "ui.exchange_words",
     "unionapp.db", "unionapp.drives", "unionapp.permissions", "unionapp.audit",
     "unionapp.search_index", "unionapp.models", "unionapp.models.base",
     "unionapp.models.org", "unionapp.models.people", "unionapp.models.activities",

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from ui.operations import Attempt, Changes, run_op
 from ui.roles import read_only_unless
 from ui.tabs.list_tab import combo
+from ui.widgets.editing import EditDialog
 from ui.widgets.fields import DateField, ProblemLabel, mark_fields, merged, read_date
 from unionapp import activities
 from unionapp.activities import ActivityInput, ActivityRow, ParticipantRow
@@ -38,7 +39,7 @@ def ok_cancel(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
     return buttons
 
 
-class ActivityDialog(QDialog):
+class ActivityDialog(EditDialog):
     """A new activity (``activity_uuid`` None) or an existing one. ``saved`` after OK."""
 
     def __init__(self, db: Database, activity_uuid: uuid.UUID | None = None,
@@ -113,11 +114,18 @@ class ActivityDialog(QDialog):
             return False
         self.problems.show_problems(error.problems)
         mark_fields({"title": self.title, "kind": self.kind, "starts_on": self.starts_on,
-                     "ends_on": self.ends_on}, error.problems)
+                     "ends_on": self.ends_on}, error.problems,
+                    check=self.check, label=self.problems)
         return True
 
+    def check(self) -> list[Problem]:
+        """What is wrong now, without saving (a mark clears once its field is right)."""
+        problems: list[Problem] = []
+        data = self.data(problems)
+        return merged(problems, activities.validate_activity(data.cleaned()))
 
-class ParticipantDialog(QDialog):
+
+class ParticipantDialog(EditDialog):
     """One participant's role, result and note."""
 
     def __init__(self, db: Database, row: ParticipantRow, parent: QWidget | None = None):

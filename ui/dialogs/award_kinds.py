@@ -23,18 +23,19 @@ from ui.dialogs.certificate_dialogs import print_folder
 from ui.operations import Changes, Outcome, listen, run_op
 from ui.tabs.list_tab import combo
 from ui.tasks import show_error
+from ui.widgets.editing import EditDialog
 from ui.widgets.fields import ProblemLabel, mark_fields
 from unionapp import awards
 from unionapp.awards import RECIPIENT_TYPE, AwardKindInput, AwardKindRow
 from unionapp.certificates import print_sample, template_names
 from unionapp.db import Database
-from unionapp.errors import UserError, ValidationError
+from unionapp.errors import Problem, UserError, ValidationError
 from unionapp.i18n import _
 from unionapp.labels import label
 from unionapp.models import RecipientType
 
 
-class AwardKindDialog(QDialog):
+class AwardKindDialog(EditDialog):
     def __init__(self, db: Database, kind: AwardKindRow | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
@@ -72,12 +73,19 @@ class AwardKindDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(520, 300)
 
-    def save(self) -> None:
-        data = AwardKindInput(code=self.code.text(), name=self.name.text(),
+    def data(self) -> AwardKindInput:
+        return AwardKindInput(code=self.code.text(), name=self.name.text(),
                               certificate_title=self.title.text(),
                               recipient_type=self.recipients.currentData(),
                               template=self.template.currentData() or "",
                               active=self.active.isChecked())
+
+    def check(self) -> list[Problem]:
+        """What is wrong now, without saving (a mark clears once its field is right)."""
+        return awards.validate_award_kind(self.data().cleaned())
+
+    def save(self) -> None:
+        data = self.data()
         db, kind = self.db, self.kind
 
         def done(saved: AwardKindRow) -> None:
@@ -93,7 +101,8 @@ class AwardKindDialog(QDialog):
             return False
         self.problems.show_problems(error.problems)
         mark_fields({"code": self.code, "name": self.name, "template": self.template},
-                    error.problems)
+                    error.problems,
+                    check=self.check, label=self.problems)
         return True
 
 

@@ -24,6 +24,7 @@ from ui.dialogs.activity_dialogs import ok_cancel
 from ui.operations import Attempt, Changes, run_op
 from ui.roles import read_only_unless
 from ui.tabs.list_tab import combo
+from ui.widgets.editing import EditDialog
 from ui.widgets.fields import (
     DateField,
     MoneyField,
@@ -44,7 +45,7 @@ from unionapp.letterhead import superior_for
 from unionapp.permissions import Permission
 
 
-class DecisionDialog(QDialog):
+class DecisionDialog(EditDialog):
     """A new decision (``decision_uuid`` None: starting from the branch's defaults) or an
     existing one. ``saved`` holds the decision after OK."""
 
@@ -161,11 +162,18 @@ class DecisionDialog(QDialog):
         self.problems.show_problems(error.problems)
         mark_fields({"number": self.number, "decided_on": self.decided_on,
                      "issuing_body": self.issuing_body, "signer_name": self.signer_name,
-                     "award_kind": self.kind, "year": self.year}, error.problems)
+                     "award_kind": self.kind, "year": self.year}, error.problems,
+                    check=self.check, label=self.problems)
         return True
 
+    def check(self) -> list[Problem]:
+        """What is wrong now, without saving (a mark clears once its field is right)."""
+        problems: list[Problem] = []
+        data = self.data(problems)
+        return merged(problems, awards.validate_decision(data.cleaned()))
 
-class AwardEditDialog(QDialog):
+
+class AwardEditDialog(EditDialog):
     """One recipient's own reason (printed instead of the decision's), prize and note."""
 
     def __init__(self, db: Database, row: AwardRow, parent: QWidget | None = None):

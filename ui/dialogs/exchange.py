@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.exchange_words import KEY_EXPLAINED, contents_text
 from ui.operations import Attempt, Changes, entity_changes, run_op
 from ui.tasks import Task, run_task
 from unionapp.db import Database
@@ -49,9 +50,19 @@ from unionapp.filenames import proposed_path
 from unionapp.i18n import N_, _
 from unionapp.org import home_unit
 from unionapp.progress import Progress
+from unionapp.text import format_count, format_moment
 
 STATUS_TEXT = {Status.OK: N_("OK"), Status.WARNING: N_("Needs attention"),
                Status.ERROR: N_("Refused")}
+# The signing key in one sentence, said wherever a clerk first meets it.
+SIGNATURE_PLAIN = {
+    "valid": N_("The seal (signature) is right: the file comes from {name} and was not "
+                "changed."),
+    "invalid": N_("The seal (signature) does not match: the file was changed or is not from "
+                  "{name}."),
+    "unknown_key": N_("The file is sealed with a key not enrolled here: ask {name} for their "
+                      "key file and enrol it (Signing keys)."),
+}
 COUNT_COLUMNS = ("created", "updated", "deleted", "unchanged", "rejected", "conflicts")
 
 
@@ -80,13 +91,21 @@ class ImportDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         font.setBold(True)
         self.headline.setFont(font)
+        self.about = QLabel()  # what the file is, in a clerk's words
+        self.about.setWordWrap(True)
         self.counts = QTableWidget(0, len(COUNT_COLUMNS) + 1)
         self.counts.setHorizontalHeaderLabels(count_titles())
-        self.counts.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        fit_headers(self.counts, stretch=0)
         self.counts.verticalHeader().hide()
         self.counts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.problems = QLabel()
+        self.problems.setWordWrap(True)
+        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Numbers, signatures and checksums for whoever supports the office: behind Chi tiết.
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
+        self.details.hide()
+        self.details_button = details_toggle(self.details)
         self.buttons = QDialogButtonBox()
         self.commit_button = QPushButton(_("Import into the database"))
         self.commit_button.setEnabled(False)
@@ -95,9 +114,12 @@ class ImportDialog(QDialog):
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.close_button.setText(_("Close"))
         self.close_button.clicked.connect(self.reject)
+        self.buttons.addButton(self.details_button, QDialogButtonBox.ButtonRole.HelpRole)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
+        layout.addWidget(self.about)
         layout.addWidget(self.counts, 1)
+        layout.addWidget(self.problems)
         layout.addWidget(self.details, 2)
         layout.addWidget(self.buttons)
 
@@ -163,9 +185,13 @@ class ImportDialog(QDialog):
             label = _(BY_NAME[name].label) if name in BY_NAME else name
             self.counts.setItem(r, 0, QTableWidgetItem(label))
             for c, key in enumerate(COUNT_COLUMNS, start=1):
-                item = QTableWidgetItem(str(getattr(counts, key)))
+                item = QTableWidgetItem(format_count(getattr(counts, key)))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.counts.setItem(r, c, item)
+        self.about.setText(package_text(summary))
+        self.about.setVisible(bool(self.about.text()))
+        self.problems.setText(problems_text(summary))
+        self.problems.setVisible(bool(self.problems.text()))
         self.details.setPlainText(summary.text())
 
 
@@ -190,7 +216,7 @@ class BatchImportDialog(QDialog):
         self.headline.setWordWrap(True)
         self.table = QTableWidget(len(paths), 4)
         self.table.setHorizontalHeaderLabels([_("File"), _("Sent by"), _("Number"), _("Result")])
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        fit_headers(self.table, stretch=3)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -307,6 +333,66 @@ def imported_changes(summary: ImportSummary) -> Changes:
         name for name, c in summary.entities.items() if c.created or c.updated or c.deleted)
 
 
+def fit_headers(table: QTableWidget, stretch: int) -> None:
+    """Each column as wide as its heading and values (no heading cut), ``stretch`` taking
+    what is left."""
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def details_toggle(details: QWidget) -> QPushButton:
+    """The "Chi tiết" button that shows or hides ``details``."""
+    button = QPushButton(_("More details"))
+    button.setCheckable(True)
+    button.toggled.connect(details.setVisible)
+    return button
+
+
+def package_text(summary: ImportSummary) -> str:
+    """Who made the file, which one it is and what it carries, and whether its seal holds:
+    a few sentences a clerk can check (the numbers behind them are under Chi tiết)."""
+    p = summary.package
+    if not p.uuid:
+        return ""
+    name = f"{p.source_code} — {p.source_name}" if p.source_name else p.source_code
+    lines = [_("Data file no. {number} from {name}, made on {moment}: {contents}.").format(
+        number=p.sequence, name=name, moment=_made(p.created_at),
+        contents=contents_text(bool(p.full), p.base_sequence or 0).lower())]
+    seal = SIGNATURE_PLAIN.get(p.signature)
+    if seal:
+        lines.append(_(seal).format(name=name))
+    total = sum(summary.total(k) for k in ("created", "updated", "deleted", "unchanged"))
+    if summary.entities:
+        lines.append(_("{total} records: {created} new, {updated} changed, {deleted} deleted, "
+                       "{unchanged} unchanged.").format(
+            total=format_count(total), created=format_count(summary.total("created")),
+            updated=format_count(summary.total("updated")),
+            deleted=format_count(summary.total("deleted")),
+            unchanged=format_count(summary.total("unchanged"))))
+    return "\n".join(lines)
+
+
+def _made(created_at: str | None) -> str:
+    try:
+        return format_moment(datetime.fromisoformat(created_at)) if created_at else "—"
+    except ValueError:
+        return "—"
+
+
+def problems_text(summary: ImportSummary) -> str:
+    """Errors, warnings and conflicts as sentences (the first few; all under Chi tiết)."""
+    lines = [f"• {e.message}" for e in summary.errors[:5]]
+    if len(summary.errors) > 5:
+        lines.append(_("… and {count} more errors (see More details)").format(
+            count=format_count(len(summary.errors) - 5)))
+    lines += [f"• {w.message}" for w in summary.warnings[:5]]
+    for group in summary.conflict_groups():
+        lines.append("• " + _("Conflicts ({count}): {message}").format(
+            count=format_count(group["count"]), message=group["message"]))
+    return "\n".join(lines)
+
+
 def import_file(parent: QWidget, db: Database, path: Path | list[Path] | None = None
                 ) -> ImportDialog | BatchImportDialog | None:
     """Ask for one package or several (unless given), then check and preview them; the
@@ -369,9 +455,9 @@ def export_file(parent: QWidget, db: Database, path: Path | None = None, *,
                 on_done: Callable[[ExportResult], None] | None = None) -> Task | None:
     """Ask what and where (unless given), then write the package in the background."""
     if keys.own_public(db) is None:
-        if QMessageBox.question(parent, _("Export data file"), _(
-                "This database has no signing key yet; packages must be signed. Make the key "
-                "now? (Then give the parent union your public key: File ▸ Signing keys.)")
+        if QMessageBox.question(parent, _("Export data file"), _(KEY_EXPLAINED) + "\n\n" + _(
+                "This union has no signing key yet: make it now? (Then give the parent union "
+                "your public key file: File ▸ Signing keys.)")
                 ) != QMessageBox.StandardButton.Yes:
             return None
         made: list[object] = []
@@ -397,8 +483,9 @@ def export_file(parent: QWidget, db: Database, path: Path | None = None, *,
         return export_package(db, target, full=bool(full), progress=attempt.progress)
 
     def done(result: ExportResult) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, _("Export data file"), result.text(),
-                          QMessageBox.StandardButton.Ok, parent)
+        box = QMessageBox(QMessageBox.Icon.Information, _("Export data file"),
+                          exported_text(result), QMessageBox.StandardButton.Ok, parent)
+        box.setDetailedText(result.text())  # the checksum, for whoever supports the office
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         parent.setProperty("last_export", result.sha256)
@@ -408,3 +495,11 @@ def export_file(parent: QWidget, db: Database, path: Path | None = None, *,
     return run_op(parent, work, db=db, changes=Changes.EXCHANGE, on_done=done, file=target,
                   said=_("Wrote the data file {name}.").format(name=target.name),
                   label=_("Writing the data file…"), cancellable=True)
+
+
+def exported_text(result: ExportResult) -> str:
+    """The export's result for a clerk: which file, what it carries, where it went."""
+    return _("Data file no. {number} is written ({contents}, {rows} records) to:\n{path}\n"
+             "It was read back and checked. Send it to the parent union.").format(
+        number=result.sequence, contents=contents_text(result.full, result.base_sequence).lower(),
+        rows=format_count(result.total_rows), path=result.path)

@@ -8,7 +8,6 @@ from datetime import date
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -26,6 +25,7 @@ from ui.dialogs.member_picker import pick_members
 from ui.operations import Attempt, Changes, run_op
 from ui.roles import read_only_unless
 from ui.tabs.list_tab import combo
+from ui.widgets.editing import EditDialog
 from ui.widgets.fields import (
     DateField,
     MoneyField,
@@ -47,7 +47,7 @@ from unionapp.permissions import Permission
 LEVELS = ["Cấp cơ sở", "Cấp quận, huyện", "Cấp tỉnh, thành phố", "Cấp bộ, ngành", "Toàn quốc"]
 
 
-class InitiativeDialog(QDialog):
+class InitiativeDialog(EditDialog):
     def __init__(self, db: Database, initiative_uuid: uuid.UUID | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
@@ -155,6 +155,12 @@ class InitiativeDialog(QDialog):
             recognition_level=self.level.currentText(), movement=self.movement.currentData(),
             description=self.description.toPlainText())
 
+    def check(self) -> list[Problem]:
+        """What is wrong now, without saving (a mark clears once its field is right)."""
+        problems: list[Problem] = []
+        data = self.data(problems)
+        return merged(problems, initiatives.validate_initiative(data.cleaned()))
+
     def save(self) -> None:
         problems: list[Problem] = []
         data = self.data(problems)
@@ -183,5 +189,6 @@ class InitiativeDialog(QDialog):
         mark_fields({"title": self.title, "year": self.year, "authors": self.authors,
                      "shares": self.authors, "estimated_benefit": self.benefit,
                      "submitted_on": self.submitted_on,
-                     "recognised_on": self.recognised_on}, error.problems)
+                     "recognised_on": self.recognised_on}, error.problems,
+                    check=self.check, label=self.problems)
         return True

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.dialogs.exchange import KEY_EXPLAINED, fit_headers
 from ui.operations import Changes, run_op
 from ui.tasks import show_error
 from unionapp.db import Database
@@ -84,6 +84,8 @@ class KeysDialog(QDialog):
         self.db = db
         self.setWindowTitle(_("Signing keys"))
         self.resize(720, 480)
+        self.about = QLabel(_(KEY_EXPLAINED))
+        self.about.setWordWrap(True)
         self.own = QLabel()
         self.own.setWordWrap(True)
         self.fingerprint = _big("")
@@ -96,7 +98,7 @@ class KeysDialog(QDialog):
         self.peers = QTableWidget(0, 4)
         self.peers.setHorizontalHeaderLabels([_("Code"), _("Unit"), _("Fingerprint"),
                                               _("Enrolled on")])
-        self.peers.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        fit_headers(self.peers, stretch=1)
         self.peers.verticalHeader().hide()
         self.peers.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         buttons = QHBoxLayout()
@@ -106,6 +108,7 @@ class KeysDialog(QDialog):
         close.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.about)
         layout.addWidget(self.own)
         layout.addWidget(self.fingerprint)
         layout.addLayout(buttons)

@@ -12,7 +12,6 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -31,9 +30,11 @@ from PySide6.QtWidgets import (
 
 from ui.operations import Attempt, Changes, run_op
 from ui.roles import read_only_unless
+from ui.widgets.editing import EditDialog
+from ui.widgets.fields import fit_placeholder, mark, merged, recheck, when_changed
 from unionapp import members
 from unionapp.db import Database
-from unionapp.errors import UserError, ValidationError
+from unionapp.errors import Problem, UserError, ValidationError
 from unionapp.i18n import _
 from unionapp.labels import GENDER, MEMBER_STATUS, MOVEMENT, label
 from unionapp.members import MemberInput
@@ -48,11 +49,10 @@ ERROR_STYLE = "border: 1px solid #c0392b; background: #fdecea;"
 def _date_edit(placeholder: str) -> QLineEdit:
     edit = QLineEdit()
     edit.setPlaceholderText(placeholder)
-    edit.setMaximumWidth(140)
-    return edit
+    return fit_placeholder(edit)  # the whole hint shows ("dd/mm/yyyy hoặc chỉ năm")
 
 
-class MemberDialog(QDialog):
+class MemberDialog(EditDialog):
     """``member_uuid`` None: a new member."""
 
     def __init__(self, db: Database, member_uuid: uuid.UUID | None = None,
@@ -224,11 +224,25 @@ class MemberDialog(QDialog):
                 self.history.setItem(r, c, QTableWidgetItem(text))
 
     def data(self) -> MemberInput:
-        """What the form says; a date the core can't read raises ValidationError."""
-        from unionapp.errors import Problem
+        """What the form says; a date the core can't read raises ValidationError (with the
+        core's findings about the other fields, so everything is said at once)."""
+        problems: list[Problem] = []
+        data = self.read_form(problems)
+        if problems:
+            raise ValidationError(merged(problems, members.validate_member(data.cleaned())))
+        return data
 
-        problems = []
-        # The one date rule and its words, the same as the roster import's.
+    def check(self) -> list[Problem]:
+        """What is wrong with the form now, without saving (clears marks as fields are
+        corrected)."""
+        problems: list[Problem] = []
+        data = self.read_form(problems)
+        return merged(problems, members.validate_member(data.cleaned()))
+
+    def read_form(self, problems: list[Problem]) -> MemberInput:
+        """What the form says; a date that can't be read is left out and said in
+        ``problems``, in the one date rule's words (the same as the roster import's:
+        "31/02/1990" is not a real date)."""
         try:
             born, year = parse_birth(self.birth.text())
         except DateError as error:
@@ -239,8 +253,6 @@ class MemberDialog(QDialog):
         except DateError as error:
             joined = None
             problems.append(Problem(error.message, "joined_on"))
-        if problems:
-            raise ValidationError(problems)
         return MemberInput(
             full_name=self.full_name.text(),
             org_unit=uuid.UUID(self.group.currentData()) if self.group.currentData() else None,
@@ -255,7 +267,7 @@ class MemberDialog(QDialog):
 
     def save(self) -> None:
         for widget in self.fields.values():
-            widget.setStyleSheet("")
+            mark(widget, False)
         db, member = self.db, self.member_uuid
 
         def work(_attempt: Attempt) -> members.MemberRow:
@@ -279,7 +291,9 @@ class MemberDialog(QDialog):
         for problem in error.problems:
             widget = self.fields.get(problem.field or "")
             if widget is not None:
-                widget.setStyleSheet(ERROR_STYLE)
+                mark(widget, True, [problem.message], ERROR_STYLE)
+                # Corrected, the mark goes at once (not at the next Save).
+                when_changed(widget, lambda: recheck(self.fields, self.check, self.problems))
         first = next((self.fields[p.field] for p in error.problems if p.field in self.fields),
                      None)
         if first is not None:
@@ -294,7 +308,7 @@ class MemberDialog(QDialog):
             self._load()
 
 
-class MovementDialog(QDialog):
+class MovementDialog(EditDialog):
     """Admission, transfer, change of group, leaving, retirement, death: dated, with where
     from / to and the decision, and the status it brings."""
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.widgets.editing import EditDialog
 from unionapp.i18n import _
 
 
@@ -28,7 +29,7 @@ class UnitDetails:
     place: str
 
 
-class UnitForm(QDialog):
+class UnitForm(EditDialog):
     """The facts a new branch database needs."""
 
     def __init__(self, parent: QWidget | None = None):

@@ -11,7 +11,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ui.dialogs.support_common import warn_problems
 from ui.operations import Attempt, Changes, run_op
+from ui.widgets.editing import EditDialog
 from ui.widgets.inputs import DateEdit, MoneyEdit
 from unionapp.db import Database
 from unionapp.i18n import N_, _
@@ -118,7 +118,7 @@ class CandidatesModel(QAbstractTableModel):
         return None
 
 
-class BatchDialog(QDialog):
+class BatchDialog(EditDialog):
     """After ``exec()`` returns true, ``batch_result`` says what was written."""
 
     def __init__(self, db: Database, parent: QWidget | None = None):

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from ui.dialogs.support_common import problems_text
 from ui.operations import Attempt, Changes, run_op
 from ui.roles import read_only_unless
+from ui.widgets.editing import EditDialog
 from ui.widgets.inputs import DateEdit, MoneyEdit, index_of
 from ui.widgets.member_picker import MemberPicker
 from ui.widgets.member_support import MemberSupportTable
@@ -61,7 +61,7 @@ def step_text(from_status: str | None, to_status: str) -> str:
     return f"{label(SUPPORT_STATUS, from_status)} → {label(SUPPORT_STATUS, to_status)}"
 
 
-class CaseDialog(QDialog):
+class CaseDialog(EditDialog):
     """Add a case (``case_uuid`` None, optionally for ``member_uuid``) or change one. After
     ``exec()`` returns true, ``saved`` is the case as stored."""
 

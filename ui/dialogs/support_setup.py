@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ui.dialogs.support_common import warn_problems
 from ui.operations import Changes, Outcome, listen, run_op
+from ui.widgets.editing import EditDialog
 from ui.widgets.inputs import MoneyEdit, index_of
 from unionapp.catalogues import SUPPORT_FUNDS
 from unionapp.db import Database
@@ -65,7 +66,7 @@ def _cell(text: str, *, right: bool = False) -> QTableWidgetItem:
     return item
 
 
-class FundForm(QDialog):
+class FundForm(EditDialog):
     def __init__(self, db: Database, year: int, fund: FundBalance | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
@@ -234,7 +235,7 @@ class FundsDialog(QDialog):
                changes=lambda added: Changes.SUPPORT if added else Changes.NONE)
 
 
-class KindForm(QDialog):
+class KindForm(EditDialog):
     def __init__(self, db: Database, kind: KindRow | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.db = db

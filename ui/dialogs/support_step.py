@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.widgets.editing import EditDialog
 from ui.widgets.inputs import DateEdit, MoneyEdit
 from unionapp.i18n import N_, _
 from unionapp.models import SupportStatus
@@ -40,7 +41,7 @@ def _ok_cancel(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
     return buttons
 
 
-class StepDialog(QDialog):
+class StepDialog(EditDialog):
     """The date of the step (and its note; a reason is required to reject)."""
 
     def __init__(self, rows: list[CaseRow], to_status: str, parent: QWidget | None = None):
@@ -83,7 +84,7 @@ class StepDialog(QDialog):
         self.accept()
 
 
-class CorrectionDialog(QDialog):
+class CorrectionDialog(EditDialog):
     """The new amount of a paid case and why it changes."""
 
     def __init__(self, row: CaseRow, parent: QWidget | None = None):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.operations import Attempt, Changes, run_op
+from ui.widgets.editing import EditDialog
 from ui.widgets.inputs import DateEdit
 from unionapp import transfers
 from unionapp.db import Database
@@ -60,7 +61,7 @@ def transfers_dir() -> Path:
     return path
 
 
-class TransferOutDialog(QDialog):
+class TransferOutDialog(EditDialog):
     """The chosen members transfer to another branch: where to, when, why; the letters and
     the signed file are written into a folder."""
 
@@ -142,7 +143,7 @@ class TransferOutDialog(QDialog):
                    folder=folder), label=_("Transferring…"))
 
 
-class TransferInDialog(QDialog):
+class TransferInDialog(EditDialog):
     """A transfer file: checked and shown first (nothing written), then taken in."""
 
     imported = Signal(object)  # transfers.TransferInSummary
@@ -210,7 +211,7 @@ class TransferInDialog(QDialog):
         self._run(dry_run=False)
 
 
-class LetterInDialog(QDialog):
+class LetterInDialog(EditDialog):
     """A member from a branch that does not use the program, typed from the letter."""
 
     added = Signal(object)  # transfers.TransferredMember

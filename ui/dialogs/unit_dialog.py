@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.operations import Attempt, Changes, run_op
+from ui.widgets.editing import EditDialog
 from ui.widgets.inputs import DateEdit
 from unionapp import awards, closing, reorg
 from unionapp.db import Database
@@ -138,7 +139,7 @@ class UnitDialog(QDialog):
         return dialog
 
 
-class MoveDialog(QDialog):
+class MoveDialog(EditDialog):
     """The new parent union from a date: its code and name, the header line documents print
     from then on, and (for a branch) the new parent's public key, to enrol at once."""
 

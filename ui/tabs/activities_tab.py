@@ -24,6 +24,7 @@ from ui.tabs.sections import (
     current_row,
     selected_rows,
 )
+from ui.widgets.empty_state import for_list
 from unionapp import activities
 from unionapp.activities import ActivityQuery, ActivityRow, AddSummary, ParticipantRow
 from unionapp.db import Database
@@ -76,6 +77,12 @@ class ActivityListTab(ListTab):
             (_("Delete"), self.delete_activity, Permission.ACTIVITIES_EDIT),
         ])
         self.view.doubleClicked.connect(lambda _i: self.edit_activity())
+        self.empty = for_list(self, _("No activities yet"), _(
+            "Record what the union organises (meetings, training, visits, blood drives…) and "
+            "its emulation movements; then add who took part."), [
+            (_("New activity…"), self.new_activity, Permission.ACTIVITIES_EDIT),
+            (_("New emulation movement…"), self.new_movement, Permission.ACTIVITIES_EDIT)],
+            lambda: bool(activities.activity_list(db, ActivityQuery()).page(0, 1)))
 
     def search_hint(self) -> str:
         return _("Search activities by name")

@@ -21,6 +21,7 @@ from ui.tabs.sections import (
     current_row,
     selected_rows,
 )
+from ui.widgets.empty_state import for_list
 from unionapp import awards
 from unionapp.activities import AddSummary
 from unionapp.awards import RECIPIENT_TYPE, AwardRow, DecisionQuery, DecisionRow
@@ -75,6 +76,11 @@ class DecisionListTab(ListTab):
             (_("Printer calibration…"), self.open_calibration),
         ])
         self.view.doubleClicked.connect(lambda _i: self.edit_decision())
+        self.empty = for_list(self, _("No award decisions yet"), _(
+            "Enter a decision once it is signed (its number, date and award kind), add the "
+            "members or collectives it rewards, then print their certificates."), [
+            (_("New decision…"), self.new_decision, Permission.AWARDS_ISSUE)],
+            lambda: bool(awards.decision_list(db).page(0, 1)))
 
     def search_hint(self) -> str:
         return _("Search by decision number or reason")

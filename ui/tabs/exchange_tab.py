@@ -5,7 +5,7 @@ conflicts waiting for a person: both versions side by side, keep ours or take th
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.exchange_words import KEY_EXPLAINED, contents_text
 from ui.operations import Changes, Outcome, entity_changes, listen, run_op
 from ui.roles import needs
+from ui.widgets.empty_state import EmptyState
 from unionapp.db import Database
 from unionapp.exchange.format import BY_NAME
 from unionapp.exchange.parent import (
@@ -37,7 +39,10 @@ from unionapp.exchange.parent import (
 )
 from unionapp.i18n import N_, _
 from unionapp.permissions import Permission
-from unionapp.text import format_date
+from unionapp.text import format_count, format_date
+
+if TYPE_CHECKING:
+    from ui.dialogs.keys import KeysDialog
 
 STATE_TEXT = {
     BranchState.OK: N_("Up to date"),
@@ -55,9 +60,12 @@ def _day(moment: datetime | None) -> str:
 
 
 def _table(titles: list[str], stretch: int) -> QTableWidget:
+    """Every column as wide as its heading and its values (none cut), one taking the rest."""
     table = QTableWidget(0, len(titles))
     table.setHorizontalHeaderLabels(titles)
-    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     table.verticalHeader().hide()
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -69,7 +77,18 @@ def _fill(table: QTableWidget, rows: list[list[Any]]) -> None:
     table.setRowCount(len(rows))
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
-            table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
+            if isinstance(value, int) and not isinstance(value, bool):
+                item = QTableWidgetItem(format_count(value))  # 4.236, as clerks write it
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                      | Qt.AlignmentFlag.AlignVCenter)
+            else:
+                item = QTableWidgetItem("" if value is None else str(value))
+            table.setItem(r, c, item)
+
+
+def plain(text: str) -> str:
+    """A menu's words without its shortcut mark (the same translation)."""
+    return _(text).replace("&", "")
 
 
 class ExchangeTab(QWidget):
@@ -101,32 +120,95 @@ class ExchangeTab(QWidget):
             needs(button, Permission.EXCHANGE_RESOLVE)
         self.conflict_count = QLabel()
 
+        # What the tab is for, at hand: make and take in data files, the signing keys.
+        self.export_button = needs(QPushButton(_("E&xport data file…")),
+                                   Permission.EXCHANGE_EXPORT)
+        self.export_button.clicked.connect(lambda: self.export())
+        self.import_button = needs(QPushButton(_("&Import data file…")),
+                                   Permission.EXCHANGE_IMPORT)
+        self.import_button.clicked.connect(lambda: self.import_files())
+        self.keys_button = QPushButton(_("Signing &keys…"))
+        self.keys_button.clicked.connect(lambda: self.show_keys())
+        actions = QHBoxLayout()
+        actions.addWidget(QLabel("<b>" + heading + "</b>"), 1)
+        for button in (self.export_button, self.import_button, self.keys_button):
+            actions.addWidget(button)
         top = QWidget()
         top_layout = QVBoxLayout(top)
-        top_layout.addWidget(QLabel("<b>" + heading + "</b>"))
+        top_layout.addLayout(actions)
         top_layout.addWidget(self.packages)
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.addWidget(self.conflict_count)
         bottom_layout.addWidget(self.conflicts, 2)
         bottom_layout.addWidget(self.versions, 2)
-        buttons = QHBoxLayout()
+        self.decision_row = QWidget()
+        buttons = QHBoxLayout(self.decision_row)
+        buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addStretch(1)
         buttons.addWidget(self.keep_ours)
         buttons.addWidget(self.take_theirs)
-        bottom_layout.addLayout(buttons)
+        bottom_layout.addWidget(self.decision_row)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(bottom)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self._conflicts: list[ConflictRow] = []
+        self._empty_states()
         self.reload()
         listen(self.on_outcome)
 
     def on_outcome(self, outcome: Outcome) -> None:
         if outcome.touches(self.db, Changes.EXCHANGE | Changes.UNITS):
             self.reload()
+
+    def _empty_states(self) -> None:
+        if self.parent_mode:
+            self.packages_empty = EmptyState(
+                self.packages, _("No branch has sent a data file yet"), _(
+                    "Enrol each branch's signing key (the key file it gives you, checked "
+                    "with them over the phone), then import the data files they send."),
+                [(plain("Signing &keys…"), self.show_keys),
+                 (plain("&Import data file…"), self.import_files, Permission.EXCHANGE_IMPORT)],
+                db=self.db)
+        else:
+            self.packages_empty = EmptyState(
+                self.packages, _("No data file yet"), _(
+                    "A data file carries the union's records to the parent union (on a USB "
+                    "stick or by e-mail). {key} The first time: save your public key to a "
+                    "file for the parent union to enrol, then export the data file.").format(
+                    key=_(KEY_EXPLAINED)),
+                [(plain("E&xport data file…"), self.export, Permission.EXCHANGE_EXPORT),
+                 (plain("Signing &keys…"), self.show_keys),
+                 (plain("&Import data file…"), self.import_files, Permission.EXCHANGE_IMPORT)],
+                db=self.db)
+        self.conflicts_empty = EmptyState(
+            self.conflicts, _("No conflict is waiting"), _(
+                "When a record was changed both here and by its owner, the two versions are "
+                "shown here side by side for someone to choose."), db=self.db)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def export(self) -> Any:
+        from ui.dialogs.exchange import export_file
+
+        return export_file(self, self.db)
+
+    def import_files(self) -> Any:
+        from ui.dialogs.exchange import import_file
+
+        return import_file(self, self.db)
+
+    def show_keys(self) -> KeysDialog:
+        from ui.dialogs.keys import KeysDialog
+
+        dialog = KeysDialog(self.db, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def reload(self) -> None:
         if self.parent_mode:
@@ -142,9 +224,7 @@ class ExchangeTab(QWidget):
             _fill(self.packages, [[
                 _("Sent") if r.direction == "export" else _("Received from {code}").format(
                     code=r.source_code),
-                r.sequence,
-                _("Everything") if r.full else _("Changes since number {base}").format(
-                    base=r.base_sequence),
+                r.sequence, contents_text(r.full, r.base_sequence),
                 _day(r.made_at), r.rows,
                 (_day(r.acked_at) if r.acked_at else _("Not yet")) if r.direction == "export"
                 else "",
@@ -170,6 +250,9 @@ class ExchangeTab(QWidget):
                               for name, ours, theirs in differences])
         for button in (self.keep_ours, self.take_theirs):
             button.setEnabled(conflict is not None)
+        # Nothing to compare while no conflict waits: the list says so, in more room.
+        self.versions.setVisible(bool(self._conflicts))
+        self.decision_row.setVisible(bool(self._conflicts))
 
     def resolve(self, keep: str) -> None:
         conflict = self.selected()

@@ -8,6 +8,7 @@ from ui.operations import Changes, run_op
 from ui.tables.windowed import CENTER, RIGHT, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
 from ui.tabs.sections import add_buttons, confirm, current_row
+from ui.widgets.empty_state import for_list
 from unionapp import initiatives
 from unionapp.db import Database
 from unionapp.i18n import N_, _
@@ -43,6 +44,11 @@ class InitiativesTab(ListTab):
             (_("Delete"), self.delete_initiative, Permission.ACTIVITIES_EDIT),
         ])
         self.view.doubleClicked.connect(lambda _i: self.edit_initiative())
+        self.empty = for_list(self, _("No initiatives yet"), _(
+            "Record the improvements members propose, with their authors and the benefit "
+            "they are expected to bring."), [
+            (_("New initiative…"), self.new_initiative, Permission.ACTIVITIES_EDIT)],
+            lambda: bool(initiatives.initiative_list(db).page(0, 1)))
 
     def search_hint(self) -> str:
         return _("Search initiatives by name")

@@ -13,6 +13,7 @@ from ui.operations import Attempt, Changes, run_op
 from ui.roles import needs
 from ui.tables.windowed import CENTER, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
+from ui.widgets.empty_state import for_list
 from unionapp import members as members_service
 from unionapp.db import Database
 from unionapp.filenames import proposed_path
@@ -88,6 +89,12 @@ class MembersTab(ListTab):
             self.actions.addWidget(button)
         self.actions.addStretch()
         self.view.doubleClicked.connect(self._open_index)
+        self.empty = for_list(self, _("No members yet"), _(
+            "Start with the roster: import the Excel file the union keeps (.xlsx, .xls, .ods "
+            "or .csv), or add the members one by one."), [
+            (_("Import the roster from Excel…"), self.import_file, Permission.MEMBERS_IMPORT),
+            (_("Add member…"), self.add_member, Permission.MEMBERS_EDIT)],
+            lambda: bool(members_service.member_list(db, MemberQuery()).page(0, 1)))
 
     def search_hint(self) -> str:
         return _("Search by name — accents not needed, e.g. “nguyen thi hang”")

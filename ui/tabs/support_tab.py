@@ -38,6 +38,7 @@ from ui.roles import needs
 from ui.tables.windowed import CENTER, RIGHT, Column, RowSource
 from ui.tabs.list_tab import ListTab, combo
 from ui.tasks import run_task, show_error
+from ui.widgets.empty_state import for_list
 from ui.widgets.inputs import index_of
 from unionapp.backups.making import BULK_DELETE
 from unionapp.db import Database
@@ -196,6 +197,14 @@ class SupportTab(ListTab):
         layout.insertWidget(3, self.splitter, 1)
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._update_actions())
         self._update_actions()
+        self.empty = for_list(self, _("No support cases yet"), _(
+            "Record a case (a sickness visit, a bereavement, a wedding…) or support for many "
+            "members at once (Tết gifts…). Set the year's fund budgets first, so that "
+            "each case is counted against its fund."), [
+            (_("New case…"), self.new_case, Permission.SUPPORT_PROPOSE),
+            (_("Support for many…"), self.new_batch, Permission.SUPPORT_PROPOSE),
+            (_("Funds…"), self.manage_funds, Permission.SUPPORT_FUNDS)],
+            lambda: bool(case_list(db, CaseQuery()).page(0, 1)))
 
     # -- building -------------------------------------------------------------------------------
 

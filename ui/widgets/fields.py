@@ -7,20 +7,44 @@ accept the same things. A field that can't be read says so next to it and in a t
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QDateTimeEdit,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from unionapp.errors import Problem
 from unionapp.i18n import _
 from unionapp.text import DateError, format_date, format_vnd, parse_date, parse_vnd
 
 
+def fit_placeholder(edit: QLineEdit, sample: str = "00/00/0000") -> QLineEdit:
+    """A short field (a date) as wide as its hint or ``sample``, whichever is longer, so the
+    hint is never cut ("dd/mm/yyyy hoặc c…")."""
+    metrics = edit.fontMetrics()
+    text = max(edit.placeholderText(), sample, key=metrics.horizontalAdvance)
+    width = metrics.horizontalAdvance(text) + PLACEHOLDER_ROOM
+    edit.setMinimumWidth(width)
+    edit.setMaximumWidth(max(width, 130))
+    return edit
+
+
+PLACEHOLDER_ROOM = 20  # the frame and the text margins either side, with a little to spare
+
+
 class DateField(QLineEdit):
     def __init__(self, value: date | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setPlaceholderText(_("dd/mm/yyyy"))
-        self.setMaximumWidth(130)
+        fit_placeholder(self)
         self.set_value(value)
 
     def set_value(self, value: date | None) -> None:
@@ -90,15 +114,67 @@ def merged(read: list[Problem], checked: list[Problem]) -> list[Problem]:
     return read + [p for p in checked if p.field not in fields]
 
 
-def mark_fields(fields: dict[str, QWidget], problems: list[Problem]) -> None:
-    """Outline the fields with a problem and focus the first of them."""
+MARK_STYLE = "border: 1px solid #b00020;"
+MARKED = "unionapp_marked"
+
+
+def mark_fields(fields: dict[str, QWidget], problems: list[Problem], *,
+                check: Callable[[], list[Problem]] | None = None,
+                label: ProblemLabel | None = None) -> None:
+    """Outline the fields with a problem and focus the first of them. With ``check`` (the
+    form's problems now, without saving), a mark clears as soon as its field is corrected,
+    and ``label`` then lists only what is still wrong."""
     wrong = {p.field for p in problems}
     first = None
     for name, widget in fields.items():
         bad = name in wrong
-        widget.setStyleSheet("border: 1px solid #b00020;" if bad else "")
-        widget.setToolTip("\n".join(p.message for p in problems if p.field == name))
+        mark(widget, bad, [p.message for p in problems if p.field == name])
         if bad and first is None:
             first = widget
+        if bad and check is not None:
+            when_changed(widget, lambda: recheck(fields, check, label))
     if first is not None:
         first.setFocus()
+
+
+def mark(widget: QWidget, bad: bool, messages: Sequence[str] = (),
+         style: str = MARK_STYLE) -> None:
+    widget.setStyleSheet(style if bad else "")
+    widget.setToolTip("\n".join(messages))
+    widget.setProperty(MARKED, bad)
+
+
+def recheck(fields: dict[str, QWidget], check: Callable[[], list[Problem]],
+            label: QLabel | None = None) -> None:
+    """Clear the marks of fields that are no longer wrong (marks are only added by
+    saving: a field being typed is not told it is wrong half-way)."""
+    problems = check()
+    still = {p.field for p in problems}
+    for name, widget in fields.items():
+        if widget.property(MARKED) and name not in still:
+            mark(widget, False)
+    marked = {name for name, widget in fields.items() if widget.property(MARKED)}
+    if label is not None:
+        remaining = [p for p in problems if p.field in marked]
+        if isinstance(label, ProblemLabel):
+            label.show_problems(remaining)
+        else:
+            label.setText("\n".join(f"• {p.message}" for p in remaining))
+
+
+def when_changed(widget: QWidget, react: Callable[[], None]) -> None:
+    """Call ``react`` whenever the value of ``widget`` changes (connected once)."""
+    if widget.property("unionapp_watched"):
+        return
+    widget.setProperty("unionapp_watched", True)
+    signal: Any = None
+    if isinstance(widget, (QLineEdit, QPlainTextEdit)):
+        signal = widget.textChanged
+    elif isinstance(widget, QComboBox):
+        signal = widget.currentIndexChanged
+    elif isinstance(widget, QDateTimeEdit):
+        signal = widget.dateTimeChanged
+    elif isinstance(widget, QAbstractSpinBox):
+        signal = getattr(widget, "textChanged", None)
+    if signal is not None:
+        signal.connect(lambda *_args: react())

@@ -31,6 +31,7 @@ from ..models import ExchangeLog, ExchangePeer, ExchangeRecord, OrgUnit, PeerRol
 from ..org import subtree
 from ..permissions import Permission, require
 from ..progress import NO_PROGRESS, Progress
+from ..text import format_count
 from .format import (
     BY_NAME,
     MANIFEST,
@@ -77,9 +78,9 @@ class ExportResult:
         return _("Wrote {path}: package number {sequence} ({what}), {rows} records, SHA-256 "
                  "{hash}. The copy was read back and checked.").format(
             path=self.path, sequence=self.sequence,
-            what=_("full") if self.full else _("changes since number {base}").format(
-                base=self.base_sequence),
-            rows=self.total_rows, hash=self.sha256)
+            what=_("full") if self.full or not self.base_sequence else _(
+                "changes since number {base}").format(base=self.base_sequence),
+            rows=format_count(self.total_rows), hash=self.sha256)
 
 
 class _HashingWriter:

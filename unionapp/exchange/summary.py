@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from ..i18n import N_, _
-from ..text import format_moment
+from ..text import format_count, format_moment
 from .format import BY_NAME
 
 
@@ -250,15 +250,18 @@ class ImportSummary:
         if self.entities:
             lines.append(_("Created {created}, updated {updated}, deleted {deleted}, unchanged "
                            "{unchanged}, rejected {rejected}, conflicts {conflicts}.").format(
-                created=self.total("created"), updated=self.total("updated"),
-                deleted=self.total("deleted"), unchanged=self.total("unchanged"),
-                rejected=self.total("rejected"), conflicts=len(self.conflicts)))
+                created=format_count(self.total("created")),
+                updated=format_count(self.total("updated")),
+                deleted=format_count(self.total("deleted")),
+                unchanged=format_count(self.total("unchanged")),
+                rejected=format_count(self.total("rejected")),
+                conflicts=format_count(len(self.conflicts))))
             for name, c in self.entities.items():
                 if any(c.as_json().values()):
                     lines.append("  " + _("{entity}: +{created} ~{updated} −{deleted} "
                                           "={unchanged} ✗{rejected} ⚠{conflicts}").format(
                         entity=_(BY_NAME[name].label) if name in BY_NAME else name,
-                        **c.as_json()))
+                        **{k: format_count(v) for k, v in c.as_json().items()}))
         for group in self.conflict_groups():
             lines.append(_("Conflicts ({count}): {message}").format(
                 count=group["count"], message=group["message"]))
