@@ -206,3 +206,40 @@ def test_axis_steps_are_round_numbers() -> None:
         home_tab._whole_numbers(axis, low, high)
         assert (axis.range, axis.ticks) == (expected, ticks), (low, high)
 
+
+
+def test_a_change_elsewhere_is_read_again(qtbot: QtBot, demo_db: Database) -> None:
+    """An operation anywhere (ui.operations) reads the figures again: at once when the tab is
+    shown, else the next time it is."""
+    from ui.operations import Changes, Outcome, announce
+
+    window = _window(qtbot, demo_db)
+    tab = window.home_tab
+    first = tab.figures_at
+    announce(Outcome(demo_db, Changes.MEMBERS))
+    qtbot.waitUntil(lambda: tab.figures_at != first and not tab.loading(), timeout=20_000)
+    window.tabs.setCurrentWidget(window.members_tab)
+    announce(Outcome(demo_db, Changes.SUPPORT))
+    assert tab.figures_at is None and not tab.loading()  # not read while hidden
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.figures_at is not None and not tab.loading(), timeout=20_000)
+
+
+def test_a_reading_that_ends_after_the_tab_has_gone_is_dropped(
+        qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    real = dashboard.todo_list
+
+    def slow(db: Database) -> list[TodoItem]:
+        release.wait(10)
+        return real(db)
+
+    monkeypatch.setattr(dashboard, "todo_list", slow)
+    tab = HomeTab(demo_db)
+    tab.refresh()
+    task = tab._tasks[0]
+    tab.deleteLater()
+    qtbot.waitUntil(lambda: tab._gone[0], timeout=5_000)
+    release.set()
+    qtbot.waitUntil(lambda: task.finished, timeout=20_000)
+    qtbot.wait(50)  # its on_done ran on a deleted tab without touching it (no RuntimeError)

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-import shiboken6
 from PySide6.QtCore import QDate, QLocale, QMargins, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -127,6 +126,10 @@ class HomeTab(QWidget):
         self._painted = False
         self._generation = 0
         self._failure = False
+        # Set when Qt deletes the tab (a reading may finish after the window has gone).
+        self._gone = [False]
+        gone = self._gone
+        self.destroyed.connect(lambda *_args: gone.__setitem__(0, True))
         self._again = False  # read the figures again after the reading under way
         self._again_todos = False  # read the to-do list again after it
 
@@ -260,7 +263,7 @@ class HomeTab(QWidget):
                 on_failed=lambda error: self._failed(generation, error)))
 
     def _alive(self, generation: int) -> bool:
-        return shiboken6.isValid(self) and generation == self._generation
+        return not self._gone[0] and generation == self._generation
 
     def _got(self, generation: int, *, todos: list[TodoItem] | None = None,
              overview: Overview | None = None) -> None:
