@@ -18,11 +18,11 @@ from ui.operations import Attempt, Changes, run_op
 from ui.roles import read_only_unless
 from ui.tabs.list_tab import combo
 from ui.widgets.editing import EditDialog
-from ui.widgets.fields import DateField, ProblemLabel, mark_fields, merged, read_date
+from ui.widgets.fields import DateField, ProblemLabel, merged, read_date
 from unionapp import activities
 from unionapp.activities import ActivityInput, ActivityRow, ParticipantRow
 from unionapp.db import Database
-from unionapp.errors import Problem, UserError, ValidationError
+from unionapp.errors import Problem, ValidationError
 from unionapp.i18n import _
 from unionapp.labels import ACTIVITY_KIND, label
 from unionapp.models import ActivityKind, OrgKind
@@ -101,22 +101,11 @@ class ActivityDialog(EditDialog):
                 return activities.create_activity(db, data)
             return activities.update_activity(db, activity, data)
 
-        def done(saved: ActivityRow) -> None:
-            self.saved = saved
-            self.accept()
-
-        run_op(self, work, db=db, changes=Changes.ACTIVITIES, on_done=done,
-               said=lambda saved: _("Saved “{title}”.").format(title=saved.title),
-               on_refused=self.show_problems)
-
-    def show_problems(self, error: UserError) -> bool:
-        if not isinstance(error, ValidationError):
-            return False
-        self.problems.show_problems(error.problems)
-        mark_fields({"title": self.title, "kind": self.kind, "starts_on": self.starts_on,
-                     "ends_on": self.ends_on}, error.problems,
-                    check=self.check, label=self.problems)
-        return True
+        self.save_record(work, db=db, changes=Changes.ACTIVITIES,
+                         said=lambda saved: _("Saved “{title}”.").format(title=saved.title),
+                         fields={"title": self.title, "kind": self.kind,
+                                 "starts_on": self.starts_on, "ends_on": self.ends_on},
+                         check=self.check, label=self.problems)
 
     def check(self) -> list[Problem]:
         """What is wrong now, without saving (a mark clears once its field is right)."""

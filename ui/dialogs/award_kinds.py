@@ -20,16 +20,16 @@ from PySide6.QtWidgets import (
 from ui.dialogs import pdf_preview
 from ui.dialogs.activity_dialogs import ok_cancel
 from ui.dialogs.certificate_dialogs import print_folder
-from ui.operations import Changes, Outcome, listen, run_op
+from ui.operations import Changes, Outcome, listen
 from ui.tabs.list_tab import combo
 from ui.tasks import show_error
 from ui.widgets.editing import EditDialog
-from ui.widgets.fields import ProblemLabel, mark_fields
+from ui.widgets.fields import ProblemLabel
 from unionapp import awards
 from unionapp.awards import RECIPIENT_TYPE, AwardKindInput, AwardKindRow
 from unionapp.certificates import print_sample, template_names
 from unionapp.db import Database
-from unionapp.errors import Problem, UserError, ValidationError
+from unionapp.errors import Problem, UserError
 from unionapp.i18n import _
 from unionapp.labels import label
 from unionapp.models import RecipientType
@@ -87,23 +87,11 @@ class AwardKindDialog(EditDialog):
     def save(self) -> None:
         data = self.data()
         db, kind = self.db, self.kind
-
-        def done(saved: AwardKindRow) -> None:
-            self.saved = saved
-            self.accept()
-
-        run_op(self, lambda _a: (awards.update_award_kind(db, kind.uuid, data) if kind
-                                 else awards.create_award_kind(db, data)),
-               db=db, changes=Changes.AWARDS, on_done=done, on_refused=self.show_problems)
-
-    def show_problems(self, error: UserError) -> bool:
-        if not isinstance(error, ValidationError):
-            return False
-        self.problems.show_problems(error.problems)
-        mark_fields({"code": self.code, "name": self.name, "template": self.template},
-                    error.problems,
-                    check=self.check, label=self.problems)
-        return True
+        self.save_record(lambda _a: (awards.update_award_kind(db, kind.uuid, data) if kind
+                                     else awards.create_award_kind(db, data)),
+                         db=db, changes=Changes.AWARDS,
+                         fields={"code": self.code, "name": self.name, "template": self.template},
+                         check=self.check, label=self.problems)
 
 
 class AwardKindsDialog(QDialog):

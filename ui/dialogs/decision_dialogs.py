@@ -29,7 +29,6 @@ from ui.widgets.fields import (
     DateField,
     MoneyField,
     ProblemLabel,
-    mark_fields,
     merged,
     read_date,
     read_money,
@@ -148,23 +147,14 @@ class DecisionDialog(EditDialog):
                 return awards.create_decision(db, data)
             return awards.update_decision(db, decision, data)
 
-        def done(saved: DecisionRow) -> None:
-            self.saved = saved
-            self.accept()
-
-        run_op(self, work, db=db, changes=Changes.AWARDS, on_done=done,
-               said=lambda saved: _("Saved the decision {number}.").format(number=saved.number),
-               on_refused=self.show_problems)
-
-    def show_problems(self, error: UserError) -> bool:
-        if not isinstance(error, ValidationError):
-            return False
-        self.problems.show_problems(error.problems)
-        mark_fields({"number": self.number, "decided_on": self.decided_on,
-                     "issuing_body": self.issuing_body, "signer_name": self.signer_name,
-                     "award_kind": self.kind, "year": self.year}, error.problems,
-                    check=self.check, label=self.problems)
-        return True
+        self.save_record(work, db=db, changes=Changes.AWARDS,
+                         said=lambda saved: _("Saved the decision {number}.").format(
+                             number=saved.number),
+                         fields={"number": self.number, "decided_on": self.decided_on,
+                                 "issuing_body": self.issuing_body,
+                                 "signer_name": self.signer_name, "award_kind": self.kind,
+                                 "year": self.year},
+                         check=self.check, label=self.problems)
 
     def check(self) -> list[Problem]:
         """What is wrong now, without saving (a mark clears once its field is right)."""

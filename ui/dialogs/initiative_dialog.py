@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from ui.dialogs.activity_dialogs import ok_cancel
 from ui.dialogs.member_picker import pick_members
-from ui.operations import Attempt, Changes, run_op
+from ui.operations import Attempt, Changes
 from ui.roles import read_only_unless
 from ui.tabs.list_tab import combo
 from ui.widgets.editing import EditDialog
@@ -30,7 +30,6 @@ from ui.widgets.fields import (
     DateField,
     MoneyField,
     ProblemLabel,
-    mark_fields,
     merged,
     read_date,
     read_money,
@@ -38,7 +37,7 @@ from ui.widgets.fields import (
 from unionapp import initiatives
 from unionapp.activities import emulation_movements
 from unionapp.db import Database
-from unionapp.errors import Problem, UserError, ValidationError
+from unionapp.errors import Problem, ValidationError
 from unionapp.i18n import _
 from unionapp.initiatives import InitiativeInput, InitiativeRow
 from unionapp.members import get_member
@@ -174,21 +173,10 @@ class InitiativeDialog(EditDialog):
                 return initiatives.create_initiative(db, data)
             return initiatives.update_initiative(db, initiative, data)
 
-        def done(saved: InitiativeRow) -> None:
-            self.saved = saved
-            self.accept()
-
-        run_op(self, work, db=db, changes=Changes.INITIATIVES, on_done=done,
-               said=lambda saved: _("Saved “{title}”.").format(title=saved.title),
-               on_refused=self.show_problems)
-
-    def show_problems(self, error: UserError) -> bool:
-        if not isinstance(error, ValidationError):
-            return False
-        self.problems.show_problems(error.problems)
-        mark_fields({"title": self.title, "year": self.year, "authors": self.authors,
-                     "shares": self.authors, "estimated_benefit": self.benefit,
-                     "submitted_on": self.submitted_on,
-                     "recognised_on": self.recognised_on}, error.problems,
-                    check=self.check, label=self.problems)
-        return True
+        self.save_record(work, db=db, changes=Changes.INITIATIVES,
+                         said=lambda saved: _("Saved “{title}”.").format(title=saved.title),
+                         fields={"title": self.title, "year": self.year, "authors": self.authors,
+                                 "shares": self.authors, "estimated_benefit": self.benefit,
+                                 "submitted_on": self.submitted_on,
+                                 "recognised_on": self.recognised_on},
+                         check=self.check, label=self.problems)

@@ -4,7 +4,10 @@ instead of ``QDialog``):
 - it opens with its first field focused, so that typing at once is not lost (a tab bar or
   a button would otherwise take the keys);
 - Escape, Cancel or Close, and the window's ✕ ask before throwing away what was typed;
-  a dialog nothing was typed in (or shown read-only) closes at once.
+  a dialog nothing was typed in (or shown read-only) closes at once;
+- a record form saves through :meth:`EditDialog.save_record`: one operation, the record
+  kept in ``saved`` and the dialog closed, or the core's problems listed and marked on
+  their fields.
 
 What counts as typed is the value of every input the dialog holds when it is first shown,
 compared with its value when it is about to close; an input marked
@@ -13,7 +16,8 @@ compared with its value when it is about to close; an input marked
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -28,8 +32,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.operations import Attempt, Changes, run_op
+from unionapp.db import Database
+from unionapp.errors import Problem, UserError, ValidationError
 from unionapp.i18n import _
 
+if TYPE_CHECKING:
+    from ui.widgets.fields import ProblemLabel
+
+T = TypeVar("T")
 NOT_DATA = "unionapp_not_data"
 
 
@@ -136,3 +147,25 @@ class EditDialog(QDialog):
             finally:
                 self._asking = False
         super().reject()
+
+    def save_record(self, work: Callable[[Attempt], T], *, db: Database, changes: Changes,
+                    fields: dict[str, QWidget], check: Callable[[], list[Problem]],
+                    label: ProblemLabel, said: str | Callable[[T], str] = "") -> None:
+        """Save through ``work`` as one operation (ui.operations): the record it returns is
+        kept in ``self.saved`` and the dialog closes. A ValidationError is listed in
+        ``label`` and outlines its ``fields`` (by the core's field names); each mark clears
+        as soon as ``check`` finds its field right."""
+        def done(saved: T) -> None:
+            self.saved = saved
+            self.accept()
+
+        def refused(error: UserError) -> bool:
+            from ui.widgets.fields import mark_fields  # (loaded with the forms, not at start)
+
+            if not isinstance(error, ValidationError):
+                return False  # said by the operation
+            label.show_problems(error.problems)
+            mark_fields(fields, error.problems, check=check, label=label)
+            return True
+
+        run_op(self, work, db=db, changes=changes, on_done=done, said=said, on_refused=refused)
