@@ -3,8 +3,9 @@ data exchange), menus, and a status bar."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -26,11 +27,7 @@ from ui.idle import Curtain, IdleWatcher
 from ui.operations import Changes, Outcome, listen, run_op
 from ui.roles import apply_role, needs
 from ui.state import window_state
-from ui.tabs.activities_tab import ActivitiesTab
-from ui.tabs.exchange_tab import ExchangeTab
 from ui.tabs.home_tab import HomeTab, open_todo
-from ui.tabs.members_tab import MembersTab
-from ui.tabs.support_tab import SupportTab
 from ui.tasks import Task, cancel_all_and_wait
 from ui.widgets.status_note import StatusNote
 from unionapp import accounts
@@ -41,7 +38,8 @@ from unionapp.models import MemberStatus
 from unionapp.org import home_unit
 from unionapp.permissions import Permission
 
-# Dialogs load when first opened (the window comes first: see tests/ui/test_startup.py).
+# Dialogs load when first opened, the tabs after Tổng quan when first shown or asked for
+# (MainWindow._tab): the window comes first (see tests/ui/test_startup.py).
 if TYPE_CHECKING:
     from ui.dialogs.accounts import AccountsDialog
     from ui.dialogs.backups import BackupsDialog
@@ -49,6 +47,17 @@ if TYPE_CHECKING:
     from ui.dialogs.keys import KeysDialog
     from ui.dialogs.reports import ReportDialog
     from ui.dialogs.unit_dialog import UnitDialog
+    from ui.tabs.activities_tab import ActivitiesTab
+    from ui.tabs.exchange_tab import ExchangeTab
+    from ui.tabs.members_tab import MembersTab
+    from ui.tabs.support_tab import SupportTab
+
+Tab = TypeVar("Tab", bound=QWidget)
+
+
+def _read(tab: Tab) -> Tab:
+    tab.reload()  # type: ignore[attr-defined]
+    return tab
 
 
 class MainWindow(QMainWindow):
@@ -77,15 +86,18 @@ class MainWindow(QMainWindow):
         self.home_tab = HomeTab(db)
         self.home_tab.open_requested.connect(lambda item: open_todo(self, item))
         self.tabs.addTab(self.home_tab, _("Overview"))
-        self.members_tab = MembersTab(db)
-        self.activities_tab = ActivitiesTab(db)
-        self.support_tab = SupportTab(db)
-        self.exchange_tab = ExchangeTab(db)
-        for tab, title in ((self.members_tab, _("Members")),
-                           (self.activities_tab, _("Activities & Awards")),
-                           (self.support_tab, _("Care & Support")),
-                           (self.exchange_tab, _("Data exchange"))):
-            self.tabs.addTab(tab, title.replace("&", "&&"))  # a literal "&", not a shortcut
+        # The other tabs start as empty pages: each is made, and reads what it lists, when
+        # first shown or first asked for (window.members_tab…), so the first paint waits
+        # only for the tab the window opens on.
+        self._pages: dict[str, QWidget] = {}  # attribute → the empty page standing in
+        self._made: dict[str, QWidget] = {}
+        for name, title in (("members_tab", _("Members")),
+                            ("activities_tab", _("Activities & Awards")),
+                            ("support_tab", _("Care & Support")),
+                            ("exchange_tab", _("Data exchange"))):
+            self._pages[name] = page = QWidget()
+            self.tabs.addTab(page, title.replace("&", "&&"))  # a literal "&", not a shortcut
+        self.tabs.currentChanged.connect(self._on_tab_shown)
         # A union that ended its activity says so above the tabs (see ui.read_only).
         self.banner = read_only.make_banner()
         central = QWidget()
@@ -109,14 +121,68 @@ class MainWindow(QMainWindow):
                                 self)
         self.idle.idle.connect(self.lock)
 
-        for tab in (self.members_tab, self.activities_tab, self.support_tab):
-            tab.reload()
-        self.members_tab.counts_changed.connect(self.update_counts)
         self.update_counts()
         listen(self.on_outcome)
         self._restore()
         self._close_task: Task | None = None
         self.show_state()
+
+    # -- the tabs after Tổng quan, made on first use ---------------------------------------
+
+    @property
+    def members_tab(self) -> MembersTab:
+        from ui.tabs.members_tab import MembersTab
+
+        def make(db: Database) -> MembersTab:
+            tab = _read(MembersTab(db))
+            tab.counts_changed.connect(self.update_counts)
+            return tab
+
+        return self._tab("members_tab", make)
+
+    @property
+    def activities_tab(self) -> ActivitiesTab:
+        from ui.tabs.activities_tab import ActivitiesTab
+
+        return self._tab("activities_tab", lambda db: _read(ActivitiesTab(db)))
+
+    @property
+    def support_tab(self) -> SupportTab:
+        from ui.tabs.support_tab import SupportTab
+
+        return self._tab("support_tab", lambda db: _read(SupportTab(db)))
+
+    @property
+    def exchange_tab(self) -> ExchangeTab:
+        from ui.tabs.exchange_tab import ExchangeTab
+
+        return self._tab("exchange_tab", ExchangeTab)  # (it reads as it is made)
+
+    def _tab(self, name: str, make: Callable[[Database], Tab]) -> Tab:
+        """The tab ``name``, made the first time (what the role, or a closed union, may not
+        do hidden) and put in place of its empty page."""
+        made = self._made.get(name)
+        if made is not None:
+            return made  # type: ignore[return-value]
+        tab = make(self.db)
+        apply_role(tab, self.db)
+        self._made[name] = tab
+        page = self._pages.pop(name)
+        index = self.tabs.indexOf(page)
+        shown = self.tabs.currentIndex() == index
+        # In before the page, then the page out: the tab shown stays the same one.
+        self.tabs.insertTab(index, tab, self.tabs.tabText(index))
+        if shown:
+            self.tabs.setCurrentIndex(index)
+        self.tabs.removeTab(index + 1)
+        page.deleteLater()
+        return tab
+
+    def _on_tab_shown(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        name = next((n for n, waiting in self._pages.items() if waiting is page), None)
+        if name is not None:
+            getattr(self, name)  # made now, in place of the page
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))

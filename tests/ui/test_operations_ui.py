@@ -132,6 +132,8 @@ def test_a_decided_conflict_refreshes_only_the_views_showing_it(
         members.update_member(db, target, data)
     pair.send_up()
     window = _window(qtbot, pair.parent.db)
+    for index in range(1, window.tabs.count()):  # each tab is made when first shown
+        window.tabs.setCurrentIndex(index)
     reloaded: list[str] = []
     real = ListTab.reload
     monkeypatch.setattr(ListTab, "reload", lambda tab: (reloaded.append(type(tab).__name__),
