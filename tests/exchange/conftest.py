@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -63,6 +64,19 @@ class Pair:
         summary = import_package(self.parent.db, self.export(**options))
         assert summary.status != "error", summary.text()
         return summary
+
+    def phone_conflict(self) -> uuid.UUID:
+        """A member's phone changed both at the parent and at the branch, then sent up: one
+        conflict waits at the parent (the parent's value 0933000001, the branch's
+        0933000002). Returns the member's uuid."""
+        self.send_up()
+        target = members.find_members(self.branch.db)[0].uuid
+        for db, phone in ((self.parent.db, "0933000001"), (self.branch.db, "0933000002")):
+            data = members.member_input(db, target)
+            data.phone = phone
+            members.update_member(db, target, data)
+        self.send_up()
+        return target
 
     def send_down(self) -> ImportSummary:
         summary = import_package(self.branch.db, self.export(self.parent))

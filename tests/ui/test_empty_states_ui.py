@@ -9,19 +9,11 @@ from pytestqt.qtbot import QtBot
 
 from tests.accounts_helpers import as_role, make_accounts
 from tests.exchange.conftest import Pair
+from tests.ui.windows import main_window
 from ui.main_window import MainWindow
 from ui.tabs.members_tab import MembersTab
 from ui.widgets.empty_state import EmptyState
 from unionapp.db import Database
-
-
-def _window(qtbot: QtBot, db: Database) -> MainWindow:
-    window = MainWindow(db)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
 
 
 def _shown(qtbot: QtBot, window: MainWindow, state: EmptyState) -> list[str]:
@@ -44,7 +36,7 @@ def test_an_empty_union_says_what_to_do_first_on_every_tab(qtbot: QtBot, db: Dat
     opened: list[str] = []  # the buttons are the tab's own actions
     monkeypatch.setattr(MembersTab, "add_member", lambda _self: opened.append("add"))
     monkeypatch.setattr(MembersTab, "import_file", lambda _self: opened.append("import"))
-    window = _window(qtbot, db)
+    window = main_window(qtbot, db, shown=True)
     members = window.members_tab
     window.tabs.setCurrentWidget(members)
     assert _shown(qtbot, window, members.empty) == ["Nhập danh sách từ Excel…",
@@ -83,7 +75,7 @@ def test_an_empty_union_says_what_to_do_first_on_every_tab(qtbot: QtBot, db: Dat
 
 def test_a_search_that_hides_everything_offers_the_way_back(qtbot: QtBot,
                                                             demo_db: Database) -> None:
-    window = _window(qtbot, demo_db)
+    window = main_window(qtbot, demo_db, shown=True)
     members = window.members_tab
     window.tabs.setCurrentWidget(members)
     everyone = members.model.rowCount()
@@ -103,7 +95,7 @@ def test_a_role_that_may_not_act_sees_the_sentence_without_the_buttons(
         qtbot: QtBot, db: Database) -> None:
     make_accounts(db)
     as_role(db, "viewer")
-    window = _window(qtbot, db)
+    window = main_window(qtbot, db, shown=True)
     window.tabs.setCurrentWidget(window.members_tab)
     assert _shown(qtbot, window, window.members_tab.empty) == []
     assert window.members_tab.empty.title.text() == "Chưa có đoàn viên nào"
@@ -118,7 +110,7 @@ def test_a_parent_union_with_no_branch_yet(qtbot: QtBot, pair: Pair, tmp_path) -
     with open_database(tmp_path / "cap-tren.db", create=True, user="t") as parent:
         init_database(parent, code="LDLD-HN", name="Liên đoàn Lao động thành phố Hà Nội",
                       parent_mode=True)
-        window = _window(qtbot, parent)
+        window = main_window(qtbot, parent, shown=True)
         window.tabs.setCurrentWidget(window.exchange_tab)
         state = window.exchange_tab.packages_empty
         assert _shown(qtbot, window, state) == ["Khóa ký…", "Nhập tệp dữ liệu…"]

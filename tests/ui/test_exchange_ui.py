@@ -9,22 +9,16 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tests.exchange.conftest import Pair
+from tests.ui.windows import main_window
 from ui.dialogs.keys import KeysDialog, TrustDialog
-from ui.main_window import MainWindow
 from unionapp import members
 from unionapp.db import Database
 from unionapp.exchange import import_package, keys
 from unionapp.i18n import _
 
 
-def _window(qtbot: QtBot, db: Database) -> MainWindow:
-    window = MainWindow(db)
-    qtbot.addWidget(window)
-    return window
-
-
 def test_the_file_menu_offers_export_import_and_keys(qtbot: QtBot, pair: Pair) -> None:
-    window = _window(qtbot, pair.branch.db)
+    window = main_window(qtbot, pair.branch.db)
     texts = [a.text().replace("&", "") for a in window.menuBar().actions()[0].menu().actions()]
     assert "Xuất tệp dữ liệu…" in texts and "Nhập tệp dữ liệu…" in texts
     assert any("Khóa ký" in t for t in texts)
@@ -34,7 +28,7 @@ def test_the_file_menu_offers_export_import_and_keys(qtbot: QtBot, pair: Pair) -
 def test_import_is_checked_and_previewed_then_committed(qtbot: QtBot, pair: Pair,
                                                        sync_pool: object) -> None:
     package = pair.export()
-    window = _window(qtbot, pair.parent.db)
+    window = main_window(qtbot, pair.parent.db)
     assert window.members_tab.model.rowCount() == 0
     dialog = window.import_file(package)
     assert dialog is not None and dialog.summary is not None
@@ -59,7 +53,7 @@ def test_a_refused_file_says_why_and_cannot_be_imported(qtbot: QtBot, pair: Pair
                                                         sync_pool: object) -> None:
     damaged = tmp_path / "hong.zip"
     damaged.write_bytes(pair.export().read_bytes()[:-300])
-    window = _window(qtbot, pair.parent.db)
+    window = main_window(qtbot, pair.parent.db)
     dialog = window.import_file(damaged)
     assert dialog is not None and dialog.summary is not None
     assert dialog.summary.refused
@@ -72,7 +66,7 @@ def test_export_writes_the_file_and_says_so(qtbot: QtBot, pair: Pair, tmp_path: 
                                             sync_pool: object) -> None:
     from ui.dialogs.exchange import export_file
 
-    window = _window(qtbot, pair.branch.db)
+    window = main_window(qtbot, pair.branch.db)
     target = tmp_path / "usb" / "VNCPT.zip"
     task = export_file(window, pair.branch.db, target, full=False)
     assert task is not None and task.finished
@@ -86,7 +80,7 @@ def test_export_writes_the_file_and_says_so(qtbot: QtBot, pair: Pair, tmp_path: 
 def test_parent_union_filters_lists_by_branch(qtbot: QtBot, pair: Pair) -> None:
     pair.send_up()
     assert import_package(pair.parent.db, pair.export(pair.other)).outcome == "committed"
-    window = _window(qtbot, pair.parent.db)
+    window = main_window(qtbot, pair.parent.db)
     tab = window.members_tab
     everyone = tab.model.rowCount()
     box = tab.branch_filter
@@ -101,14 +95,8 @@ def test_parent_union_filters_lists_by_branch(qtbot: QtBot, pair: Pair) -> None:
 
 def test_the_conflict_queue_shows_both_versions_and_keeps_ours(qtbot: QtBot,
                                                                pair: Pair) -> None:
-    pair.send_up()
-    target = members.find_members(pair.branch.db)[0].uuid
-    for db, phone in ((pair.parent.db, "0933000001"), (pair.branch.db, "0933000002")):
-        data = members.member_input(db, target)
-        data.phone = phone
-        members.update_member(db, target, data)
-    pair.send_up()
-    window = _window(qtbot, pair.parent.db)
+    target = pair.phone_conflict()
+    window = main_window(qtbot, pair.parent.db)
     tab = window.exchange_tab
     assert tab.conflicts.rowCount() == 1 and "1" in tab.conflict_count.text()
     assert not tab.keep_ours.isEnabled()
@@ -162,7 +150,7 @@ def test_several_files_are_previewed_then_imported_as_one_batch(qtbot: QtBot, pa
     damaged = tmp_path / "hong.zip"
     damaged.write_bytes(pair.export(pair.other).read_bytes()[:-300])
     files = [pair.export(), damaged, pair.export(pair.other)]
-    window = _window(qtbot, pair.parent.db)
+    window = main_window(qtbot, pair.parent.db)
     dialog = window.import_file(files)
     assert isinstance(dialog, BatchImportDialog)
     assert dialog.commit_button.isEnabled()

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QHeaderView, QMessageBox, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from tests.exchange.conftest import Pair
+from tests.ui.windows import main_window
 from ui.dialogs.exchange import ImportDialog, export_file
 from ui.dialogs.keys import KeysDialog
-from ui.main_window import MainWindow
 from unionapp.db import Database
 from unionapp.exchange import keys
 from unionapp.text import format_count
@@ -29,19 +29,10 @@ def _headings_fit(table: QTableWidget) -> None:
         assert header.sectionSize(column) >= header.sectionSizeHint(column), title
 
 
-def _window(qtbot: QtBot, db: Database) -> MainWindow:
-    window = MainWindow(db)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
-
-
 def test_export_says_what_a_clerk_needs_and_keeps_the_checksum_behind_details(
         qtbot: QtBot, demo_db: Database, tmp_path: Path) -> None:
     keys.init_keys(demo_db)
-    window = _window(qtbot, demo_db)
+    window = main_window(qtbot, demo_db, shown=True)
     target = tmp_path / "usb" / "VNCPT.zip"
     task = export_file(window, demo_db, target, full=False)
     assert task is not None
@@ -64,7 +55,7 @@ def test_export_says_what_a_clerk_needs_and_keeps_the_checksum_behind_details(
 
 
 def test_the_parent_unions_table_headings_fit(qtbot: QtBot, pair: Pair) -> None:
-    window = _window(qtbot, pair.parent.db)
+    window = main_window(qtbot, pair.parent.db, shown=True)
     window.tabs.setCurrentWidget(window.exchange_tab)
     _headings_fit(window.exchange_tab.packages)
 

@@ -17,19 +17,19 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from tests.exchange.conftest import Pair
+from tests.ui.windows import main_window
 from ui import app as app_module
 from ui import operations
 from ui.crash import CrashDialog
 from ui.dialogs.activity_dialogs import ActivityDialog
 from ui.dialogs.member_dialog import MemberDialog
-from ui.main_window import MainWindow
 from ui.operations import Attempt, Changes, Outcome, run_op
 from ui.roles import needs
 from ui.tabs.activities_tab import ParticipantsTab
 from ui.tabs.decisions_tab import DecisionsSection, RecipientsTab
 from ui.tabs.list_tab import ListTab
 from ui.tabs.sections import DetailPane
-from unionapp import activities, closing, members
+from unionapp import activities, closing
 from unionapp.cli import parse
 from unionapp.db import Database
 from unionapp.errors import NeedsConfirmation
@@ -44,12 +44,6 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(QMessageBox, "exec", lambda box: texts.append(box.text()) or 0)
     monkeypatch.setattr(CrashDialog, "exec", lambda d: texts.append(d.message.text()) or 0)
     return texts
-
-
-def _window(qtbot: QtBot, db: Database) -> MainWindow:
-    window = MainWindow(db)
-    qtbot.addWidget(window)
-    return window
 
 
 def _select(tab: ListTab, name: str) -> None:
@@ -69,7 +63,7 @@ def test_deleting_a_member_says_a_failure_plainly_and_changes_nothing(
     """On main the delete button called the service bare: a full disk was a traceback."""
     from ui.tabs import members_tab
 
-    window = _window(qtbot, demo_db)
+    window = main_window(qtbot, demo_db)
     tab = window.members_tab
     before = tab.model.rowCount()
     name = tab.model.row_at(0).full_name
@@ -124,14 +118,8 @@ def test_a_warning_is_asked_about_then_the_work_runs_again_confirmed(
 def test_a_decided_conflict_refreshes_only_the_views_showing_it(
         qtbot: QtBot, pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
     """On main every list of every tab was read again after any conflict was decided."""
-    pair.send_up()
-    target = members.find_members(pair.branch.db)[0].uuid
-    for db, phone in ((pair.parent.db, "0933000001"), (pair.branch.db, "0933000002")):
-        data = members.member_input(db, target)
-        data.phone = phone
-        members.update_member(db, target, data)
-    pair.send_up()
-    window = _window(qtbot, pair.parent.db)
+    pair.phone_conflict()
+    window = main_window(qtbot, pair.parent.db)
     for index in range(1, window.tabs.count()):  # each tab is made when first shown
         window.tabs.setCurrentIndex(index)
     reloaded: list[str] = []
@@ -153,7 +141,7 @@ def test_saving_a_member_and_exporting_say_so_in_the_status_bar(
     from ui.dialogs.personal_export import PersonalExportDialog
     from ui.tabs import members_tab
 
-    window = _window(qtbot, demo_db)
+    window = main_window(qtbot, demo_db)
     dialog = MemberDialog(demo_db, None, window.members_tab)
     qtbot.addWidget(dialog)
     dialog.full_name.setText("Trần Thị Mới")
@@ -298,7 +286,7 @@ def test_participants_and_recipients_are_one_detail_pane(
 def test_a_closed_union_hides_what_writes_by_its_tag_not_its_label(
         qtbot: QtBot, demo_db: Database, tmp_path: Path) -> None:
     """On main the controls were found by their labels: a button named otherwise stayed."""
-    window = _window(qtbot, demo_db)
+    window = main_window(qtbot, demo_db)
     renamed = needs(QPushButton("Thêm nhanh một đoàn viên"), Permission.MEMBERS_EDIT)
     reading = needs(QPushButton("Xuất danh sách"), Permission.PERSONAL_DATA_EXPORT)
     window.members_tab.actions.addWidget(renamed)

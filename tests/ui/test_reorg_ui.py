@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from tests.exchange.conftest import Pair
+from tests.ui.windows import main_window
 from ui.dialogs.transfer_dialogs import TransferInDialog
-from ui.main_window import MainWindow
 from unionapp import closing, reorg
 from unionapp.db import Database
 from unionapp.exchange import keys
@@ -29,12 +29,6 @@ def told(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return said
 
 
-def _window(qtbot: QtBot, db: Database) -> MainWindow:
-    window = MainWindow(db)
-    qtbot.addWidget(window)
-    return window
-
-
 def _ok(buttons: QDialogButtonBox) -> QPushButton:
     return buttons.button(QDialogButtonBox.StandardButton.Ok)
 
@@ -42,7 +36,7 @@ def _ok(buttons: QDialogButtonBox) -> QPushButton:
 def test_the_unit_dialog_shows_the_history_and_records_a_move(qtbot: QtBot, demo_db: Database,
                                                               told: list[str],
                                                               sync_pool: object) -> None:
-    window = _window(qtbot, demo_db)
+    window = main_window(qtbot, demo_db)
     menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "Đơ&n vị")
     assert [a.text() for a in menu.actions()] == ["Đơn vị và công đoàn &cấp trên…"]
     dialog = window.show_unit()
@@ -64,7 +58,7 @@ def test_the_unit_dialog_shows_the_history_and_records_a_move(qtbot: QtBot, demo
 def test_transfer_out_from_the_members_tab(qtbot: QtBot, demo_db: Database, tmp_path: Path,
                                            told: list[str], sync_pool: object) -> None:
     keys.init_keys(demo_db)
-    window = _window(qtbot, demo_db)
+    window = main_window(qtbot, demo_db)
     tab = window.members_tab
     selection = tab.view.selectionModel()
     for row in (0, 1):
@@ -107,7 +101,7 @@ def test_transfer_in_is_checked_then_taken_in(qtbot: QtBot, pair: Pair,
 
 def test_ending_the_activity_needs_the_code_then_the_window_is_read_only(
         qtbot: QtBot, demo_db: Database, tmp_path: Path, told: list[str]) -> None:
-    window = _window(qtbot, demo_db)
+    window = main_window(qtbot, demo_db)
     assert window.banner.isHidden()
     unit = window.show_unit()
     dialog = unit.close_union()
@@ -140,7 +134,7 @@ def test_a_closed_database_opens_read_only(qtbot: QtBot, demo_db: Database,
                                            tmp_path: Path) -> None:
     closing.close_branch(demo_db, on=date(2025, 12, 1), archive_dir=tmp_path / "a",
                          final_package=False)
-    window = _window(qtbot, demo_db)
+    window = main_window(qtbot, demo_db)
     assert not window.banner.isHidden() and "kết thúc hoạt động" in window.banner.text()
     assert "chỉ xem" in window.unit_label.text()
 
